@@ -1,0 +1,191 @@
+/*
+ * Intel I/OAT (QuickData, Crystal Beach 3.4) DMA engine: PCI glue
+ *
+ * Usage:
+ *   -device ioat-dma[,channels=<1..4>][,xfercap=<log2 bytes>]
+ *
+ *   channels   number of DMA channels (CHANCNT), one MSI-X vector each;
+ *              default 4, the most the Linux driver uses.
+ *   xfercap    log2 of the largest transfer a descriptor may ask for
+ *              (XFERCAP); default 20 (1 MiB), 12..30.
+ *
+ * Identity: 8086:0B00 (the ID Linux's ioatdma binds as an ICX CBDMA), class
+ * 0x088000, CBVER 0x34.  BAR0 is 64-bit, 16 KiB: registers at 0x0000, the
+ * MSI-X table at 0x2000 and the PBA at 0x3000.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/module.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "ioat_dma.h"
+#include "trace.h"
+
+#define IOAT_DMA_DEVICE_ID          0x0b00
+#define IOAT_DMA_CLASS              0x0880
+#define IOAT_DMA_MSI_CAP_OFFSET     0x50
+#define IOAT_DMA_MSIX_CAP_OFFSET    0x70
+#define IOAT_DMA_PCIE_CAP_OFFSET    0xa0
+
+static void ioat_dma_realize(PCIDevice *pci_dev, Error **errp)
+{
+    IoatDmaState *s = IOAT_DMA(pci_dev);
+    int ret;
+
+    if (s->num_channels < 1 || s->num_channels > IOAT_DMA_MAX_CHANNELS) {
+        error_setg(errp, "ioat-dma: channels must be 1..%d, not %u",
+                   IOAT_DMA_MAX_CHANNELS, s->num_channels);
+        return;
+    }
+    /* 0 would make Linux create no channels; 31 overflows its int shift. */
+    if (s->xfercap_log2 < 12 || s->xfercap_log2 > 30) {
+        error_setg(errp, "ioat-dma: xfercap must be 12..30, not %u",
+                   s->xfercap_log2);
+        return;
+    }
+
+    pci_dev->config[PCI_INTERRUPT_PIN] = 1;
+
+    memory_region_init(&s->bar0, OBJECT(s), "ioat-dma-bar0",
+                       IOAT_DMA_BAR0_SIZE);
+    memory_region_init_io(&s->regs, OBJECT(s), &ioat_dma_regs_ops, s,
+                          "ioat-dma-regs", IOAT_DMA_REGS_SIZE);
+    memory_region_add_subregion(&s->bar0, 0, &s->regs);
+    pci_register_bar(pci_dev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->bar0);
+
+    /* Capabilities in reverse order of the list: PCIe, MSI-X, MSI. */
+    if (pcie_endpoint_cap_init(pci_dev, IOAT_DMA_PCIE_CAP_OFFSET) < 0) {
+        error_setg(errp, "ioat-dma: cannot add the PCIe capability");
+        return;
+    }
+    ret = msix_init(pci_dev, s->num_channels,
+                    &s->bar0, 0, IOAT_DMA_MSIX_TABLE_OFFSET,
+                    &s->bar0, 0, IOAT_DMA_MSIX_PBA_OFFSET,
+                    IOAT_DMA_MSIX_CAP_OFFSET, errp);
+    if (ret < 0) {
+        pcie_cap_exit(pci_dev);
+        return;
+    }
+    for (unsigned i = 0; i < s->num_channels; i++) {
+        msix_vector_use(pci_dev, i);
+    }
+    ret = msi_init(pci_dev, IOAT_DMA_MSI_CAP_OFFSET, 1, true, false, errp);
+    if (ret < 0) {
+        msix_uninit(pci_dev, &s->bar0, &s->bar0);
+        pcie_cap_exit(pci_dev);
+        return;
+    }
+
+    ioat_dma_engine_reset(s);
+}
+
+static void ioat_dma_exit(PCIDevice *pci_dev)
+{
+    IoatDmaState *s = IOAT_DMA(pci_dev);
+
+    msi_uninit(pci_dev);
+    msix_unuse_all_vectors(pci_dev);
+    msix_uninit(pci_dev, &s->bar0, &s->bar0);
+    pcie_cap_exit(pci_dev);
+}
+
+static void ioat_dma_reset_hold(Object *obj, ResetType type)
+{
+    ioat_dma_engine_reset(IOAT_DMA(obj));
+}
+
+static int ioat_dma_post_load(void *opaque, int version_id)
+{
+    return ioat_dma_engine_post_load(opaque);
+}
+
+static const VMStateDescription ioat_dma_vmstate_chan = {
+    .name = "ioat-dma-channel",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT16(chanctrl, IoatDmaChannel),
+        VMSTATE_UINT8(state, IoatDmaChannel),
+        VMSTATE_UINT16(dmacount, IoatDmaChannel),
+        VMSTATE_UINT64(last_done, IoatDmaChannel),
+        VMSTATE_UINT64(chainaddr, IoatDmaChannel),
+        VMSTATE_UINT64(chancmp, IoatDmaChannel),
+        VMSTATE_UINT32(chanerr, IoatDmaChannel),
+        VMSTATE_UINT32(chanerr_mask, IoatDmaChannel),
+        VMSTATE_UINT32(dcactrl, IoatDmaChannel),
+        VMSTATE_UINT16(drsctl, IoatDmaChannel),
+        VMSTATE_UINT8(ltr_swsel, IoatDmaChannel),
+        VMSTATE_UINT32(ltr_active, IoatDmaChannel),
+        VMSTATE_UINT32(ltr_idle, IoatDmaChannel),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription ioat_dma_vmstate = {
+    .name = TYPE_IOAT_DMA,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = ioat_dma_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, IoatDmaState),
+        VMSTATE_MSIX(parent_obj, IoatDmaState),
+        VMSTATE_UINT8(genctrl, IoatDmaState),
+        VMSTATE_UINT8(intrctrl, IoatDmaState),
+        VMSTATE_UINT16(intrdelay, IoatDmaState),
+        VMSTATE_UINT8(chwpreflmt, IoatDmaState),
+        VMSTATE_STRUCT_ARRAY(chan, IoatDmaState, IOAT_DMA_MAX_CHANNELS, 1,
+                             ioat_dma_vmstate_chan, IoatDmaChannel),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const Property ioat_dma_properties[] = {
+    DEFINE_PROP_UINT8("channels", IoatDmaState, num_channels, 4),
+    DEFINE_PROP_UINT8("xfercap", IoatDmaState, xfercap_log2, 20),
+};
+
+static void ioat_dma_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
+
+    pc->realize = ioat_dma_realize;
+    pc->exit = ioat_dma_exit;
+    pc->vendor_id = PCI_VENDOR_ID_INTEL;
+    pc->device_id = IOAT_DMA_DEVICE_ID;
+    pc->revision = 0;
+    pc->class_id = IOAT_DMA_CLASS;
+
+    rc->phases.hold = ioat_dma_reset_hold;
+
+    dc->desc = "Intel I/OAT DMA engine (QuickData, Crystal Beach 3.4)";
+    dc->vmsd = &ioat_dma_vmstate;
+    device_class_set_props(dc, ioat_dma_properties);
+    set_bit(DEVICE_CATEGORY_MISC, dc->categories);
+}
+
+static const TypeInfo ioat_dma_info = {
+    .name = TYPE_IOAT_DMA,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(IoatDmaState),
+    .class_init = ioat_dma_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void ioat_dma_register_types(void)
+{
+    type_register_static(&ioat_dma_info);
+}
+
+type_init(ioat_dma_register_types)

@@ -1,0 +1,460 @@
+/*
+ * Intel I/OAT (Crystal Beach 3.4) DMA engine: registers and channels
+ *
+ * Register semantics follow the CB3.x programming model as driven by
+ * Linux's drivers/dma/ioat: CHANCMD at channel offset 0x04, a free-running
+ * 16-bit DMACOUNT doorbell at 0x06 and a 64-bit CHANSTS at 0x08.
+ *
+ * The driver mixes 1-, 2-, 4- and 8-byte accesses on shared dwords
+ * (INTRCTRL is a byte next to CHANCNT/XFERCAP; CHANCMD is a byte next to
+ * the 16-bit DMACOUNT), so every access is decoded as a byte-enable mask on
+ * its containing dword, and each register touched by the mask is updated.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "ioat_dma.h"
+#include "trace.h"
+
+/* Report a guest mistake both as a trace event and under -d guest_errors. */
+#define IOAT_DMA_GUEST_ERR(trace, fmt, ...)                             \
+    do {                                                                \
+        (trace_##trace)(__VA_ARGS__);                                   \
+        qemu_log_mask(LOG_GUEST_ERROR, "%s: " fmt "\n", TYPE_IOAT_DMA,  \
+                      ## __VA_ARGS__);                                  \
+    } while (0)
+
+static const char *const ioat_dma_state_names[] = {
+    [IOAT_DMA_CHANSTS_ACTIVE] = "active",
+    [IOAT_DMA_CHANSTS_DONE] = "done",
+    [IOAT_DMA_CHANSTS_SUSPENDED] = "suspended",
+    [IOAT_DMA_CHANSTS_HALTED] = "halted",
+    [IOAT_DMA_CHANSTS_ARMED] = "armed",
+};
+
+static void ioat_dma_chan_set_state(IoatDmaChannel *ch, uint8_t state)
+{
+    if (ch->state != state) {
+        trace_ioat_dma_chan_state(ch->index, ioat_dma_state_names[ch->state],
+                                  ioat_dma_state_names[state]);
+        ch->state = state;
+    }
+}
+
+/* CHANCMD.RESET: back to HALTED; CHANCTRL and CHANCMP are preserved. */
+static void ioat_dma_chan_reset(IoatDmaChannel *ch)
+{
+    trace_ioat_dma_chan_reset(ch->index);
+    ch->chanerr = 0;
+    ch->dmacount = 0;
+    ch->last_done = 0;
+    ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_HALTED);
+}
+
+static void ioat_dma_chan_power_on(IoatDmaChannel *ch)
+{
+    ch->chanctrl = 0;
+    ch->chainaddr = 0;
+    ch->chancmp = 0;
+    ch->chanerr_mask = 0;
+    ch->dcactrl = 0;
+    ch->drsctl = 0;
+    ch->ltr_swsel = 0;
+    ch->ltr_active = 0;
+    ch->ltr_idle = 0;
+    ch->state = IOAT_DMA_CHANSTS_HALTED;
+    ioat_dma_chan_reset(ch);
+}
+
+void ioat_dma_engine_reset(IoatDmaState *s)
+{
+    trace_ioat_dma_reset(s->num_channels);
+    s->genctrl = 0;
+    s->intrctrl = 0;
+    s->intrdelay = 0;
+    s->chwpreflmt = 0;
+    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
+        s->chan[i].dev = s;
+        s->chan[i].index = i;
+        ioat_dma_chan_power_on(&s->chan[i]);
+    }
+}
+
+int ioat_dma_engine_post_load(IoatDmaState *s)
+{
+    for (unsigned i = 0; i < s->num_channels; i++) {
+        if (s->chan[i].state >= ARRAY_SIZE(ioat_dma_state_names)) {
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+static void ioat_dma_chan_command(IoatDmaChannel *ch, uint8_t cmd)
+{
+    if (FIELD_EX8(cmd, CHANCMD, RESET)) {
+        ioat_dma_chan_reset(ch);
+        return;
+    }
+    if (FIELD_EX8(cmd, CHANCMD, SUSPEND)) {
+        if (ch->state == IOAT_DMA_CHANSTS_ACTIVE ||
+            ch->state == IOAT_DMA_CHANSTS_DONE) {
+            ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_SUSPENDED);
+        }
+        cmd = FIELD_DP8(cmd, CHANCMD, SUSPEND, 0);
+    }
+    if (cmd) {
+        qemu_log_mask(LOG_UNIMP, "%s: channel %u: CHANCMD 0x%02x not implemented\n",
+                      TYPE_IOAT_DMA, ch->index, cmd);
+    }
+}
+
+/* A new chain: the ring counter and the CHANSTS address restart from 0. */
+static void ioat_dma_chan_set_chainaddr(IoatDmaChannel *ch, uint64_t addr)
+{
+    ch->chainaddr = addr;
+    ch->last_done = 0;
+    ch->dmacount = 0;
+    if (ch->state == IOAT_DMA_CHANSTS_HALTED && ch->chanerr) {
+        return;
+    }
+    ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_ARMED);
+}
+
+static void ioat_dma_chan_doorbell(IoatDmaChannel *ch, uint16_t count)
+{
+    ch->dmacount = count;
+    trace_ioat_dma_chan_doorbell(ch->index, count);
+    qemu_log_mask(LOG_UNIMP, "%s: channel %u: descriptor processing not implemented\n",
+                  TYPE_IOAT_DMA, ch->index);
+}
+
+static uint64_t ioat_dma_chansts(IoatDmaChannel *ch)
+{
+    return (ch->last_done & IOAT_DMA_CHANSTS_ADDR_MASK) | ch->state;
+}
+
+/* Merge the bytes selected by @mask of @val into @old. */
+static uint32_t merge32(uint32_t old, uint32_t val, uint32_t mask)
+{
+    return (old & ~mask) | (val & mask);
+}
+
+static uint64_t deposit_half(uint64_t old, int hi, uint32_t val, uint32_t mask)
+{
+    uint32_t half = hi ? old >> 32 : (uint32_t)old;
+
+    return deposit64(old, hi ? 32 : 0, 32, merge32(half, val, mask));
+}
+
+static bool ioat_dma_global_read(IoatDmaState *s, hwaddr dw, uint32_t *val)
+{
+    switch (dw) {
+    case A_CHANCNT:
+        *val = s->num_channels | (s->xfercap_log2 << 8) | (s->genctrl << 16) |
+               (s->intrctrl << 24);
+        return true;
+    case A_ATTNSTATUS:
+        *val = 0;
+        return true;
+    case A_CBVER:
+        *val = IOAT_DMA_CBVER_3_4;
+        return true;
+    case A_INTRDELAY:
+        *val = s->intrdelay;
+        return true;
+    case A_DMACAPABILITY:
+    case A_DCAOFFSET:
+        *val = 0;
+        return true;
+    case A_CHWPREFLMT:
+        *val = s->chwpreflmt;
+        return true;
+    }
+    return false;
+}
+
+static bool ioat_dma_global_write(IoatDmaState *s, hwaddr dw, uint32_t val,
+                                  uint32_t mask)
+{
+    switch (dw) {
+    case A_CHANCNT:
+        /* CHANCNT and XFERCAP are read-only; GENCTRL and INTRCTRL are not. */
+        if (mask & 0x0000ffff) {
+            IOAT_DMA_GUEST_ERR(ioat_dma_err_ro_write,
+                               "write to read-only CHANCNT/XFERCAP (offset 0x%"
+                               HWADDR_PRIx ")", dw);
+        }
+        if (mask & 0x00ff0000) {
+            s->genctrl = val >> 16;
+        }
+        if (mask & 0xff000000) {
+            uint8_t v = val >> 24;
+            /* INT_STATUS and INT are read-only. */
+            s->intrctrl = v & (R_INTRCTRL_MASTER_INT_EN_MASK |
+                               R_INTRCTRL_MSIX_VECTOR_CONTROL_MASK);
+        }
+        return true;
+    case A_INTRDELAY:
+        if (mask & 0xffff) {
+            s->intrdelay = merge32(s->intrdelay, val, mask) &
+                           R_INTRDELAY_DELAY_US_MASK;
+        }
+        if (mask & 0xffff0000) {
+            IOAT_DMA_GUEST_ERR(ioat_dma_err_ro_write,
+                               "write to read-only CS_STATUS (offset 0x%"
+                               HWADDR_PRIx ")", dw);
+        }
+        return true;
+    case A_ATTNSTATUS:
+    case A_CBVER:
+    case A_DMACAPABILITY:
+    case A_DCAOFFSET:
+        IOAT_DMA_GUEST_ERR(ioat_dma_err_ro_write,
+                           "write to read-only register at offset 0x%"
+                           HWADDR_PRIx, dw);
+        return true;
+    case A_CHWPREFLMT:
+        s->chwpreflmt = merge32(s->chwpreflmt, val, mask);
+        return true;
+    }
+    return false;
+}
+
+static bool ioat_dma_chan_read(IoatDmaChannel *ch, hwaddr rel, uint32_t *val)
+{
+    switch (rel) {
+    case A_CHANCTRL:
+        *val = ch->chanctrl | (0x0002 << 16);   /* DMA_COMP */
+        return true;
+    case A_CHANCMD:
+        /* Commands complete inside the write, so CHANCMD reads back 0. */
+        *val = (uint32_t)ch->dmacount << 16;
+        return true;
+    case A_CHANSTS_LO:
+        *val = ioat_dma_chansts(ch);
+        return true;
+    case A_CHANSTS_HI:
+        *val = ioat_dma_chansts(ch) >> 32;
+        return true;
+    case A_CHAINADDR_LO:
+    case A_CHAINADDR_HI:
+        *val = ch->chainaddr >> (rel == A_CHAINADDR_HI ? 32 : 0);
+        return true;
+    case A_CHANCMP_LO:
+    case A_CHANCMP_HI:
+        *val = ch->chancmp >> (rel == A_CHANCMP_HI ? 32 : 0);
+        return true;
+    case A_CDAR_LO:
+    case A_CDAR_HI:
+        *val = ch->last_done >> (rel == A_CDAR_HI ? 32 : 0);
+        return true;
+    case A_CHANERR:
+        *val = ch->chanerr;
+        return true;
+    case A_CHANERR_MASK:
+        *val = ch->chanerr_mask;
+        return true;
+    case A_DCACTRL:
+        *val = ch->dcactrl;
+        return true;
+    }
+    return false;
+}
+
+static bool ioat_dma_chan_write(IoatDmaChannel *ch, hwaddr rel, uint32_t val,
+                                uint32_t mask)
+{
+    switch (rel) {
+    case A_CHANCTRL:
+        if (mask & 0xffff) {
+            ch->chanctrl = merge32(ch->chanctrl, val, mask);
+        }
+        return true;
+    case A_CHANCMD:
+        if (mask & 0xff) {
+            ioat_dma_chan_command(ch, val);
+        }
+        if (mask & 0xffff0000) {
+            ioat_dma_chan_doorbell(ch, merge32(ch->dmacount << 16, val, mask) >> 16);
+        }
+        return true;
+    case A_CHANSTS_LO:
+    case A_CHANSTS_HI:
+    case A_CDAR_LO:
+    case A_CDAR_HI:
+        IOAT_DMA_GUEST_ERR(ioat_dma_err_chan_ro_write,
+                           "channel %u: write to read-only register at channel "
+                           "offset 0x%" HWADDR_PRIx, ch->index, rel);
+        return true;
+    case A_CHAINADDR_LO:
+    case A_CHAINADDR_HI:
+        ioat_dma_chan_set_chainaddr(ch, deposit_half(ch->chainaddr,
+                                                     rel == A_CHAINADDR_HI,
+                                                     val, mask));
+        return true;
+    case A_CHANCMP_LO:
+    case A_CHANCMP_HI:
+        ch->chancmp = deposit_half(ch->chancmp, rel == A_CHANCMP_HI, val, mask);
+        return true;
+    case A_CHANERR:
+        ch->chanerr &= ~(val & mask);           /* write 1 to clear */
+        return true;
+    case A_CHANERR_MASK:
+        ch->chanerr_mask = merge32(ch->chanerr_mask, val, mask);
+        return true;
+    case A_DCACTRL:
+        ch->dcactrl = merge32(ch->dcactrl, val, mask);
+        return true;
+    }
+    return false;
+}
+
+/* CB3.4 LTR and DRSCTL registers, relative to the owning channel's base. */
+static bool ioat_dma_chan_ltr_read(IoatDmaChannel *ch, hwaddr rel, uint32_t *val)
+{
+    switch (rel) {
+    case A_DRSCTL & ~3:
+        *val = (uint32_t)ch->drsctl << 16;
+        return true;
+    case A_LTR_SWSEL:
+        *val = ch->ltr_swsel;
+        return true;
+    case A_LTR_ACTIVE:
+        *val = ch->ltr_active;
+        return true;
+    case A_LTR_IDLE:
+        *val = ch->ltr_idle;
+        return true;
+    }
+    return false;
+}
+
+static bool ioat_dma_chan_ltr_write(IoatDmaChannel *ch, hwaddr rel,
+                                    uint32_t val, uint32_t mask)
+{
+    switch (rel) {
+    case A_DRSCTL & ~3:
+        ch->drsctl = merge32(ch->drsctl << 16, val, mask) >> 16;
+        return true;
+    case A_LTR_SWSEL:
+        ch->ltr_swsel = merge32(ch->ltr_swsel, val, mask);
+        return true;
+    case A_LTR_ACTIVE:
+        ch->ltr_active = merge32(ch->ltr_active, val, mask);
+        return true;
+    case A_LTR_IDLE:
+        ch->ltr_idle = merge32(ch->ltr_idle, val, mask);
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Find the channel whose main window (offsets 0x00-0x3f) or LTR block
+ * (offsets 0xb4-0xc7, inside the next window) holds @addr.
+ */
+static IoatDmaChannel *ioat_dma_decode_chan(IoatDmaState *s, hwaddr addr,
+                                            hwaddr *rel, bool *ltr)
+{
+    hwaddr window = addr / IOAT_DMA_CHAN_STRIDE;
+    hwaddr off = addr % IOAT_DMA_CHAN_STRIDE;
+
+    if (window == 0) {
+        return NULL;
+    }
+    if (off < A_DCACTRL + 4 && window - 1 < s->num_channels) {
+        *rel = off;
+        *ltr = false;
+        return &s->chan[window - 1];
+    }
+    if (off + IOAT_DMA_CHAN_STRIDE >= (A_DRSCTL & ~3) &&
+        off + IOAT_DMA_CHAN_STRIDE < A_LTR_IDLE + 4 &&
+        window >= 2 && window - 2 < s->num_channels) {
+        *rel = off + IOAT_DMA_CHAN_STRIDE;
+        *ltr = true;
+        return &s->chan[window - 2];
+    }
+    return NULL;
+}
+
+static bool ioat_dma_read_dword(IoatDmaState *s, hwaddr dw, uint32_t *val)
+{
+    IoatDmaChannel *ch;
+    hwaddr rel;
+    bool ltr;
+
+    ch = ioat_dma_decode_chan(s, dw, &rel, &ltr);
+    if (!ch) {
+        return ioat_dma_global_read(s, dw, val);
+    }
+    return ltr ? ioat_dma_chan_ltr_read(ch, rel, val)
+               : ioat_dma_chan_read(ch, rel, val);
+}
+
+static bool ioat_dma_write_dword(IoatDmaState *s, hwaddr dw, uint32_t val,
+                                 uint32_t mask)
+{
+    IoatDmaChannel *ch;
+    hwaddr rel;
+    bool ltr;
+
+    ch = ioat_dma_decode_chan(s, dw, &rel, &ltr);
+    if (!ch) {
+        return ioat_dma_global_write(s, dw, val, mask);
+    }
+    return ltr ? ioat_dma_chan_ltr_write(ch, rel, val, mask)
+               : ioat_dma_chan_write(ch, rel, val, mask);
+}
+
+static uint64_t ioat_dma_regs_read(void *opaque, hwaddr addr, unsigned size)
+{
+    IoatDmaState *s = opaque;
+    unsigned shift = (addr & 3) * 8;
+    uint32_t dword = 0;
+    uint64_t val;
+
+    if (!ioat_dma_read_dword(s, addr & ~3, &dword)) {
+        IOAT_DMA_GUEST_ERR(ioat_dma_err_bad_offset,
+                           "read of unimplemented offset 0x%" HWADDR_PRIx
+                           " (size %u)", addr, size);
+    }
+    val = extract32(dword, shift, size * 8);
+    trace_ioat_dma_mmio_read(addr, size, val);
+    return val;
+}
+
+static void ioat_dma_regs_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    IoatDmaState *s = opaque;
+    unsigned shift = (addr & 3) * 8;
+    uint32_t mask = MAKE_64BIT_MASK(shift, size * 8);
+
+    trace_ioat_dma_mmio_write(addr, size, val);
+    if (!ioat_dma_write_dword(s, addr & ~3, val << shift, mask)) {
+        IOAT_DMA_GUEST_ERR(ioat_dma_err_bad_offset,
+                           "write of unimplemented offset 0x%" HWADDR_PRIx
+                           " (size %u)", addr, size);
+    }
+}
+
+/*
+ * 8-byte accesses (readq of CHANSTS) are split by the memory core into two
+ * 4-byte accesses, low half first.
+ */
+const MemoryRegionOps ioat_dma_regs_ops = {
+    .read = ioat_dma_regs_read,
+    .write = ioat_dma_regs_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = 4,
+    },
+};

@@ -1,0 +1,98 @@
+/*
+ * Intel I/OAT (QuickData, Crystal Beach 3.x) DMA engine: register map
+ *
+ * Offsets are BAR0 byte offsets.  Channel n's registers start at
+ * IOAT_DMA_CHAN_BASE(n); the CHAN_* offsets below are relative to that base.
+ * Bit names follow the Linux driver's drivers/dma/ioat/registers.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_DMA_IOAT_DMA_REGS_H
+#define HW_DMA_IOAT_DMA_REGS_H
+
+#include "hw/registerfields.h"
+
+/* Global registers */
+REG8(CHANCNT, 0x00)
+    FIELD(CHANCNT, NUM, 0, 5)
+REG8(XFERCAP, 0x01)
+    FIELD(XFERCAP, LOG2, 0, 5)
+REG8(GENCTRL, 0x02)
+REG8(INTRCTRL, 0x03)
+    FIELD(INTRCTRL, MASTER_INT_EN, 0, 1)
+    FIELD(INTRCTRL, INT_STATUS, 1, 1)
+    FIELD(INTRCTRL, INT, 2, 1)
+    FIELD(INTRCTRL, MSIX_VECTOR_CONTROL, 3, 1)
+REG32(ATTNSTATUS, 0x04)
+REG8(CBVER, 0x08)
+REG16(PERPORTOFFSET, 0x0a)
+REG16(INTRDELAY, 0x0c)
+    FIELD(INTRDELAY, DELAY_US, 0, 14)
+    FIELD(INTRDELAY, COALESCE_SUPPORT, 15, 1)
+REG16(CS_STATUS, 0x0e)
+REG32(DMACAPABILITY, 0x10)
+    FIELD(DMACAPABILITY, XOR, 8, 1)
+    FIELD(DMACAPABILITY, PQ, 9, 1)
+REG16(DCAOFFSET, 0x14)
+REG8(CHWPREFLMT, 0x4c)
+
+/* Per-channel registers, relative to IOAT_DMA_CHAN_BASE(n) */
+REG16(CHANCTRL, 0x00)
+    FIELD(CHANCTRL, INT_REARM, 0, 1)
+    FIELD(CHANCTRL, ERR_COMPLETION_EN, 2, 1)
+    FIELD(CHANCTRL, ANY_ERR_ABORT_EN, 3, 1)
+    FIELD(CHANCTRL, ERR_INT_EN, 4, 1)
+REG16(DMA_COMP, 0x02)
+REG8(CHANCMD, 0x04)
+    FIELD(CHANCMD, START, 0, 1)
+    FIELD(CHANCMD, APPEND, 1, 1)
+    FIELD(CHANCMD, SUSPEND, 2, 1)
+    FIELD(CHANCMD, ABORT, 3, 1)
+    FIELD(CHANCMD, RESUME, 4, 1)
+    FIELD(CHANCMD, RESET, 5, 1)
+REG16(DMACOUNT, 0x06)
+REG32(CHANSTS_LO, 0x08)
+    FIELD(CHANSTS_LO, STATUS, 0, 3)
+    FIELD(CHANSTS_LO, UNAFFILIATED_ERR, 3, 1)
+    FIELD(CHANSTS_LO, SOFT_ERR, 4, 1)
+REG32(CHANSTS_HI, 0x0c)
+REG32(CHAINADDR_LO, 0x10)
+REG32(CHAINADDR_HI, 0x14)
+REG32(CHANCMP_LO, 0x18)
+REG32(CHANCMP_HI, 0x1c)
+REG32(CDAR_LO, 0x20)
+REG32(CDAR_HI, 0x24)
+REG32(CHANERR, 0x28)
+REG32(CHANERR_MASK, 0x2c)
+REG32(DCACTRL, 0x30)
+/*
+ * CB3.4 registers that lie past the 0x80 stride, i.e. in the next
+ * channel's window (Linux writes them at alloc/free time).
+ */
+REG16(DRSCTL, 0xb6)
+REG8(LTR_SWSEL, 0xbc)
+REG32(LTR_ACTIVE, 0xc0)
+REG32(LTR_IDLE, 0xc4)
+
+#define IOAT_DMA_CHAN_STRIDE        0x80
+#define IOAT_DMA_CHAN_BASE(n)       (IOAT_DMA_CHAN_STRIDE * ((n) + 1))
+
+/* CHANSTS.STATUS values */
+#define IOAT_DMA_CHANSTS_ACTIVE     0
+#define IOAT_DMA_CHANSTS_DONE       1
+#define IOAT_DMA_CHANSTS_SUSPENDED  2
+#define IOAT_DMA_CHANSTS_HALTED     3
+#define IOAT_DMA_CHANSTS_ARMED      4
+#define IOAT_DMA_CHANSTS_ADDR_MASK  (~0x3fULL)
+
+/* BAR0 layout: registers, then the MSI-X table and PBA */
+#define IOAT_DMA_BAR0_SIZE          0x4000
+#define IOAT_DMA_REGS_SIZE          0x2000
+#define IOAT_DMA_MSIX_TABLE_OFFSET  0x2000
+#define IOAT_DMA_MSIX_PBA_OFFSET    0x3000
+
+#define IOAT_DMA_CBVER_3_4          0x34
+#define IOAT_DMA_MAX_CHANNELS       4
+
+#endif

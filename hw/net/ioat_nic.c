@@ -1,0 +1,278 @@
+/*
+ * Intel 82599 10 GbE controller (ioat-nic): PCI, QOM and net-client glue
+ *
+ * Usage:
+ *   -device ioat-nic,netdev=<id>[,mac=<addr>]
+ *
+ * Identity: 8086:10F9 (82599 CX4: a fixed 10 Gb/s link with no SFP module
+ * or external PHY to model).  BAR0 is 64-bit, 512 KiB of registers; BAR4
+ * is 64-bit, 16 KiB holding the 64-entry MSI-X table at 0 and the PBA at
+ * 0x2000.  Capabilities: PM at 0x40, MSI at 0x50, MSI-X at 0x70 (ixgbe
+ * reads the table size at config offset 0x72), PCIe at 0xa0.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/module.h"
+#include "hw/pci/msi.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/qdev-properties.h"
+#include "migration/vmstate.h"
+#include "net/net.h"
+#include "ioat_nic_core.h"
+#include "trace.h"
+
+#define TYPE_IOAT_NIC "ioat-nic"
+OBJECT_DECLARE_SIMPLE_TYPE(IoatNicState, IOAT_NIC)
+
+#define IOAT_NIC_DEVICE_ID          0x10f9  /* 82599 CX4 */
+#define IOAT_NIC_SUBSYS_ID          0x000c
+#define IOAT_NIC_MMIO_BAR           0
+#define IOAT_NIC_MSIX_BAR           4
+#define IOAT_NIC_PM_CAP_OFFSET      0x40
+#define IOAT_NIC_MSI_CAP_OFFSET     0x50
+#define IOAT_NIC_MSIX_CAP_OFFSET    0x70
+#define IOAT_NIC_PCIE_CAP_OFFSET    0xa0
+
+struct IoatNicState {
+    PCIDevice parent_obj;
+
+    MemoryRegion mmio;
+    MemoryRegion msix;
+    NICState *nic;
+    NICConf conf;
+
+    IoatNicCore core;
+};
+
+static uint64_t ioat_nic_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    IoatNicState *s = opaque;
+
+    return ioat_nic_core_read(&s->core, addr, size);
+}
+
+static void ioat_nic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    IoatNicState *s = opaque;
+
+    ioat_nic_core_write(&s->core, addr, val, size);
+}
+
+/* ixgbe issues one 64-bit writeq (FDIRHASH/FDIRCMD): split it, low first. */
+static const MemoryRegionOps ioat_nic_mmio_ops = {
+    .read = ioat_nic_mmio_read,
+    .write = ioat_nic_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 4,
+        .max_access_size = 8,
+    },
+    .impl = {
+        .min_access_size = 4,
+        .max_access_size = 4,
+    },
+};
+
+static bool ioat_nic_nc_can_receive(NetClientState *nc)
+{
+    return true;
+}
+
+static ssize_t ioat_nic_nc_receive_iov(NetClientState *nc,
+                                       const struct iovec *iov, int iovcnt)
+{
+    IoatNicState *s = qemu_get_nic_opaque(nc);
+
+    return ioat_nic_core_receive_iov(&s->core, iov, iovcnt);
+}
+
+static ssize_t ioat_nic_nc_receive(NetClientState *nc, const uint8_t *buf,
+                                   size_t size)
+{
+    const struct iovec iov = { .iov_base = (uint8_t *)buf, .iov_len = size };
+
+    return ioat_nic_nc_receive_iov(nc, &iov, 1);
+}
+
+static void ioat_nic_nc_link_status_changed(NetClientState *nc)
+{
+    IoatNicState *s = qemu_get_nic_opaque(nc);
+
+    ioat_nic_core_set_link_status(&s->core);
+}
+
+static NetClientInfo ioat_nic_net_info = {
+    .type = NET_CLIENT_DRIVER_NIC,
+    .size = sizeof(NICState),
+    .can_receive = ioat_nic_nc_can_receive,
+    .receive = ioat_nic_nc_receive,
+    .receive_iov = ioat_nic_nc_receive_iov,
+    .link_status_changed = ioat_nic_nc_link_status_changed,
+};
+
+static int ioat_nic_init_msix(IoatNicState *s, Error **errp)
+{
+    PCIDevice *pci_dev = PCI_DEVICE(s);
+    int ret;
+
+    ret = msix_init(pci_dev, IOAT_NIC_MSIX_VECTORS,
+                    &s->msix, IOAT_NIC_MSIX_BAR, IOAT_NIC_MSIX_TABLE_OFFSET,
+                    &s->msix, IOAT_NIC_MSIX_BAR, IOAT_NIC_MSIX_PBA_OFFSET,
+                    IOAT_NIC_MSIX_CAP_OFFSET, errp);
+    if (ret < 0) {
+        return ret;
+    }
+    for (unsigned i = 0; i < IOAT_NIC_MSIX_VECTORS; i++) {
+        msix_vector_use(pci_dev, i);
+    }
+    return 0;
+}
+
+static void ioat_nic_realize(PCIDevice *pci_dev, Error **errp)
+{
+    IoatNicState *s = IOAT_NIC(pci_dev);
+    DeviceState *dev = DEVICE(pci_dev);
+
+    pci_dev->config[PCI_CACHE_LINE_SIZE] = 0x10;
+    pci_dev->config[PCI_INTERRUPT_PIN] = 1;
+    pci_set_word(pci_dev->config + PCI_SUBSYSTEM_VENDOR_ID, PCI_VENDOR_ID_INTEL);
+    pci_set_word(pci_dev->config + PCI_SUBSYSTEM_ID, IOAT_NIC_SUBSYS_ID);
+
+    memory_region_init_io(&s->mmio, OBJECT(s), &ioat_nic_mmio_ops, s,
+                          "ioat-nic-mmio", IOAT_NIC_MMIO_SIZE);
+    pci_register_bar(pci_dev, IOAT_NIC_MMIO_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->mmio);
+    memory_region_init(&s->msix, OBJECT(s), "ioat-nic-msix",
+                       IOAT_NIC_MSIX_BAR_SIZE);
+    pci_register_bar(pci_dev, IOAT_NIC_MSIX_BAR, PCI_BASE_ADDRESS_SPACE_MEMORY |
+                     PCI_BASE_ADDRESS_MEM_TYPE_64, &s->msix);
+
+    /* Capabilities, added from the end of the list: PCIe, MSI-X, MSI, PM. */
+    if (pcie_endpoint_cap_init(pci_dev, IOAT_NIC_PCIE_CAP_OFFSET) < 0) {
+        error_setg(errp, "ioat-nic: cannot add the PCIe capability");
+        return;
+    }
+    if (ioat_nic_init_msix(s, errp) < 0) {
+        goto err_pcie;
+    }
+    if (msi_init(pci_dev, IOAT_NIC_MSI_CAP_OFFSET, 1, true, false, errp) < 0) {
+        goto err_msix;
+    }
+    if (pci_pm_init(pci_dev, IOAT_NIC_PM_CAP_OFFSET, errp) < 0) {
+        goto err_msi;
+    }
+    pci_set_word(pci_dev->wmask + IOAT_NIC_PM_CAP_OFFSET + PCI_PM_CTRL,
+                 PCI_PM_CTRL_STATE_MASK);
+
+    qemu_macaddr_default_if_unset(&s->conf.macaddr);
+    s->nic = qemu_new_nic(&ioat_nic_net_info, &s->conf,
+                          object_get_typename(OBJECT(s)), dev->id,
+                          &dev->mem_reentrancy_guard, s);
+    qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
+
+    ioat_nic_core_realize(&s->core, pci_dev, s->nic, s->conf.macaddr.a);
+    return;
+
+err_msi:
+    msi_uninit(pci_dev);
+err_msix:
+    msix_unuse_all_vectors(pci_dev);
+    msix_uninit(pci_dev, &s->msix, &s->msix);
+err_pcie:
+    pcie_cap_exit(pci_dev);
+}
+
+static void ioat_nic_exit(PCIDevice *pci_dev)
+{
+    IoatNicState *s = IOAT_NIC(pci_dev);
+
+    qemu_del_nic(s->nic);
+    msi_uninit(pci_dev);
+    msix_unuse_all_vectors(pci_dev);
+    msix_uninit(pci_dev, &s->msix, &s->msix);
+    pcie_cap_exit(pci_dev);
+}
+
+static void ioat_nic_reset_hold(Object *obj, ResetType type)
+{
+    IoatNicState *s = IOAT_NIC(obj);
+
+    ioat_nic_core_reset(&s->core);
+}
+
+static int ioat_nic_post_load(void *opaque, int version_id)
+{
+    IoatNicState *s = opaque;
+
+    return ioat_nic_core_post_load(&s->core);
+}
+
+static const VMStateDescription ioat_nic_vmstate = {
+    .name = TYPE_IOAT_NIC,
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = ioat_nic_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, IoatNicState),
+        VMSTATE_MSIX(parent_obj, IoatNicState),
+        VMSTATE_UINT32_ARRAY(core.mac, IoatNicState, IOAT_NIC_MAC_WORDS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const Property ioat_nic_properties[] = {
+    DEFINE_NIC_PROPERTIES(IoatNicState, conf),
+};
+
+static void ioat_nic_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
+
+    pc->realize = ioat_nic_realize;
+    pc->exit = ioat_nic_exit;
+    pc->vendor_id = PCI_VENDOR_ID_INTEL;
+    pc->device_id = IOAT_NIC_DEVICE_ID;
+    pc->revision = 1;
+    pc->class_id = PCI_CLASS_NETWORK_ETHERNET;
+
+    rc->phases.hold = ioat_nic_reset_hold;
+
+    dc->desc = "Intel 82599 10 Gigabit Ethernet Controller (I/OAT platform NIC)";
+    dc->vmsd = &ioat_nic_vmstate;
+    device_class_set_props(dc, ioat_nic_properties);
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+}
+
+static void ioat_nic_instance_init(Object *obj)
+{
+    IoatNicState *s = IOAT_NIC(obj);
+
+    device_add_bootindex_property(obj, &s->conf.bootindex, "bootindex",
+                                  "/ethernet-phy@0", DEVICE(obj));
+}
+
+static const TypeInfo ioat_nic_info = {
+    .name = TYPE_IOAT_NIC,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(IoatNicState),
+    .class_init = ioat_nic_class_init,
+    .instance_init = ioat_nic_instance_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void ioat_nic_register_types(void)
+{
+    type_register_static(&ioat_nic_info);
+}
+
+type_init(ioat_nic_register_types)

@@ -1,0 +1,19 @@
+# Shared settings for the ioat scripts.  Sourced, not run.
+IOAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+IOAT_BUILD=${IOAT_BUILD:-$IOAT_ROOT/build}
+IOAT_STATE=$IOAT_BUILD/state
+# Debian's qemu source package: suite and upstream series we build from.
+# The exact Debian version used is pinned in qemu-version at the top level.
+IOAT_QEMU_SUITE=trixie
+IOAT_QEMU_SERIES=10.0
+# The overlaid QEMU tree, its build directory, and the wrapper that adds
+# the firmware search paths (its name ends in -system-x86_64 so qtest's
+# QTEST_QEMU_BINARY can point at it).
+IOAT_QEMU_SRC=$IOAT_BUILD/qemu
+IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build
+IOAT_QEMU=$IOAT_BUILD/bin/qemu-system-x86_64
+# Guest side: unpacked kernel, out-of-tree modules, initramfs.
+IOAT_GUEST=$IOAT_BUILD/guest
+
+log() { printf '[ioat %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { printf '[ioat] error: %s\n' "$*" >&2; exit 1; }
