@@ -1,0 +1,34 @@
+# Foundation: both device models are visible on the PCI bus, the stock
+# drivers load, and modules built out of tree load and unload.
+
+NIC=8086:10f9
+DMA=8086:0b00
+EXTRA=/lib/modules/$(uname -r)/extra
+
+check "pci-$NIC-present" pci_present "$NIC"
+check "pci-$DMA-present" pci_present "$DMA"
+
+# Loading the stock drivers is checked.  Whether they bind to the device
+# models is only reported for now: the models do not yet implement enough
+# for the drivers' probe routines to succeed.
+stock_driver() {  # stock_driver DRIVER VENDOR:DEVICE
+    check "$1-loads" modprobe "$1"
+    if pci_bound "$2" "$1"; then
+        info "$1 bound to $2: yes"
+    else
+        info "$1 bound to $2: no"
+    fi
+}
+stock_driver ixgbe "$NIC"
+stock_driver ioatdma "$DMA"
+
+check hello-loads modprobe ioat_hello
+check hello-load-message dmesg_has 'ioat_hello: hello, loaded'
+check hello-unloads modprobe -r ioat_hello
+check hello-unload-message dmesg_has 'ioat_hello: goodbye, unloaded'
+
+# dmatest only starts a test when asked to (run=1), so it loads without a
+# DMA channel.
+check dmatest-installed test -f "$EXTRA/dmatest.ko"
+check dmatest-loads modprobe dmatest
+check dmatest-unloads modprobe -r dmatest
