@@ -22,6 +22,7 @@
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
+#include "system/system.h"
 #include "ioat_nic_core.h"
 #include "trace.h"
 
@@ -80,7 +81,9 @@ static const MemoryRegionOps ioat_nic_mmio_ops = {
 
 static bool ioat_nic_nc_can_receive(NetClientState *nc)
 {
-    return true;
+    IoatNicState *s = qemu_get_nic_opaque(nc);
+
+    return ioat_nic_core_can_receive(&s->core);
 }
 
 static ssize_t ioat_nic_nc_receive_iov(NetClientState *nc,
@@ -191,6 +194,7 @@ static void ioat_nic_exit(PCIDevice *pci_dev)
 {
     IoatNicState *s = IOAT_NIC(pci_dev);
 
+    ioat_nic_core_unrealize(&s->core);
     qemu_del_nic(s->nic);
     msi_uninit(pci_dev);
     msix_unuse_all_vectors(pci_dev);
@@ -205,6 +209,14 @@ static void ioat_nic_reset_hold(Object *obj, ResetType type)
     ioat_nic_core_reset(&s->core);
 }
 
+static int ioat_nic_pre_save(void *opaque)
+{
+    IoatNicState *s = opaque;
+
+    ioat_nic_core_pre_save(&s->core);
+    return 0;
+}
+
 static int ioat_nic_post_load(void *opaque, int version_id)
 {
     IoatNicState *s = opaque;
@@ -216,11 +228,12 @@ static const VMStateDescription ioat_nic_vmstate = {
     .name = TYPE_IOAT_NIC,
     .version_id = 1,
     .minimum_version_id = 1,
+    .pre_save = ioat_nic_pre_save,
     .post_load = ioat_nic_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, IoatNicState),
         VMSTATE_MSIX(parent_obj, IoatNicState),
-        VMSTATE_UINT32_ARRAY(core.mac, IoatNicState, IOAT_NIC_MAC_WORDS),
+        VMSTATE_STRUCT(core, IoatNicState, 1, ioat_nic_core_vmstate, IoatNicCore),
         VMSTATE_END_OF_LIST()
     }
 };

@@ -1,8 +1,9 @@
 /*
- * Intel 82599 10 GbE controller (ioat-nic): register map
+ * Intel 82599 10 GbE controller (ioat-nic): register map and descriptors
  *
- * Offsets are BAR0 byte offsets from the 82599 datasheet (section 8.2);
- * R_<name> is the index of the register in IoatNicCore.mac[].
+ * Offsets are BAR0 byte offsets from the 82599 datasheet, section 8.2;
+ * R_<name> is the register's index in IoatNicCore.mac[].  Registers that
+ * exist once per queue, vector or filter entry are given as base and stride.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -26,39 +27,282 @@ REG32(CTRL_EXT, 0x00018)
 
 /* Interrupts (8.2.3.5) */
 REG32(EICR, 0x00800)
+    FIELD(EICR, RTXQ, 0, 16)
+    FIELD(EICR, LSC, 20, 1)
+    FIELD(EICR, TCP_TIMER, 30, 1)
+    FIELD(EICR, OTHER, 31, 1)
+REG32(EICS, 0x00808)
+REG32(EIAC, 0x00810)
 REG32(EIMS, 0x00880)
 REG32(EIMC, 0x00888)
+REG32(EIAM, 0x00890)
 REG32(GPIE, 0x00898)
+    FIELD(GPIE, MSIX_MODE, 4, 1)
+    FIELD(GPIE, OCD, 5, 1)
+    FIELD(GPIE, EIAME, 30, 1)
+    FIELD(GPIE, PBA_SUPPORT, 31, 1)
+REG32(IVAR_MISC, 0x00a00)
+REG32(EICS_EX0, 0x00a90)
+REG32(EICS_EX1, 0x00a94)
+REG32(EIMS_EX0, 0x00aa0)
+REG32(EIMS_EX1, 0x00aa4)
+REG32(EIMC_EX0, 0x00ab0)
+REG32(EIMC_EX1, 0x00ab4)
+REG32(EIAM_EX0, 0x00ad0)
+REG32(EIAM_EX1, 0x00ad4)
 
-/* Packet buffers, MAC, link (8.2.3.8, 8.2.3.22) */
+#define IOAT_NIC_EITR_LO(v)         (0x00820 + 4 * (v))     /* v < 24 */
+#define IOAT_NIC_EITR_HI(v)         (0x12300 + 4 * ((v) - 24))
+#define IOAT_NIC_EITR_ITR_MASK      0x00000ff8              /* 2 us units << 3 */
+#define IOAT_NIC_EITR_CNT_WDIS      (1u << 31)
+#define IOAT_NIC_IVAR(n)            (0x00900 + 4 * (n))     /* n < 64 */
+#define IOAT_NIC_IVAR_VALID         0x80
+#define IOAT_NIC_IVAR_VECTOR_MASK   0x3f
+
+/* Receive (8.2.3.8) */
+#define IOAT_NIC_RXQ_BASE(q)        ((q) < 64 ? 0x01000 + 0x40 * (q) \
+                                              : 0x0d000 + 0x40 * ((q) - 64))
+#define IOAT_NIC_RDBAL              0x00
+#define IOAT_NIC_RDBAH              0x04
+#define IOAT_NIC_RDLEN              0x08
+#define IOAT_NIC_DCA_RXCTRL         0x0c
+#define IOAT_NIC_RDH                0x10
+#define IOAT_NIC_SRRCTL             0x14
+#define IOAT_NIC_RDT                0x18
+#define IOAT_NIC_RXDCTL             0x28
+#define IOAT_NIC_QPRC(i)            (0x01030 + 0x40 * (i))  /* i < 16 */
+#define IOAT_NIC_QPRDC(i)           (0x01430 + 0x40 * (i))
+#define IOAT_NIC_QBRC_L(i)          (0x01034 + 0x40 * (i))
+#define IOAT_NIC_QBRC_H(i)          (0x01038 + 0x40 * (i))
+/* Legacy aliases used by the driver for the first 16 queues. */
+#define IOAT_NIC_SRRCTL_ALIAS(q)    (0x02100 + 4 * (q))
+#define IOAT_NIC_DCA_RXCTRL_ALIAS(q) (0x02200 + 4 * (q))
+
+FIELD(SRRCTL, BSIZEPKT, 0, 5)           /* 1 KiB units */
+FIELD(SRRCTL, BSIZEHDR, 8, 6)           /* 64 byte units */
+FIELD(SRRCTL, DESCTYPE, 25, 3)
+FIELD(SRRCTL, DROP_EN, 28, 1)
+#define IOAT_NIC_DESCTYPE_ONEBUF        1
+#define IOAT_NIC_DESCTYPE_HDR_SPLIT     2
+#define IOAT_NIC_DESCTYPE_SPLIT_ALWAYS  5
+
+FIELD(RXDCTL, ENABLE, 25, 1)
+FIELD(RXDCTL, SWFLSH, 26, 1)
+FIELD(RXDCTL, VME, 30, 1)
+
 REG32(RDRXCTL, 0x02f00)
+REG32(RXCTRL, 0x03000)
+    FIELD(RXCTRL, RXEN, 0, 1)
 REG32(RXPBSIZE0, 0x03c00)
-REG32(HLREG0, 0x04240)
-REG32(MAXFRS, 0x04268)
-REG32(AUTOC, 0x042a0)
-REG32(LINKS, 0x042a4)
-    FIELD(LINKS, SPEED, 28, 2)
-    FIELD(LINKS, UP, 30, 1)
-    FIELD(LINKS, KX_AN_COMP, 31, 1)
-REG32(ANLP1, 0x042b0)
-REG32(DMATXCTL, 0x04a80)
+REG32(RXCSUM, 0x05000)
+    FIELD(RXCSUM, PCSD, 13, 1)
+REG32(RFCTL, 0x05008)
+REG32(FCTRL, 0x05080)
+    FIELD(FCTRL, SBP, 1, 1)
+    FIELD(FCTRL, MPE, 8, 1)
+    FIELD(FCTRL, UPE, 9, 1)
+    FIELD(FCTRL, BAM, 10, 1)
 REG32(VLNCTRL, 0x05088)
-REG32(SECTXSTAT, 0x08804)
-REG32(SECRXSTAT, 0x08d04)
-REG32(TXPBSIZE0, 0x0cc00)
-
-/* Receive address filters (8.2.3.7.9): 128 RAL/RAH pairs. */
+    FIELD(VLNCTRL, VET, 0, 16)
+    FIELD(VLNCTRL, CFIEN, 29, 1)
+    FIELD(VLNCTRL, VFE, 30, 1)
+REG32(MCSTCTRL, 0x05090)
+    FIELD(MCSTCTRL, MO, 0, 2)
+    FIELD(MCSTCTRL, MFE, 2, 1)
+REG32(MRQC, 0x05818)
+    FIELD(MRQC, MRQE, 0, 4)
+    FIELD(MRQC, TCPIPV4, 16, 1)
+    FIELD(MRQC, IPV4, 17, 1)
+    FIELD(MRQC, IPV6, 20, 1)
+    FIELD(MRQC, TCPIPV6, 21, 1)
+    FIELD(MRQC, UDPIPV4, 22, 1)
+    FIELD(MRQC, UDPIPV6, 23, 1)
+#define IOAT_NIC_MRQE_RSS           1
+#define IOAT_NIC_MTA(i)             (0x05200 + 4 * (i))     /* i < 128 */
+#define IOAT_NIC_PSRTYPE(q)         (0x0ea00 + 4 * (q))
+#define IOAT_NIC_PSRTYPE_ALIAS(q)   (0x05480 + 4 * (q))     /* q < 16 */
+#define IOAT_NIC_RETA(i)            (0x05c00 + 4 * (i))     /* i < 32 */
+#define IOAT_NIC_RSSRK(i)           (0x05c80 + 4 * (i))     /* i < 10 */
+#define IOAT_NIC_VFTA(i)            (0x0a000 + 4 * (i))     /* i < 128 */
+#define IOAT_NIC_RAL(n)             (0x0a200 + 8 * (n))     /* n < 128 */
+#define IOAT_NIC_RAH(n)             (0x0a204 + 8 * (n))
+#define IOAT_NIC_RAL_ALIAS(n)       (0x05400 + 8 * (n))     /* n < 16 */
+#define IOAT_NIC_RAH_WMASK          0x8000ffff
 REG32(RAL0, 0x0a200)
 REG32(RAH0, 0x0a204)
     FIELD(RAH0, ADDR_HI, 0, 16)
     FIELD(RAH0, AV, 31, 1)
+#define IOAT_NIC_NUM_RAR            128
+
+/* MAC (8.2.3.22) */
+REG32(HLREG0, 0x04240)
+    FIELD(HLREG0, TXCRCEN, 0, 1)
+    FIELD(HLREG0, JUMBOEN, 2, 1)
+    FIELD(HLREG0, TXPADEN, 10, 1)
+    FIELD(HLREG0, LPBK, 15, 1)
+REG32(MAXFRS, 0x04268)
+    FIELD(MAXFRS, MFS, 16, 16)
+REG32(PCS1GANA, 0x04218)
+REG32(MSCA, 0x0425c)
+    FIELD(MSCA, OPCODE, 26, 2)
+    FIELD(MSCA, MDI_COMMAND, 30, 1)
+REG32(MSRWD, 0x04260)
+REG32(AUTOC, 0x042a0)
+    FIELD(AUTOC, FLU, 0, 1)
+    FIELD(AUTOC, AN_RESTART, 12, 1)
+REG32(LINKS, 0x042a4)
+    FIELD(LINKS, SPEED, 28, 2)
+    FIELD(LINKS, UP, 30, 1)
+    FIELD(LINKS, KX_AN_COMP, 31, 1)
+REG32(AUTOC2, 0x042a8)
+REG32(ANLP1, 0x042b0)
+#define IOAT_NIC_LINKS_SPEED_10G    3
+#define IOAT_NIC_MSCA_OP_READ       3
+
+/* Transmit (8.2.3.9) */
+#define IOAT_NIC_TXQ_BASE(q)        (0x06000 + 0x40 * (q))  /* q < 128 */
+#define IOAT_NIC_TDBAL              0x00
+#define IOAT_NIC_TDBAH              0x04
+#define IOAT_NIC_TDLEN              0x08
+#define IOAT_NIC_DCA_TXCTRL         0x0c
+#define IOAT_NIC_TDH                0x10
+#define IOAT_NIC_TDT                0x18
+#define IOAT_NIC_TXDCTL             0x28
+#define IOAT_NIC_TDWBAL             0x38
+#define IOAT_NIC_TDWBAH             0x3c
+#define IOAT_NIC_QPTC(i)            (0x06030 + 0x40 * (i))  /* i < 16 */
+#define IOAT_NIC_QBTC_L(i)          (0x08700 + 8 * (i))
+#define IOAT_NIC_QBTC_H(i)          (0x08704 + 8 * (i))
+FIELD(TXDCTL, ENABLE, 25, 1)
+FIELD(TXDCTL, SWFLSH, 26, 1)
+FIELD(TDWBAL, HEAD_WB_EN, 0, 1)
+
+REG32(DMATXCTL, 0x04a80)
+    FIELD(DMATXCTL, TE, 0, 1)
+    FIELD(DMATXCTL, VT, 16, 16)
+REG32(TXPBSIZE0, 0x0cc00)
+
+/* Security, flow director (8.2.3.21, 8.2.3.25) */
+REG32(SECTXSTAT, 0x08804)
+REG32(SECRXSTAT, 0x08d04)
+REG32(FDIRCTRL, 0x0ee00)
+    FIELD(FDIRCTRL, INIT_DONE, 3, 1)
+REG32(FDIRCMD, 0x0ee2c)
+    FIELD(FDIRCMD, CMD, 0, 2)
+
+/* Statistics (8.2.3.23) */
+REG32(CRCERRS, 0x04000)
+REG32(RLEC, 0x04040)
+REG32(PRC64, 0x0405c)
+REG32(GPRC, 0x04074)
+REG32(BPRC, 0x04078)
+REG32(MPRC, 0x0407c)
+REG32(GPTC, 0x04080)
+REG32(GORCL, 0x04088)
+REG32(GORCH, 0x0408c)
+REG32(GOTCL, 0x04090)
+REG32(GOTCH, 0x04094)
+REG32(RUC, 0x040a4)
+REG32(ROC, 0x040ac)
+REG32(TORL, 0x040c0)
+REG32(TORH, 0x040c4)
+REG32(TPR, 0x040d0)
+REG32(TPT, 0x040d4)
+REG32(PTC64, 0x040d8)
+REG32(MPTC, 0x040f0)
+REG32(BPTC, 0x040f4)
+#define IOAT_NIC_MPC(i)             (0x03fa0 + 4 * (i))     /* i < 8 */
 
 /* EEPROM, flash, management (8.2.3.2, 8.2.3.26) */
 REG32(EEC, 0x10010)
+    FIELD(EEC, PRES, 8, 1)
+    FIELD(EEC, ARD, 9, 1)
+    FIELD(EEC, SIZE, 11, 4)
 REG32(EERD, 0x10014)
+    FIELD(EERD, START, 0, 1)
+    FIELD(EERD, DONE, 1, 1)
+    FIELD(EERD, ADDR, 2, 14)
+    FIELD(EERD, DATA, 16, 16)
+REG32(SWSM, 0x10140)
 REG32(FWSM, 0x10148)
+REG32(GSSR, 0x10160)
+    FIELD(GSSR, SW, 0, 5)
+    FIELD(GSSR, FW, 5, 5)
 
-#define IOAT_NIC_LINKS_SPEED_10G    3
+/* Advanced receive descriptor, read format (7.1.6.1) */
+typedef struct IoatNicRxDescRead {
+    uint64_t pkt_addr;
+    uint64_t hdr_addr;
+} IoatNicRxDescRead;
+
+/* Advanced receive descriptor, write-back format (7.1.6.2) */
+FIELD(RXD_WB0, RSS_TYPE, 0, 4)
+FIELD(RXD_WB0, PKT_TYPE, 4, 12)
+FIELD(RXD_WB0, HDR_LEN, 21, 10)
+FIELD(RXD_WB0, SPH, 31, 1)
+#define IOAT_NIC_RXD_STAT_DD        (1u << 0)
+#define IOAT_NIC_RXD_STAT_EOP       (1u << 1)
+#define IOAT_NIC_RXD_STAT_VP        (1u << 3)
+#define IOAT_NIC_RXD_STAT_UDPCS     (1u << 4)
+#define IOAT_NIC_RXD_STAT_L4CS      (1u << 5)
+#define IOAT_NIC_RXD_STAT_IPCS      (1u << 6)
+#define IOAT_NIC_RXD_ERR_HBO        (1u << 23)
+#define IOAT_NIC_RXD_ERR_TCPE       (1u << 30)
+#define IOAT_NIC_RXD_ERR_IPE        (1u << 31)
+#define IOAT_NIC_PKT_TYPE_IPV4      0x001
+#define IOAT_NIC_PKT_TYPE_IPV4_EX   0x002
+#define IOAT_NIC_PKT_TYPE_IPV6      0x004
+#define IOAT_NIC_PKT_TYPE_IPV6_EX   0x008
+#define IOAT_NIC_PKT_TYPE_TCP       0x010
+#define IOAT_NIC_PKT_TYPE_UDP       0x020
+#define IOAT_NIC_RSS_TYPE_NONE      0
+#define IOAT_NIC_RSS_TYPE_IPV4_TCP  1
+#define IOAT_NIC_RSS_TYPE_IPV4      2
+#define IOAT_NIC_RSS_TYPE_IPV6_TCP  3
+#define IOAT_NIC_RSS_TYPE_IPV6      5
+#define IOAT_NIC_RSS_TYPE_IPV4_UDP  7
+#define IOAT_NIC_RSS_TYPE_IPV6_UDP  8
+
+/* Advanced transmit descriptors (7.2.3.2) */
+FIELD(TXD_CMD, DTALEN, 0, 16)
+FIELD(TXD_CMD, DTYP, 20, 4)
+FIELD(TXD_CMD, EOP, 24, 1)
+FIELD(TXD_CMD, IFCS, 25, 1)
+FIELD(TXD_CMD, RS, 27, 1)
+FIELD(TXD_CMD, DEXT, 29, 1)
+FIELD(TXD_CMD, VLE, 30, 1)
+FIELD(TXD_CMD, TSE, 31, 1)
+FIELD(TXD_OLINFO, STA_DD, 0, 1)
+FIELD(TXD_OLINFO, IDX, 4, 3)
+FIELD(TXD_OLINFO, IXSM, 8, 1)
+FIELD(TXD_OLINFO, TXSM, 9, 1)
+FIELD(TXD_OLINFO, PAYLEN, 14, 18)
+#define IOAT_NIC_TXD_DTYP_CTXT      2
+#define IOAT_NIC_TXD_DTYP_DATA      3
+FIELD(TXCTX_VLAN_MACIP, IPLEN, 0, 9)
+FIELD(TXCTX_VLAN_MACIP, MACLEN, 9, 7)
+FIELD(TXCTX_VLAN_MACIP, VLAN, 16, 16)
+FIELD(TXCTX_TUCMD, IPV4, 10, 1)
+FIELD(TXCTX_TUCMD, L4T, 11, 2)
+FIELD(TXCTX_MSS_L4LEN, IDX, 4, 3)
+FIELD(TXCTX_MSS_L4LEN, L4LEN, 8, 8)
+FIELD(TXCTX_MSS_L4LEN, MSS, 16, 16)
+#define IOAT_NIC_L4T_UDP            0
+#define IOAT_NIC_L4T_TCP            1
+#define IOAT_NIC_L4T_SCTP           2
+
+typedef struct IoatNicTxDesc {
+    uint64_t addr;                  /* buffer, or the context's first dwords */
+    uint32_t cmd_type_len;
+    uint32_t olinfo_status;
+} IoatNicTxDesc;
+
+/* Device geometry */
+#define IOAT_NIC_NUM_QUEUES         128
+#define IOAT_NIC_NUM_STAT_QUEUES    16
+#define IOAT_NIC_MSIX_VECTORS       64
+#define IOAT_NIC_EEPROM_WORDS       1024
+#define IOAT_NIC_DESC_SIZE          16
 
 /* BAR layout */
 #define IOAT_NIC_MMIO_SIZE          (512 * KiB)
@@ -66,6 +310,5 @@ REG32(FWSM, 0x10148)
 #define IOAT_NIC_MSIX_BAR_SIZE      (16 * KiB)
 #define IOAT_NIC_MSIX_TABLE_OFFSET  0x0000
 #define IOAT_NIC_MSIX_PBA_OFFSET    0x2000
-#define IOAT_NIC_MSIX_VECTORS       64
 
 #endif

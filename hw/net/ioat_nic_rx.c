@@ -1,0 +1,563 @@
+/*
+ * Intel 82599 10 GbE controller (ioat-nic): receive path
+ *
+ * Filtering (datasheet 7.1.1), queue selection by EtherType filter and RSS
+ * (7.1.2), advanced descriptors in one-buffer and header-split modes
+ * (7.1.6, 7.1.10), checksum and VLAN offloads, and the write-back.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/iov.h"
+#include "hw/pci/pci_device.h"
+#include "net_rx_pkt.h"
+#include "ioat_nic_core.h"
+#include "trace.h"
+
+#define IOAT_NIC_MAX_FRAME          (16 * KiB)
+#define IOAT_NIC_DEFAULT_MFS        1518
+#define IOAT_NIC_ETQF(n)            (0x05128 + 4 * (n))     /* n < 8 */
+#define IOAT_NIC_ETQS(n)            (0x0ec00 + 4 * (n))
+#define IOAT_NIC_NUM_ETQF           8
+FIELD(ETQF, ETYPE, 0, 16)
+FIELD(ETQF, FILTER_EN, 31, 1)
+FIELD(ETQS, RX_QUEUE, 16, 7)
+FIELD(ETQS, QUEUE_EN, 31, 1)
+/* PSRTYPE: which headers header split may split after (8.2.3.7.4) */
+#define IOAT_NIC_PSRTYPE_TCPHDR     (1u << 4)
+#define IOAT_NIC_PSRTYPE_UDPHDR     (1u << 5)
+#define IOAT_NIC_PSRTYPE_IPV4HDR    (1u << 8)
+#define IOAT_NIC_PSRTYPE_IPV6HDR    (1u << 9)
+
+/* What the receive path learned about one frame. */
+typedef struct IoatNicRxFrame {
+    const uint8_t *data;            /* frame with any stripped tag removed */
+    size_t len;
+    bool vlan_stripped;
+    uint16_t vlan_tci;
+    uint32_t rss_hash;
+    uint8_t rss_type;
+    unsigned queue;
+    size_t hdr_len;                 /* header split: bytes to the header buffer */
+    bool sph;                       /* header identified (split point found) */
+    bool hbo;                       /* identified header larger than the buffer */
+} IoatNicRxFrame;
+
+void ioat_nic_rx_init(IoatNicCore *core)
+{
+    net_rx_pkt_init(&core->rx_pkt);
+}
+
+void ioat_nic_rx_uninit(IoatNicCore *core)
+{
+    net_rx_pkt_uninit(core->rx_pkt);
+}
+
+bool ioat_nic_rx_enabled(IoatNicCore *core)
+{
+    return FIELD_EX32(core->mac[R_RXCTRL], RXCTRL, RXEN);
+}
+
+/* A tail move or a queue enable may make room for held frames. */
+void ioat_nic_rx_tail_written(IoatNicCore *core)
+{
+    if (ioat_nic_rx_enabled(core)) {
+        qemu_flush_queued_packets(qemu_get_queue(core->nic));
+    }
+}
+
+/* Destination address filter (datasheet 7.1.1.1). */
+static bool ioat_nic_rx_addr_match(IoatNicCore *core, const uint8_t *dst)
+{
+    uint32_t fctrl = core->mac[R_FCTRL];
+
+    if (is_broadcast_ether_addr(dst)) {
+        return FIELD_EX32(fctrl, FCTRL, BAM);
+    }
+    if (is_multicast_ether_addr(dst) && FIELD_EX32(fctrl, FCTRL, MPE)) {
+        return true;
+    }
+    if (!is_multicast_ether_addr(dst) && FIELD_EX32(fctrl, FCTRL, UPE)) {
+        return true;
+    }
+    for (unsigned n = 0; n < IOAT_NIC_NUM_RAR; n++) {
+        uint32_t rah = ioat_nic_reg(core, IOAT_NIC_RAH(n));
+
+        if ((rah & R_RAH0_AV_MASK) &&
+            ldl_le_p(dst) == ioat_nic_reg(core, IOAT_NIC_RAL(n)) &&
+            lduw_le_p(dst + 4) == (rah & R_RAH0_ADDR_HI_MASK)) {
+            return true;
+        }
+    }
+    if (is_multicast_ether_addr(dst) &&
+        FIELD_EX32(core->mac[R_MCSTCTRL], MCSTCTRL, MFE)) {
+        /* MO selects which 12 of the upper address bits index the table. */
+        static const unsigned shift[] = { 4, 3, 2, 0 };
+        unsigned mo = FIELD_EX32(core->mac[R_MCSTCTRL], MCSTCTRL, MO);
+        unsigned v = (lduw_le_p(dst + 4) >> shift[mo]) & 0xfff;
+
+        return ioat_nic_reg(core, IOAT_NIC_MTA(v >> 5)) & (1u << (v & 31));
+    }
+    return false;
+}
+
+/* VLAN filter: with VLNCTRL.VFE, tagged frames need their VFTA bit. */
+static bool ioat_nic_rx_vlan_match(IoatNicCore *core, const uint8_t *frame,
+                                   size_t len)
+{
+    uint16_t vet = FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET);
+    uint16_t vid;
+
+    if (!FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VFE) ||
+        len < ETH_HLEN + 4 || lduw_be_p(frame + 12) != vet) {
+        return true;
+    }
+    vid = lduw_be_p(frame + 14) & 0xfff;
+    return ioat_nic_reg(core, IOAT_NIC_VFTA(vid >> 5)) & (1u << (vid & 31));
+}
+
+static void ioat_nic_rss_key(IoatNicCore *core, uint8_t key[40])
+{
+    /* RSSRK(i) holds key bytes 4i..4i+3, byte 4i in bits 7:0. */
+    for (unsigned i = 0; i < 10; i++) {
+        uint32_t rk = ioat_nic_reg(core, IOAT_NIC_RSSRK(i));
+
+        for (unsigned b = 0; b < 4; b++) {
+            key[4 * i + b] = extract32(rk, 8 * b, 8);
+        }
+    }
+}
+
+/* RSS hash and type of the parsed frame (datasheet 7.1.2.8). */
+static void ioat_nic_rss(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    uint32_t mrqc = core->mac[R_MRQC];
+    struct NetRxPkt *pkt = core->rx_pkt;
+    bool ip4, ip6, frag = false;
+    EthL4HdrProto l4;
+    NetRxPktRssType type;
+    uint8_t key[40];
+
+    f->rss_type = IOAT_NIC_RSS_TYPE_NONE;
+    f->rss_hash = 0;
+    if (FIELD_EX32(mrqc, MRQC, MRQE) != IOAT_NIC_MRQE_RSS) {
+        return;
+    }
+    net_rx_pkt_get_protocols(pkt, &ip4, &ip6, &l4);
+    if (ip4) {
+        frag = net_rx_pkt_get_ip4_info(pkt)->fragment;
+    } else if (ip6) {
+        frag = net_rx_pkt_get_ip6_info(pkt)->fragment;
+    }
+    if (ip4 && !frag && l4 == ETH_L4_HDR_PROTO_TCP &&
+        FIELD_EX32(mrqc, MRQC, TCPIPV4)) {
+        type = NetPktRssIpV4Tcp;
+        f->rss_type = IOAT_NIC_RSS_TYPE_IPV4_TCP;
+    } else if (ip4 && !frag && l4 == ETH_L4_HDR_PROTO_UDP &&
+               FIELD_EX32(mrqc, MRQC, UDPIPV4)) {
+        type = NetPktRssIpV4Udp;
+        f->rss_type = IOAT_NIC_RSS_TYPE_IPV4_UDP;
+    } else if (ip4 && FIELD_EX32(mrqc, MRQC, IPV4)) {
+        type = NetPktRssIpV4;
+        f->rss_type = IOAT_NIC_RSS_TYPE_IPV4;
+    } else if (ip6 && !frag && l4 == ETH_L4_HDR_PROTO_TCP &&
+               FIELD_EX32(mrqc, MRQC, TCPIPV6)) {
+        type = NetPktRssIpV6Tcp;
+        f->rss_type = IOAT_NIC_RSS_TYPE_IPV6_TCP;
+    } else if (ip6 && !frag && l4 == ETH_L4_HDR_PROTO_UDP &&
+               FIELD_EX32(mrqc, MRQC, UDPIPV6)) {
+        type = NetPktRssIpV6Udp;
+        f->rss_type = IOAT_NIC_RSS_TYPE_IPV6_UDP;
+    } else if (ip6 && FIELD_EX32(mrqc, MRQC, IPV6)) {
+        type = NetPktRssIpV6;
+        f->rss_type = IOAT_NIC_RSS_TYPE_IPV6;
+    } else {
+        return;
+    }
+    ioat_nic_rss_key(core, key);
+    f->rss_hash = net_rx_pkt_calc_rss_hash(pkt, type, key);
+}
+
+/*
+ * Queue selection: an enabled EtherType filter with a queue assignment
+ * wins (7.1.2.3); otherwise the RSS redirection table (7.1.2.8.3), whose
+ * 128 entries hold 4-bit queue numbers.
+ */
+static unsigned ioat_nic_select_queue(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    uint16_t etype = f->len >= ETH_HLEN ? lduw_be_p(f->data + 12) : 0;
+    unsigned entry;
+
+    for (unsigned n = 0; n < IOAT_NIC_NUM_ETQF; n++) {
+        uint32_t etqf = ioat_nic_reg(core, IOAT_NIC_ETQF(n));
+        uint32_t etqs = ioat_nic_reg(core, IOAT_NIC_ETQS(n));
+
+        if (FIELD_EX32(etqf, ETQF, FILTER_EN) &&
+            FIELD_EX32(etqf, ETQF, ETYPE) == etype &&
+            FIELD_EX32(etqs, ETQS, QUEUE_EN)) {
+            return FIELD_EX32(etqs, ETQS, RX_QUEUE);
+        }
+    }
+    if (f->rss_type == IOAT_NIC_RSS_TYPE_NONE) {
+        return 0;
+    }
+    entry = f->rss_hash & 0x7f;
+    return extract32(ioat_nic_reg(core, IOAT_NIC_RETA(entry / 4)),
+                     8 * (entry % 4), 4);
+}
+
+/*
+ * Header split (datasheet 7.1.10): the split point is the start of the
+ * L5 payload for TCP and UDP, or of the L4 header for other IP packets,
+ * as far as PSRTYPE allows.  Fragments split after the IP header.
+ */
+static void ioat_nic_split_point(IoatNicCore *core, IoatNicRxFrame *f,
+                                 unsigned q, size_t hdr_buf)
+{
+    uint32_t psrtype = ioat_nic_reg(core, IOAT_NIC_PSRTYPE(q));
+    bool desctype_always = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL),
+                                      SRRCTL, DESCTYPE) ==
+                           IOAT_NIC_DESCTYPE_SPLIT_ALWAYS;
+    bool ip4, ip6, frag = false;
+    EthL4HdrProto l4;
+    size_t split = 0;
+
+    net_rx_pkt_get_protocols(core->rx_pkt, &ip4, &ip6, &l4);
+    if (ip4) {
+        frag = net_rx_pkt_get_ip4_info(core->rx_pkt)->fragment;
+    } else if (ip6) {
+        frag = net_rx_pkt_get_ip6_info(core->rx_pkt)->fragment;
+    }
+    if (!frag && l4 == ETH_L4_HDR_PROTO_TCP &&
+        (psrtype & IOAT_NIC_PSRTYPE_TCPHDR)) {
+        split = net_rx_pkt_get_l5_hdr_offset(core->rx_pkt);
+    } else if (!frag && l4 == ETH_L4_HDR_PROTO_UDP &&
+               (psrtype & IOAT_NIC_PSRTYPE_UDPHDR)) {
+        split = net_rx_pkt_get_l5_hdr_offset(core->rx_pkt);
+    } else if ((ip4 && (psrtype & IOAT_NIC_PSRTYPE_IPV4HDR)) ||
+               (ip6 && (psrtype & IOAT_NIC_PSRTYPE_IPV6HDR))) {
+        split = net_rx_pkt_get_l4_hdr_offset(core->rx_pkt);
+    }
+    if (split > f->len) {
+        split = 0;
+    }
+
+    if (split && split <= hdr_buf) {
+        f->sph = true;
+        f->hdr_len = split;
+        return;
+    }
+    f->hbo = split > hdr_buf;
+    /*
+     * Unsplittable, or header too large: one-buffer layout, except that
+     * "always split" still fills the header buffer first.
+     */
+    f->hdr_len = desctype_always ? MIN(f->len, hdr_buf) : 0;
+    trace_ioat_nic_rx_no_split(q, split, hdr_buf);
+}
+
+static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
+                                   uint16_t *pkt_type)
+{
+    struct NetRxPkt *pkt = core->rx_pkt;
+    uint32_t status = 0;
+    bool ip4, ip6, valid;
+    EthL4HdrProto l4;
+
+    *pkt_type = 0;
+    net_rx_pkt_get_protocols(pkt, &ip4, &ip6, &l4);
+    if (ip4) {
+        *pkt_type |= IOAT_NIC_PKT_TYPE_IPV4;
+        if (net_rx_pkt_validate_l3_csum(pkt, &valid)) {
+            status |= IOAT_NIC_RXD_STAT_IPCS | (valid ? 0 : IOAT_NIC_RXD_ERR_IPE);
+        }
+    } else if (ip6) {
+        *pkt_type |= net_rx_pkt_get_ip6_info(pkt)->has_ext_hdrs ?
+                     IOAT_NIC_PKT_TYPE_IPV6_EX : IOAT_NIC_PKT_TYPE_IPV6;
+    }
+    if ((ip4 || ip6) && (l4 == ETH_L4_HDR_PROTO_TCP ||
+                         l4 == ETH_L4_HDR_PROTO_UDP)) {
+        *pkt_type |= l4 == ETH_L4_HDR_PROTO_TCP ? IOAT_NIC_PKT_TYPE_TCP
+                                                : IOAT_NIC_PKT_TYPE_UDP;
+        if (net_rx_pkt_validate_l4_csum(pkt, &valid)) {
+            status |= IOAT_NIC_RXD_STAT_L4CS | (valid ? 0 : IOAT_NIC_RXD_ERR_TCPE);
+            if (l4 == ETH_L4_HDR_PROTO_UDP) {
+                status |= IOAT_NIC_RXD_STAT_UDPCS;
+            }
+        }
+    }
+    if (f->vlan_stripped) {
+        status |= IOAT_NIC_RXD_STAT_VP;
+    }
+    if (f->hbo) {
+        status |= IOAT_NIC_RXD_ERR_HBO;
+    }
+    return status;
+}
+
+static unsigned ioat_nic_ring_size(IoatNicCore *core, unsigned q)
+{
+    return ioat_nic_rxq_reg(core, q, IOAT_NIC_RDLEN) / IOAT_NIC_DESC_SIZE;
+}
+
+/* Descriptors the guest has handed over: from RDH up to, not incl., RDT. */
+static unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
+{
+    unsigned n = ioat_nic_ring_size(core, q);
+    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDH);
+    unsigned tail = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDT);
+
+    if (!n) {
+        return 0;
+    }
+    if (head >= n || tail >= n) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_ring_index,
+                           "RX queue %u: RDH %u or RDT %u beyond the %u-entry ring",
+                           q, head, tail, n);
+        return 0;
+    }
+    return (tail + n - head) % n;
+}
+
+static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
+                                        unsigned idx)
+{
+    return (((uint64_t)ioat_nic_rxq_reg(core, q, IOAT_NIC_RDBAH) << 32) |
+            ioat_nic_rxq_reg(core, q, IOAT_NIC_RDBAL)) +
+           idx * IOAT_NIC_DESC_SIZE;
+}
+
+static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
+{
+    unsigned kb = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL),
+                             SRRCTL, BSIZEPKT);
+
+    /* 0 selects the RXCTRL default of 2 KiB (8.2.3.8.7). */
+    return (kb ? kb : 2) * KiB;
+}
+
+/*
+ * Write the frame into descriptors from RDH on.  The write-back status
+ * and length are stored last, as one 8-byte store, because ixgbe takes a
+ * non-zero length as the completion mark (7.1.6.2).
+ */
+static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f,
+                              unsigned q, unsigned ndesc, uint32_t status,
+                              uint16_t pkt_type)
+{
+    PCIDevice *d = core->owner;
+    unsigned n = ioat_nic_ring_size(core, q);
+    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDH);
+    size_t bufsize = ioat_nic_rx_bufsize(core, q);
+    size_t done = 0;
+    bool split = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL),
+                            SRRCTL, DESCTYPE) != IOAT_NIC_DESCTYPE_ONEBUF;
+
+    for (unsigned i = 0; i < ndesc; i++) {
+        dma_addr_t daddr = ioat_nic_rx_desc_addr(core, q, head);
+        IoatNicRxDescRead rd;
+        size_t hdr = 0, chunk;
+        uint32_t dw0, stat;
+        uint64_t upper;
+
+        if (pci_dma_read(d, daddr, &rd, sizeof(rd)) != MEMTX_OK) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desc_dma,
+                               "RX queue %u: descriptor %u at 0x%" PRIx64
+                               " is not readable", q, head, daddr);
+            return false;
+        }
+        rd.pkt_addr = le64_to_cpu(rd.pkt_addr);
+        rd.hdr_addr = le64_to_cpu(rd.hdr_addr);
+
+        if (split && i == 0 && f->hdr_len) {
+            hdr = f->hdr_len;
+            if (pci_dma_write(d, rd.hdr_addr, f->data, hdr) != MEMTX_OK) {
+                IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
+                                   "RX queue %u: descriptor %u header buffer 0x%"
+                                   PRIx64 " is not writable", q, head,
+                                   rd.hdr_addr);
+            }
+            done = hdr;
+        }
+        chunk = MIN(f->len - done, bufsize);
+        if (chunk && pci_dma_write(d, rd.pkt_addr, f->data + done, chunk) !=
+                     MEMTX_OK) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
+                               "RX queue %u: descriptor %u packet buffer 0x%"
+                               PRIx64 " is not writable", q, head, rd.pkt_addr);
+        }
+        done += chunk;
+
+        dw0 = FIELD_DP32(0, RXD_WB0, RSS_TYPE, f->rss_type);
+        dw0 = FIELD_DP32(dw0, RXD_WB0, PKT_TYPE, pkt_type);
+        if (split && i == 0) {
+            dw0 = FIELD_DP32(dw0, RXD_WB0, HDR_LEN, f->sph ? f->hdr_len : hdr);
+            dw0 = FIELD_DP32(dw0, RXD_WB0, SPH, f->sph);
+        }
+        stat = status | IOAT_NIC_RXD_STAT_DD;
+        if (done == f->len) {
+            stat |= IOAT_NIC_RXD_STAT_EOP;
+        }
+        upper = stat | ((uint64_t)chunk << 32) |
+                ((uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48);
+        stl_le_pci_dma(d, daddr, dw0, MEMTXATTRS_UNSPECIFIED);
+        stl_le_pci_dma(d, daddr + 4, f->rss_hash, MEMTXATTRS_UNSPECIFIED);
+        smp_wmb();
+        stq_le_pci_dma(d, daddr + 8, upper, MEMTXATTRS_UNSPECIFIED);
+
+        head = (head + 1) % n;
+        *ioat_nic_rxq_regp(core, q, IOAT_NIC_RDH) = head;
+    }
+    return true;
+}
+
+static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    size_t octets = f->len + (f->vlan_stripped ? 4 : 0) + ETH_FCS_LEN;
+
+    ioat_nic_stat_inc(core, A_GPRC);
+    ioat_nic_stat_inc(core, A_TPR);
+    ioat_nic_stat_add36(&core->gorc, octets);
+    ioat_nic_stat_add36(&core->tor, octets);
+    if (is_broadcast_ether_addr(f->data)) {
+        ioat_nic_stat_inc(core, A_BPRC);
+    } else if (is_multicast_ether_addr(f->data)) {
+        ioat_nic_stat_inc(core, A_MPRC);
+    }
+    /* Queue counters use the RQSMR mapping; unprogrammed, all map to 0. */
+    ioat_nic_stat_inc(core, IOAT_NIC_QPRC(0));
+    ioat_nic_stat_add36(&core->qbrc[0], octets);
+}
+
+/*
+ * Receive one frame.  Returns its size when it was delivered or dropped,
+ * 0 when the queue has no room and the frame should be held.
+ */
+ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
+                          int iovcnt, bool loopback)
+{
+    size_t size = iov_size(iov, iovcnt);
+    g_autofree uint8_t *buf = NULL;
+    IoatNicRxFrame f = { };
+    struct iovec fiov;
+    size_t max_len, hdr_buf = 0;
+    unsigned q, ndesc, free;
+    uint32_t status, srrctl, rxdctl;
+    uint16_t pkt_type, vet;
+    bool split;
+
+    if (!ioat_nic_rx_enabled(core)) {
+        trace_ioat_nic_rx_disabled(size);
+        return size;
+    }
+    if (size > IOAT_NIC_MAX_FRAME) {
+        trace_ioat_nic_rx_oversize(size, IOAT_NIC_MAX_FRAME);
+        ioat_nic_stat_inc(core, A_ROC);
+        return size;
+    }
+    /* Frames shorter than the Ethernet minimum arrive padded. */
+    buf = g_malloc0(MAX(size, ETH_ZLEN));
+    iov_to_buf(iov, iovcnt, 0, buf, size);
+    f.data = buf;
+    f.len = MAX(size, ETH_ZLEN);
+
+    if (!ioat_nic_rx_addr_match(core, buf) ||
+        !ioat_nic_rx_vlan_match(core, buf, f.len)) {
+        trace_ioat_nic_rx_filtered(size);
+        return size;
+    }
+
+    /* Frame size limit (MAXFRS with JUMBOEN, 1518 otherwise), FCS incl. */
+    max_len = FIELD_EX32(core->mac[R_HLREG0], HLREG0, JUMBOEN) ?
+              FIELD_EX32(core->mac[R_MAXFRS], MAXFRS, MFS) : IOAT_NIC_DEFAULT_MFS;
+    vet = FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET);
+    if (f.len >= ETH_HLEN + 4 && lduw_be_p(buf + 12) == vet) {
+        max_len += 4;
+    }
+    if (f.len + ETH_FCS_LEN > max_len) {
+        trace_ioat_nic_rx_oversize(f.len, max_len);
+        ioat_nic_stat_inc(core, A_ROC);
+        return size;
+    }
+
+    fiov = (struct iovec) { .iov_base = buf, .iov_len = f.len };
+    net_rx_pkt_set_protocols(core->rx_pkt, &fiov, 1, 0);
+    net_rx_pkt_attach_iovec(core->rx_pkt, &fiov, 1, 0, false);
+    ioat_nic_rss(core, &f);
+    q = ioat_nic_select_queue(core, &f);
+    f.queue = q;
+
+    rxdctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXDCTL);
+    if (!FIELD_EX32(rxdctl, RXDCTL, ENABLE) || !ioat_nic_ring_size(core, q)) {
+        trace_ioat_nic_rx_queue_disabled(q, size);
+        ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
+        ioat_nic_stat_inc(core, A_GPRC);
+        return size;
+    }
+
+    /* VLAN strip per queue (RXDCTL.VME), tag ethertype VLNCTRL.VET. */
+    if (FIELD_EX32(rxdctl, RXDCTL, VME) && f.len >= ETH_HLEN + 4 &&
+        lduw_be_p(buf + 12) == vet) {
+        f.vlan_tci = lduw_be_p(buf + 14);
+        f.vlan_stripped = true;
+        memmove(buf + 4, buf, 12);
+        f.data = buf + 4;
+        f.len -= 4;
+        fiov = (struct iovec) { .iov_base = (void *)f.data, .iov_len = f.len };
+        net_rx_pkt_set_protocols(core->rx_pkt, &fiov, 1, 0);
+        net_rx_pkt_attach_iovec(core->rx_pkt, &fiov, 1, 0, false);
+    }
+
+    srrctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL);
+    switch (FIELD_EX32(srrctl, SRRCTL, DESCTYPE)) {
+    case IOAT_NIC_DESCTYPE_ONEBUF:
+        split = false;
+        break;
+    case IOAT_NIC_DESCTYPE_HDR_SPLIT:
+    case IOAT_NIC_DESCTYPE_SPLIT_ALWAYS:
+        split = true;
+        hdr_buf = FIELD_EX32(srrctl, SRRCTL, BSIZEHDR) * 64;
+        if (!hdr_buf) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_bsizehdr,
+                               "RX queue %u: header split with SRRCTL.BSIZEHDR 0",
+                               q);
+        }
+        break;
+    default:
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desctype,
+                           "RX queue %u: SRRCTL.DESCTYPE %u is not supported; "
+                           "frame dropped", q,
+                           (unsigned)FIELD_EX32(srrctl, SRRCTL, DESCTYPE));
+        return size;
+    }
+    if (split) {
+        ioat_nic_split_point(core, &f, q, hdr_buf);
+    }
+
+    ndesc = MAX(DIV_ROUND_UP(f.len - f.hdr_len, ioat_nic_rx_bufsize(core, q)), 1);
+    free = ioat_nic_rx_free(core, q);
+    if (free < ndesc) {
+        if (FIELD_EX32(srrctl, SRRCTL, DROP_EN) || loopback) {
+            trace_ioat_nic_rx_no_descriptors(q, ndesc, free, true);
+            ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
+            ioat_nic_stat_inc(core, A_GPRC);
+            if (q < IOAT_NIC_NUM_STAT_QUEUES) {
+                ioat_nic_stat_inc(core, IOAT_NIC_QPRDC(q));
+            }
+            return size;
+        }
+        trace_ioat_nic_rx_no_descriptors(q, ndesc, free, false);
+        return 0;
+    }
+
+    status = ioat_nic_rx_status(core, &f, &pkt_type);
+    if (!ioat_nic_rx_write(core, &f, q, ndesc, status, pkt_type)) {
+        return size;
+    }
+    trace_ioat_nic_rx_frame(q, f.len, ndesc, f.rss_hash, f.hdr_len, f.sph);
+    ioat_nic_rx_count(core, &f);
+    ioat_nic_queue_event(core, q, false);
+    return size;
+}

@@ -1,0 +1,402 @@
+/*
+ * Intel 82599 10 GbE controller (ioat-nic): transmit path
+ *
+ * Advanced context and data descriptors (datasheet 7.2.3), checksum
+ * insertion and TCP/UDP segmentation driven by the context's offsets
+ * (7.2.4, 7.2.5), VLAN insertion, MAC loopback, write-back and head
+ * write-back (7.2.3.5).
+ *
+ * Segmentation follows the context offsets rather than re-parsing the
+ * frame, so tunnelled TSO and UDP segmentation work the way the hardware
+ * does them; net_tx_pkt cannot do either.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "qemu/crc32c.h"
+#include "hw/pci/pci_device.h"
+#include "net/checksum.h"
+#include "ioat_nic_core.h"
+#include "trace.h"
+
+/* The largest TSO packet: PAYLEN is 18 bits, plus headers. */
+#define IOAT_NIC_TX_MAX_PACKET      (256 * 1024 + 512)
+#define IOAT_NIC_TX_MIN_PACKET      17
+#define IOAT_NIC_TCP_FLAG_FIN       0x01
+#define IOAT_NIC_TCP_FLAG_PSH       0x08
+
+void ioat_nic_tx_init(IoatNicCore *core)
+{
+    for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
+        core->txq[q].first = true;
+    }
+}
+
+void ioat_nic_tx_uninit(IoatNicCore *core)
+{
+    for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
+        g_free(core->txq[q].data);
+        core->txq[q].data = NULL;
+    }
+}
+
+static void ioat_nic_tx_restart_packet(IoatNicCore *core, unsigned q)
+{
+    core->txq[q].first = true;
+    core->txq[q].skip = false;
+    core->txq[q].len = 0;
+}
+
+void ioat_nic_tx_reset(IoatNicCore *core)
+{
+    for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
+        memset(core->txq[q].ctx, 0, sizeof(core->txq[q].ctx));
+        ioat_nic_tx_restart_packet(core, q);
+    }
+}
+
+/* Deliver a finished frame: to our own receive path in loopback. */
+static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
+                             size_t len)
+{
+    struct iovec iov = { .iov_base = frame, .iov_len = len };
+    size_t octets = MAX(len, ETH_ZLEN) + ETH_FCS_LEN;
+
+    if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, TXPADEN) && len < ETH_ZLEN) {
+        memset(frame + len, 0, ETH_ZLEN - len);
+        len = ETH_ZLEN;
+        iov.iov_len = len;
+    }
+    trace_ioat_nic_tx_frame(q, len);
+    if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK)) {
+        ioat_nic_rx_frame(core, &iov, 1, true);
+    } else if (ioat_nic_link_up(core)) {
+        qemu_send_packet(qemu_get_queue(core->nic), frame, len);
+    }
+
+    ioat_nic_stat_inc(core, A_GPTC);
+    ioat_nic_stat_inc(core, A_TPT);
+    ioat_nic_stat_add36(&core->gotc, octets);
+    if (is_broadcast_ether_addr(frame)) {
+        ioat_nic_stat_inc(core, A_BPTC);
+    } else if (is_multicast_ether_addr(frame)) {
+        ioat_nic_stat_inc(core, A_MPTC);
+    }
+    ioat_nic_stat_inc(core, IOAT_NIC_QPTC(0));
+    ioat_nic_stat_add36(&core->qbtc[0], octets);
+}
+
+/* 802.1Q tag after the MAC addresses: TPID from DMATXCTL.VT (7.2.4.1). */
+static size_t ioat_nic_tx_insert_vlan(IoatNicCore *core, uint8_t *frame,
+                                      size_t len, uint16_t tci)
+{
+    memmove(frame + 16, frame + 12, len - 12);
+    stw_be_p(frame + 12, FIELD_EX32(core->mac[R_DMATXCTL], DMATXCTL, VT));
+    stw_be_p(frame + 14, tci);
+    return len + 4;
+}
+
+static unsigned ioat_nic_l4_csum_offset(unsigned l4t)
+{
+    switch (l4t) {
+    case IOAT_NIC_L4T_UDP:
+        return 6;
+    case IOAT_NIC_L4T_TCP:
+        return 16;
+    default:
+        return 8;                       /* SCTP CRC */
+    }
+}
+
+/*
+ * L4 checksum from @l4 to the end of the frame; the checksum field holds
+ * the pseudo-header sum, plus @extra_len when the driver left the length
+ * out of it (segmentation, 7.2.5.2).
+ */
+static void ioat_nic_tx_l4_csum(uint8_t *frame, size_t len, size_t l4,
+                                unsigned l4t, uint32_t extra_len)
+{
+    unsigned off = ioat_nic_l4_csum_offset(l4t);
+    uint32_t sum;
+
+    if (l4 + off + 2 > len) {
+        return;
+    }
+    if (l4t == IOAT_NIC_L4T_SCTP) {
+        stl_le_p(frame + l4 + off, 0);
+        stl_le_p(frame + l4 + off, ~crc32c(0xffffffff, frame + l4, len - l4));
+        return;
+    }
+    sum = net_checksum_add(len - l4, frame + l4) + extra_len;
+    stw_be_p(frame + l4 + off, l4t == IOAT_NIC_L4T_UDP ?
+             net_checksum_finish_nozero(sum) : net_checksum_finish(sum));
+}
+
+static void ioat_nic_tx_ip4_csum(uint8_t *frame, size_t len, size_t l3)
+{
+    size_t ihl;
+
+    if (l3 + 20 > len) {
+        return;
+    }
+    ihl = (frame[l3] & 0xf) * 4;
+    if (ihl < 20 || l3 + ihl > len) {
+        return;
+    }
+    stw_be_p(frame + l3 + 10, 0);
+    stw_be_p(frame + l3 + 10, net_raw_checksum(frame + l3, ihl));
+}
+
+/*
+ * TCP or UDP segmentation (7.2.5): each segment gets a copy of the
+ * MACLEN + IPLEN + L4LEN header with lengths, IPv4 ID, TCP sequence
+ * number and flags, and checksums fixed up.
+ */
+static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
+                                IoatNicTxQueue *p, const IoatNicTxContext *ctx,
+                                uint32_t olinfo, bool vle)
+{
+    size_t maclen = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, MACLEN);
+    size_t iplen = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, IPLEN);
+    size_t l4len = FIELD_EX32(ctx->mss_l4len_idx, TXCTX_MSS_L4LEN, L4LEN);
+    size_t mss = FIELD_EX32(ctx->mss_l4len_idx, TXCTX_MSS_L4LEN, MSS);
+    bool ipv4 = FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD, IPV4);
+    unsigned l4t = FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD, L4T);
+    uint16_t tci = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, VLAN);
+    size_t hlen = maclen + iplen + l4len, l4 = maclen + iplen;
+    size_t paylen, off;
+    g_autofree uint8_t *seg = NULL;
+    uint16_t ip_id = 0;
+    uint32_t seq = 0;
+    unsigned k = 0;
+
+    if (!mss || l4t == IOAT_NIC_L4T_SCTP || hlen > p->len || maclen < ETH_HLEN ||
+        l4len < (l4t == IOAT_NIC_L4T_TCP ? 20 : 8)) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_tso_ctx,
+                           "TX queue %u: TSO context with MSS %zu, L4T %u and "
+                           "header %zu+%zu+%zu for a %zu byte packet; dropped",
+                           q, mss, l4t, maclen, iplen, l4len, p->len);
+        return;
+    }
+    paylen = FIELD_EX32(olinfo, TXD_OLINFO, PAYLEN);
+    if (paylen != p->len - hlen) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_tso_paylen,
+                           "TX queue %u: TSO PAYLEN %zu but the descriptors hold "
+                           "%zu payload bytes; using the latter", q, paylen,
+                           p->len - hlen);
+        paylen = p->len - hlen;
+    }
+    if (ipv4) {
+        ip_id = lduw_be_p(p->data + maclen + 4);
+    }
+    if (l4t == IOAT_NIC_L4T_TCP) {
+        seq = ldl_be_p(p->data + l4 + 4);
+    }
+
+    seg = g_malloc(hlen + mss + ETH_ZLEN + 4);
+    for (off = 0; off < paylen || (paylen == 0 && k == 0); off += mss, k++) {
+        size_t n = MIN(mss, paylen - off);
+        size_t flen = hlen + n;
+        bool last = off + n >= paylen;
+
+        memcpy(seg, p->data, hlen);
+        memcpy(seg + hlen, p->data + hlen + off, n);
+        if (ipv4) {
+            stw_be_p(seg + maclen + 2, flen - maclen);
+            stw_be_p(seg + maclen + 4, ip_id + k);
+            if (FIELD_EX32(olinfo, TXD_OLINFO, IXSM)) {
+                ioat_nic_tx_ip4_csum(seg, flen, maclen);
+            }
+        } else {
+            stw_be_p(seg + maclen + 4, flen - maclen - 40);
+        }
+        if (l4t == IOAT_NIC_L4T_TCP) {
+            stl_be_p(seg + l4 + 4, seq + off);
+            if (!last) {
+                seg[l4 + 13] &= ~(IOAT_NIC_TCP_FLAG_FIN | IOAT_NIC_TCP_FLAG_PSH);
+            }
+        } else {
+            stw_be_p(seg + l4 + 4, l4len + n);
+        }
+        ioat_nic_tx_l4_csum(seg, flen, l4, l4t, l4len + n);
+        if (vle) {
+            flen = ioat_nic_tx_insert_vlan(core, seg, flen, tci);
+        }
+        ioat_nic_tx_send(core, q, seg, flen);
+        if (paylen == 0) {
+            break;
+        }
+    }
+    trace_ioat_nic_tx_tso(q, paylen, mss, k);
+}
+
+static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
+{
+    IoatNicTxQueue *txq = &core->txq[q], *p = txq;
+    uint32_t cmd = txq->first_cmd_type_len;
+    uint32_t olinfo = txq->first_olinfo_status;
+    const IoatNicTxContext *ctx = &txq->ctx[FIELD_EX32(olinfo, TXD_OLINFO, IDX) & 1];
+    size_t maclen = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, MACLEN);
+    size_t iplen = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, IPLEN);
+    bool vle = FIELD_EX32(cmd, TXD_CMD, VLE);
+
+    if (p->len < IOAT_NIC_TX_MIN_PACKET) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_short,
+                           "TX queue %u: %zu byte packet is shorter than %u",
+                           q, p->len, IOAT_NIC_TX_MIN_PACKET);
+        return;
+    }
+    if (FIELD_EX32(cmd, TXD_CMD, TSE)) {
+        ioat_nic_tx_segment(core, q, p, ctx, olinfo, vle);
+        return;
+    }
+    if (FIELD_EX32(olinfo, TXD_OLINFO, IXSM)) {
+        ioat_nic_tx_ip4_csum(p->data, p->len, maclen);
+    }
+    if (FIELD_EX32(olinfo, TXD_OLINFO, TXSM)) {
+        ioat_nic_tx_l4_csum(p->data, p->len, maclen + iplen,
+                            FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD, L4T), 0);
+    }
+    if (vle) {
+        p->len = ioat_nic_tx_insert_vlan(core, p->data, p->len,
+                                         FIELD_EX32(ctx->vlan_macip_lens,
+                                                    TXCTX_VLAN_MACIP, VLAN));
+    }
+    ioat_nic_tx_send(core, q, p->data, p->len);
+}
+
+static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
+                             const IoatNicTxDesc *d)
+{
+    IoatNicTxQueue *txq = &core->txq[q], *p = txq;
+    size_t len = FIELD_EX32(d->cmd_type_len, TXD_CMD, DTALEN);
+
+    if (txq->first) {
+        txq->first_cmd_type_len = d->cmd_type_len;
+        txq->first_olinfo_status = d->olinfo_status;
+        txq->first = false;
+    }
+    if (!txq->skip && p->len + len > IOAT_NIC_TX_MAX_PACKET) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_too_long,
+                           "TX queue %u: packet exceeds %u bytes; dropped",
+                           q, IOAT_NIC_TX_MAX_PACKET);
+        txq->skip = true;
+    }
+    if (!txq->skip && len) {
+        /* Room for a VLAN tag and padding added later. */
+        p->data = g_realloc(p->data, p->len + len + ETH_ZLEN + 4);
+        if (pci_dma_read(core->owner, d->addr, p->data + p->len, len) !=
+            MEMTX_OK) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_buf_dma,
+                               "TX queue %u: buffer 0x%" PRIx64 " (+%zu) is not "
+                               "readable; packet dropped", q, d->addr, len);
+            txq->skip = true;
+        }
+        p->len += len;
+    }
+    if (FIELD_EX32(d->cmd_type_len, TXD_CMD, EOP)) {
+        if (!txq->skip) {
+            ioat_nic_tx_packet(core, q);
+        }
+        ioat_nic_tx_restart_packet(core, q);
+    }
+}
+
+static dma_addr_t ioat_nic_tx_ring_base(IoatNicCore *core, unsigned q)
+{
+    return ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TDBAH) << 32) |
+           *ioat_nic_txq_regp(core, q, IOAT_NIC_TDBAL);
+}
+
+static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
+                                       uint32_t head)
+{
+    uint32_t lo = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDWBAL);
+    uint64_t addr = ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TDWBAH) << 32) |
+                    (lo & ~3u);
+
+    if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
+        stl_le_pci_dma(core->owner, addr, head, MEMTXATTRS_UNSPECIFIED);
+    }
+}
+
+/*
+ * Process the descriptors the guest has handed over, from TDH to TDT.
+ * At most one ring's worth per call, so a bogus tail cannot loop.
+ */
+void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
+{
+    uint32_t txdctl = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXDCTL);
+    unsigned n = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDLEN) / IOAT_NIC_DESC_SIZE;
+    unsigned head = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDH);
+    unsigned tail = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDT);
+    dma_addr_t base = ioat_nic_tx_ring_base(core, q);
+    bool written_back = false;
+
+    if (!FIELD_EX32(core->mac[R_DMATXCTL], DMATXCTL, TE) ||
+        !FIELD_EX32(txdctl, TXDCTL, ENABLE) || !n || head == tail) {
+        return;
+    }
+    if (head >= n || tail >= n) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_ring_index,
+                           "TX queue %u: TDH %u or TDT %u beyond the %u-entry ring",
+                           q, head, tail, n);
+        return;
+    }
+
+    for (unsigned budget = n; head != tail && budget; budget--) {
+        dma_addr_t daddr = base + head * IOAT_NIC_DESC_SIZE;
+        IoatNicTxDesc d;
+
+        if (pci_dma_read(core->owner, daddr, &d, sizeof(d)) != MEMTX_OK) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_desc_dma,
+                               "TX queue %u: descriptor %u at 0x%" PRIx64
+                               " is not readable", q, head, daddr);
+            break;
+        }
+        d.addr = le64_to_cpu(d.addr);
+        d.cmd_type_len = le32_to_cpu(d.cmd_type_len);
+        d.olinfo_status = le32_to_cpu(d.olinfo_status);
+
+        if (!FIELD_EX32(d.cmd_type_len, TXD_CMD, DEXT)) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_legacy_desc,
+                               "TX queue %u: descriptor %u is a legacy descriptor "
+                               "(DEXT 0), which is not supported; skipped",
+                               q, head);
+        } else if (FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP) ==
+                   IOAT_NIC_TXD_DTYP_CTXT) {
+            IoatNicTxContext *ctx = &core->txq[q].ctx[
+                FIELD_EX32(d.olinfo_status, TXCTX_MSS_L4LEN, IDX) & 1];
+
+            ctx->vlan_macip_lens = (uint32_t)d.addr;
+            ctx->seqnum_seed = d.addr >> 32;
+            ctx->type_tucmd_mlhl = d.cmd_type_len;
+            ctx->mss_l4len_idx = d.olinfo_status;
+        } else if (FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP) ==
+                   IOAT_NIC_TXD_DTYP_DATA) {
+            ioat_nic_tx_data(core, q, &d);
+        } else {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_dtyp,
+                               "TX queue %u: descriptor %u has unknown DTYP %u; "
+                               "skipped", q, head,
+                               (unsigned)FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP));
+        }
+
+        /* Write back DD on report-status descriptors (7.2.3.5.1). */
+        if (FIELD_EX32(d.cmd_type_len, TXD_CMD, RS)) {
+            stl_le_pci_dma(core->owner, daddr + 12,
+                           FIELD_DP32(d.olinfo_status, TXD_OLINFO, STA_DD, 1),
+                           MEMTXATTRS_UNSPECIFIED);
+            written_back = true;
+        }
+        head = (head + 1) % n;
+    }
+    *ioat_nic_txq_regp(core, q, IOAT_NIC_TDH) = head;
+    trace_ioat_nic_tx_ring(q, head, tail);
+    if (written_back) {
+        ioat_nic_tx_head_writeback(core, q, head);
+        ioat_nic_queue_event(core, q, true);
+    }
+}
