@@ -2,12 +2,15 @@
  * Intel I/OAT (QuickData, Crystal Beach 3.4) DMA engine: PCI glue
  *
  * Usage:
- *   -device ioat-dma[,channels=<1..4>][,xfercap=<log2 bytes>]
+ *   -device ioat-dma[,channels=<1..4>][,xfercap=<log2 bytes>][,raid=on|off]
  *
  *   channels   number of DMA channels (CHANCNT), one MSI-X vector each;
  *              default 4, the most the Linux driver uses.
  *   xfercap    log2 of the largest transfer a descriptor may ask for
  *              (XFERCAP); default 20 (1 MiB), 12..30.
+ *   raid       advertise and run XOR and P+Q operations (DMACAPABILITY
+ *              XOR|PQ); default on.  Off leaves copy and interrupt, and
+ *              Linux then keeps the channels private to dma_request_channel.
  *
  * Identity: 8086:0B00 (the ID Linux's ioatdma binds as an ICX CBDMA), class
  * 0x088000, CBVER 0x34.  BAR0 is 64-bit, 16 KiB: registers at 0x0000, the
@@ -83,13 +86,14 @@ static void ioat_dma_realize(PCIDevice *pci_dev, Error **errp)
         return;
     }
 
-    ioat_dma_engine_reset(s);
+    ioat_dma_engine_realize(s);
 }
 
 static void ioat_dma_exit(PCIDevice *pci_dev)
 {
     IoatDmaState *s = IOAT_DMA(pci_dev);
 
+    ioat_dma_engine_unrealize(s);
     msi_uninit(pci_dev);
     msix_unuse_all_vectors(pci_dev);
     msix_uninit(pci_dev, &s->bar0, &s->bar0);
@@ -114,7 +118,24 @@ static const VMStateDescription ioat_dma_vmstate_chan = {
         VMSTATE_UINT16(chanctrl, IoatDmaChannel),
         VMSTATE_UINT8(state, IoatDmaChannel),
         VMSTATE_UINT16(dmacount, IoatDmaChannel),
+        VMSTATE_UINT16(hw_count, IoatDmaChannel),
+        VMSTATE_UINT64(next, IoatDmaChannel),
+        VMSTATE_BOOL(first, IoatDmaChannel),
+        VMSTATE_BOOL(suspend_req, IoatDmaChannel),
+        VMSTATE_BOOL(armed, IoatDmaChannel),
+        VMSTATE_BOOL(irq_pending, IoatDmaChannel),
         VMSTATE_UINT64(last_done, IoatDmaChannel),
+        VMSTATE_BOOL(cur_valid, IoatDmaChannel),
+        VMSTATE_UINT64(cur_addr, IoatDmaChannel),
+        VMSTATE_UINT32(cur_done, IoatDmaChannel),
+        VMSTATE_UINT32(cur.size, IoatDmaChannel),
+        VMSTATE_UINT32(cur.ctl, IoatDmaChannel),
+        VMSTATE_UINT64(cur.src, IoatDmaChannel),
+        VMSTATE_UINT64(cur.dst, IoatDmaChannel),
+        VMSTATE_UINT64(cur.next, IoatDmaChannel),
+        VMSTATE_UINT64_ARRAY(cur.opt, IoatDmaChannel, 4),
+        VMSTATE_UINT64_ARRAY(cur_ext.q, IoatDmaChannel, 8),
+        VMSTATE_UINT32(cur_mismatch, IoatDmaChannel),
         VMSTATE_UINT64(chainaddr, IoatDmaChannel),
         VMSTATE_UINT64(chancmp, IoatDmaChannel),
         VMSTATE_UINT32(chanerr, IoatDmaChannel),
@@ -138,6 +159,7 @@ static const VMStateDescription ioat_dma_vmstate = {
         VMSTATE_MSIX(parent_obj, IoatDmaState),
         VMSTATE_UINT8(genctrl, IoatDmaState),
         VMSTATE_UINT8(intrctrl, IoatDmaState),
+        VMSTATE_UINT32(attnstatus, IoatDmaState),
         VMSTATE_UINT16(intrdelay, IoatDmaState),
         VMSTATE_UINT8(chwpreflmt, IoatDmaState),
         VMSTATE_STRUCT_ARRAY(chan, IoatDmaState, IOAT_DMA_MAX_CHANNELS, 1,
@@ -149,6 +171,7 @@ static const VMStateDescription ioat_dma_vmstate = {
 static const Property ioat_dma_properties[] = {
     DEFINE_PROP_UINT8("channels", IoatDmaState, num_channels, 4),
     DEFINE_PROP_UINT8("xfercap", IoatDmaState, xfercap_log2, 20),
+    DEFINE_PROP_BOOL("raid", IoatDmaState, raid, true),
 };
 
 static void ioat_dma_class_init(ObjectClass *klass, void *data)

@@ -64,6 +64,19 @@ REG32(CHANCMP_HI, 0x1c)
 REG32(CDAR_LO, 0x20)
 REG32(CDAR_HI, 0x24)
 REG32(CHANERR, 0x28)
+    FIELD(CHANERR, SRC_ADDR, 0, 1)
+    FIELD(CHANERR, DEST_ADDR, 1, 1)
+    FIELD(CHANERR, NEXT_ADDR, 2, 1)
+    FIELD(CHANERR, NEXT_DESC_ALIGN, 3, 1)
+    FIELD(CHANERR, CHAIN_ADDR_VALUE, 4, 1)
+    FIELD(CHANERR, CHANCMD, 5, 1)
+    FIELD(CHANERR, READ_DATA, 8, 1)
+    FIELD(CHANERR, WRITE_DATA, 9, 1)
+    FIELD(CHANERR, CONTROL, 10, 1)
+    FIELD(CHANERR, LENGTH, 11, 1)
+    FIELD(CHANERR, COMPLETION_ADDR, 12, 1)
+    FIELD(CHANERR, XOR_P, 16, 1)
+    FIELD(CHANERR, XOR_Q, 17, 1)
 REG32(CHANERR_MASK, 0x2c)
 REG32(DCACTRL, 0x30)
 /*
@@ -92,7 +105,57 @@ REG32(LTR_IDLE, 0xc4)
 #define IOAT_DMA_MSIX_TABLE_OFFSET  0x2000
 #define IOAT_DMA_MSIX_PBA_OFFSET    0x3000
 
+/* The completion record is one aligned 8-byte store into a 64-byte slot. */
+#define IOAT_DMA_CHANCMP_ALIGN      64
+
 #define IOAT_DMA_CBVER_3_4          0x34
 #define IOAT_DMA_MAX_CHANNELS       4
+
+/*
+ * Descriptors: 64 bytes, 64-byte aligned, little-endian, linked through
+ * @next (Linux drivers/dma/ioat/hw.h).  The engine loads one into these
+ * structs once and converts every field.
+ *
+ * @opt holds the operation's extra fields: XOR sources 1-4; PQ sources 1-2,
+ * the eight coefficient bytes and the Q address.  XOR and PQ with more
+ * sources continue in the next ring slot, an extension descriptor of eight
+ * quadwords whose @q[3] is its next pointer.
+ */
+typedef struct IoatDmaDesc {
+    uint32_t size;
+    uint32_t ctl;
+    uint64_t src;       /* XOR, PQ: source 0 */
+    uint64_t dst;       /* XOR: destination; PQ: P */
+    uint64_t next;
+    uint64_t opt[4];
+} IoatDmaDesc;
+
+typedef struct IoatDmaDescExt {
+    uint64_t q[8];
+} IoatDmaDescExt;
+
+#define IOAT_DMA_DESC_EXT_NEXT      3
+
+#define IOAT_DMA_DESC_SIZE          64
+#define IOAT_DMA_DESC_ALIGN         64
+
+FIELD(DESC_CTL, INT_EN, 0, 1)
+FIELD(DESC_CTL, SRC_SNOOP_DIS, 1, 1)
+FIELD(DESC_CTL, DEST_SNOOP_DIS, 2, 1)
+FIELD(DESC_CTL, COMPL_WRITE, 3, 1)
+FIELD(DESC_CTL, FENCE, 4, 1)
+FIELD(DESC_CTL, NUL, 5, 1)
+FIELD(DESC_CTL, SRC_CNT, 5, 3)         /* XOR, PQ: sources - 2 */
+FIELD(DESC_CTL, P_DISABLE, 11, 1)      /* PQ */
+FIELD(DESC_CTL, Q_DISABLE, 12, 1)      /* PQ */
+FIELD(DESC_CTL, OP, 24, 8)
+
+#define IOAT_DMA_OP_COPY            0x00
+#define IOAT_DMA_OP_XOR             0x87
+#define IOAT_DMA_OP_XOR_VAL         0x88
+#define IOAT_DMA_OP_PQ              0x89
+#define IOAT_DMA_OP_PQ_VAL          0x8a
+
+#define IOAT_DMA_RAID_MAX_SRCS      8
 
 #endif

@@ -14,6 +14,7 @@
 #include "hw/pci/pci_ids.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/dma/ioat_dma_regs.h"
+#include "qobject/qdict.h"
 
 /* The channel count each test expects, matching its edge options. */
 typedef struct ChannelsCase {
@@ -115,7 +116,7 @@ static void test_reset_channels_halted(void *obj, void *data,
     const ChannelsCase *c = data;
 
     for (unsigned i = 0; i < c->channels; i++) {
-        uint64_t sts = ioat_dma_readq(obj, IOAT_DMA_CHAN_BASE(i) + A_CHANSTS_LO);
+        uint64_t sts = ioat_dma_chansts(obj, i);
 
         g_assert_cmphex(sts, ==, IOAT_DMA_CHANSTS_HALTED);
         g_assert_cmphex(ioat_dma_readl(obj, IOAT_DMA_CHAN_BASE(i) + A_CHANERR),
@@ -145,6 +146,967 @@ static void test_chainaddr_write_arms_channel(void *obj, void *data,
     ioat_dma_writel(d, base + A_CHAINADDR_HI, 0);
     g_assert_cmphex(ioat_dma_readq(d, base + A_CHANSTS_LO) & 7, ==,
                     IOAT_DMA_CHANSTS_ARMED);
+}
+
+/* Descriptor engine */
+
+#define CTL(bits)       (R_DESC_CTL_##bits##_MASK)
+#define NULL_DESC_CTL   (CTL(NUL) | CTL(COMPL_WRITE) | CTL(INT_EN))
+#define STATUS(sts)     ((sts) & 7)
+#define ADDR(sts)       ((sts) & IOAT_DMA_CHANSTS_ADDR_MASK)
+/* Unbacked guest-physical memory: DMA there fails. */
+#define BAD_ADDR        0x4000000000ULL
+
+typedef struct Chan {
+    QIoatDma *d;
+    QGuestAllocator *alloc;
+    unsigned idx;
+    uint64_t cmp;       /* completion record */
+} Chan;
+
+static uint64_t chan_record(Chan *c)
+{
+    return qtest_readq(ioat_dma_qts(c->d), c->cmp);
+}
+
+/* Linux's channel alloc, without the start-up descriptor. */
+static Chan chan_init(QIoatDma *d, QGuestAllocator *alloc, unsigned idx)
+{
+    Chan c = { .d = d, .alloc = alloc, .idx = idx };
+
+    c.cmp = guest_alloc(alloc, 64);
+    qtest_memset(ioat_dma_qts(d), c.cmp, 0, 64);
+    ioat_dma_chan_setup(d, idx, c.cmp);
+    return c;
+}
+
+static uint64_t desc_alloc(Chan *c)
+{
+    return guest_alloc(c->alloc, IOAT_DMA_DESC_SIZE);
+}
+
+static uint64_t buf_alloc(Chan *c, size_t len, uint8_t seed)
+{
+    g_autofree uint8_t *buf = g_malloc(len);
+    uint64_t addr = guest_alloc(c->alloc, len);
+
+    for (size_t i = 0; i < len; i++) {
+        buf[i] = seed + i * 7 + (i >> 8);
+    }
+    qtest_bufwrite(ioat_dma_qts(c->d), addr, buf, len);
+    return addr;
+}
+
+static void assert_guest_equal(Chan *c, uint64_t a, uint64_t b, size_t len)
+{
+    g_autofree uint8_t *x = g_malloc(len);
+    g_autofree uint8_t *y = g_malloc(len);
+
+    qtest_bufread(ioat_dma_qts(c->d), a, x, len);
+    qtest_bufread(ioat_dma_qts(c->d), b, y, len);
+    g_assert_true(memcmp(x, y, len) == 0);
+}
+
+/* Start a chain at @first and make @count descriptors available. */
+static uint64_t run_chain(Chan *c, uint64_t first, uint16_t count)
+{
+    ioat_dma_chan_set_chain(c->d, c->idx, first);
+    ioat_dma_chan_doorbell(c->d, c->idx, count);
+    return ioat_dma_chan_wait(c->d, c->idx);
+}
+
+static void test_null_desc_completes(void *obj, void *data,
+                                     QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+    uint64_t sts;
+
+    ioat_dma_desc_put(c.d, desc, 1, NULL_DESC_CTL, 0, 0, desc);
+    ioat_dma_chan_set_chain(c.d, 0, desc);
+    ioat_dma_chan_doorbell(c.d, 0, 1);
+    /* Linux polls ~20 us after the doorbell for ACTIVE or DONE. */
+    sts = ioat_dma_chansts(c.d, 0);
+    g_assert_true(STATUS(sts) == IOAT_DMA_CHANSTS_ACTIVE ||
+                  STATUS(sts) == IOAT_DMA_CHANSTS_DONE);
+    sts = ioat_dma_chan_wait(c.d, 0);
+    g_assert_cmphex(sts, ==, desc | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(chan_record(&c), ==, desc | IOAT_DMA_CHANSTS_DONE);
+}
+
+static void test_memcpy_single(void *obj, void *data, QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+    uint64_t src = buf_alloc(&c, 4096, 1);
+    uint64_t dst = buf_alloc(&c, 4096, 2);
+    uint64_t guard = buf_alloc(&c, 4096, 2);
+
+    /* Odd offsets and length, as dmatest uses. */
+    ioat_dma_desc_put(c.d, desc, 2001, CTL(COMPL_WRITE), src + 3, dst + 5,
+                      desc);
+    g_assert_cmphex(run_chain(&c, desc, 1), ==,
+                    desc | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_equal(&c, src + 3, dst + 5, 2001);
+    assert_guest_equal(&c, dst, guard, 5);
+    assert_guest_equal(&c, dst + 5 + 2001, guard + 5 + 2001,
+                       4096 - 5 - 2001);
+    g_assert_cmphex(chan_record(&c), ==, desc | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* The ring is linked by next pointers, in no particular memory order. */
+static void test_memcpy_scattered_chain(void *obj, void *data,
+                                        QGuestAllocator *alloc)
+{
+    static const int order[] = { 2, 0, 3, 1 };
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc[4], src = buf_alloc(&c, 4 * 1024, 3);
+    uint64_t dst = buf_alloc(&c, 4 * 1024, 4);
+
+    for (int i = 0; i < 4; i++) {
+        desc[i] = desc_alloc(&c);
+    }
+    for (int i = 0; i < 4; i++) {
+        uint64_t cur = desc[order[i]];
+        uint64_t next = desc[order[(i + 1) % 4]];
+
+        ioat_dma_desc_put(c.d, cur, 1024, i == 3 ? CTL(COMPL_WRITE) : 0,
+                          src + i * 1024, dst + i * 1024, next);
+    }
+    g_assert_cmphex(run_chain(&c, desc[order[0]], 4), ==,
+                    desc[order[3]] | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_equal(&c, src, dst, 4 * 1024);
+    g_assert_cmphex(chan_record(&c), ==,
+                    desc[order[3]] | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* Several descriptors of XFERCAP bytes, more than one engine run's worth. */
+static void test_memcpy_large_chain(void *obj, void *data,
+                                    QGuestAllocator *alloc)
+{
+    const size_t chunk = 1 * MiB, n = 6;
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc[6], src = buf_alloc(&c, chunk * n, 5);
+    uint64_t dst = guest_alloc(alloc, chunk * n);
+
+    for (int i = 0; i < n; i++) {
+        desc[i] = desc_alloc(&c);
+    }
+    for (int i = 0; i < n; i++) {
+        ioat_dma_desc_put(c.d, desc[i], chunk, CTL(COMPL_WRITE),
+                          src + i * chunk, dst + i * chunk, desc[(i + 1) % n]);
+    }
+    g_assert_cmphex(run_chain(&c, desc[0], n), ==,
+                    desc[n - 1] | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_equal(&c, src, dst, chunk * n);
+}
+
+/*
+ * DMACOUNT is a free-running 16-bit count of ring slots: 0xffff and then 1
+ * make 65537 descriptors, so a ring of 4 ends on its slot 0.
+ */
+static void test_dmacount_wraps(void *obj, void *data, QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t ring = guest_alloc(alloc, 4 * IOAT_DMA_DESC_SIZE);
+
+    for (int i = 0; i < 4; i++) {
+        ioat_dma_desc_put(c.d, ring + i * 64, 1, CTL(NUL), 0, 0,
+                          ring + ((i + 1) % 4) * 64);
+    }
+    g_assert_cmphex(run_chain(&c, ring, 0xffff), ==,
+                    (ring + 2 * 64) | IOAT_DMA_CHANSTS_DONE);
+    ioat_dma_chan_doorbell(c.d, 0, 1);
+    g_assert_cmphex(ioat_dma_chan_wait(c.d, 0), ==,
+                    ring | IOAT_DMA_CHANSTS_DONE);
+}
+
+static void test_completion_only_with_compl_write(void *obj, void *data,
+                                                  QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t d0 = desc_alloc(&c), d1 = desc_alloc(&c);
+
+    ioat_dma_desc_put(c.d, d0, 1, CTL(NUL), 0, 0, d1);
+    ioat_dma_desc_put(c.d, d1, 1, CTL(NUL) | CTL(COMPL_WRITE), 0, 0, d0);
+    g_assert_cmphex(run_chain(&c, d0, 1), ==, d0 | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(chan_record(&c), ==, 0);
+    ioat_dma_chan_doorbell(c.d, 0, 2);
+    g_assert_cmphex(ioat_dma_chan_wait(c.d, 0), ==,
+                    d1 | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(chan_record(&c), ==, d1 | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* Interrupts (contract §8) */
+
+static void enable_msix(QIoatDma *d)
+{
+    ioat_dma_msix_enable(d);
+    ioat_dma_writeb(d, A_INTRCTRL, R_INTRCTRL_MASTER_INT_EN_MASK |
+                    R_INTRCTRL_MSIX_VECTOR_CONTROL_MASK);
+}
+
+static void test_interrupt_msix_vector_is_channel(void *obj, void *data,
+                                                  QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    enable_msix(d);
+    for (unsigned ch = 0; ch < 4; ch++) {
+        Chan c = chan_init(d, alloc, ch);
+        uint64_t desc = desc_alloc(&c);
+
+        ioat_dma_desc_put(d, desc, 1, NULL_DESC_CTL, 0, 0, desc);
+        run_chain(&c, desc, 1);
+        for (unsigned v = 0; v < 4; v++) {
+            g_assert_cmpint(ioat_dma_msix_pending(d, v), ==, v == ch);
+        }
+        ioat_dma_msix_clear(d, ch);
+    }
+}
+
+static void test_interrupt_only_with_int_en(void *obj, void *data,
+                                            QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t d0 = desc_alloc(&c), d1 = desc_alloc(&c);
+
+    enable_msix(c.d);
+    ioat_dma_desc_put(c.d, d0, 1, CTL(NUL) | CTL(COMPL_WRITE), 0, 0, d1);
+    ioat_dma_desc_put(c.d, d1, 1, NULL_DESC_CTL, 0, 0, d0);
+    run_chain(&c, d0, 1);
+    g_assert_false(ioat_dma_msix_pending(c.d, 0));
+    ioat_dma_chan_doorbell(c.d, 0, 2);
+    ioat_dma_chan_wait(c.d, 0);
+    g_assert_true(ioat_dma_msix_pending(c.d, 0));
+}
+
+/* An interrupt while disarmed is held and delivered on re-arm. */
+static void test_rearm_latch(void *obj, void *data, QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t d0 = desc_alloc(&c), d1 = desc_alloc(&c);
+
+    enable_msix(c.d);
+    ioat_dma_desc_put(c.d, d0, 1, NULL_DESC_CTL, 0, 0, d1);
+    ioat_dma_desc_put(c.d, d1, 1, NULL_DESC_CTL, 0, 0, d0);
+    run_chain(&c, d0, 1);
+    g_assert_true(ioat_dma_msix_pending(c.d, 0));
+    ioat_dma_msix_clear(c.d, 0);
+
+    ioat_dma_chan_doorbell(c.d, 0, 2);
+    ioat_dma_chan_wait(c.d, 0);
+    g_assert_false(ioat_dma_msix_pending(c.d, 0));
+
+    ioat_dma_writew(c.d, ioat_dma_chan_reg(0, A_CHANCTRL),
+                    IOAT_DMA_CHANCTRL_RUN);
+    g_assert_true(ioat_dma_msix_pending(c.d, 0));
+}
+
+static void test_master_int_en_holds_interrupt(void *obj, void *data,
+                                               QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+
+    ioat_dma_msix_enable(c.d);
+    ioat_dma_desc_put(c.d, desc, 1, NULL_DESC_CTL, 0, 0, desc);
+    run_chain(&c, desc, 1);
+    g_assert_false(ioat_dma_msix_pending(c.d, 0));
+    ioat_dma_writeb(c.d, A_INTRCTRL, R_INTRCTRL_MASTER_INT_EN_MASK);
+    g_assert_true(ioat_dma_msix_pending(c.d, 0));
+}
+
+/* Without MSI-X or MSI: ATTNSTATUS and INTRCTRL report, reading clears. */
+static void test_attnstatus_read_clears(void *obj, void *data,
+                                        QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 1);
+    uint64_t desc = desc_alloc(&c);
+
+    ioat_dma_writeb(c.d, A_INTRCTRL, R_INTRCTRL_MASTER_INT_EN_MASK);
+    ioat_dma_desc_put(c.d, desc, 1, NULL_DESC_CTL, 0, 0, desc);
+    run_chain(&c, desc, 1);
+    g_assert_cmphex(ioat_dma_readb(c.d, A_INTRCTRL), ==,
+                    R_INTRCTRL_MASTER_INT_EN_MASK |
+                    R_INTRCTRL_INT_STATUS_MASK | R_INTRCTRL_INT_MASK);
+    g_assert_cmphex(ioat_dma_readl(c.d, A_ATTNSTATUS), ==, BIT(1));
+    g_assert_cmphex(ioat_dma_readl(c.d, A_ATTNSTATUS), ==, 0);
+    g_assert_cmphex(ioat_dma_readb(c.d, A_INTRCTRL), ==,
+                    R_INTRCTRL_MASTER_INT_EN_MASK);
+}
+
+/* Channel commands (contract §5) */
+
+static void vm_stop(QIoatDma *d)
+{
+    qtest_qmp_assert_success(ioat_dma_qts(d), "{'execute': 'stop'}");
+}
+
+static void vm_cont(QIoatDma *d)
+{
+    qtest_qmp_assert_success(ioat_dma_qts(d), "{'execute': 'cont'}");
+}
+
+static void chan_command(Chan *c, uint8_t cmd)
+{
+    ioat_dma_writeb(c->d, ioat_dma_chan_reg(c->idx, A_CHANCMD), cmd);
+}
+
+static void test_suspend_from_done_and_resume(void *obj, void *data,
+                                              QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t d0 = desc_alloc(&c), d1 = desc_alloc(&c);
+
+    ioat_dma_desc_put(c.d, d0, 1, CTL(NUL), 0, 0, d1);
+    ioat_dma_desc_put(c.d, d1, 1, CTL(NUL), 0, 0, d0);
+    run_chain(&c, d0, 1);
+    chan_command(&c, R_CHANCMD_SUSPEND_MASK);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 0), ==,
+                    d0 | IOAT_DMA_CHANSTS_SUSPENDED);
+    /* A doorbell while suspended is latched, not run. */
+    ioat_dma_chan_doorbell(c.d, 0, 2);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 0), ==,
+                    d0 | IOAT_DMA_CHANSTS_SUSPENDED);
+    chan_command(&c, R_CHANCMD_RESUME_MASK);
+    g_assert_cmphex(ioat_dma_chan_wait(c.d, 0), ==,
+                    d1 | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* The VM is stopped so that the work is still queued when SUSPEND lands. */
+static void test_suspend_while_active(void *obj, void *data,
+                                      QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+
+    ioat_dma_desc_put(c.d, desc, 1, NULL_DESC_CTL, 0, 0, desc);
+    ioat_dma_chan_set_chain(c.d, 0, desc);
+    vm_stop(c.d);
+    ioat_dma_chan_doorbell(c.d, 0, 1);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 0), ==, IOAT_DMA_CHANSTS_ACTIVE);
+    chan_command(&c, R_CHANCMD_SUSPEND_MASK);
+    vm_cont(c.d);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 0), ==, IOAT_DMA_CHANSTS_SUSPENDED);
+    g_assert_cmphex(chan_record(&c), ==, 0);
+    chan_command(&c, R_CHANCMD_RESUME_MASK);
+    g_assert_cmphex(ioat_dma_chan_wait(c.d, 0), ==,
+                    desc | IOAT_DMA_CHANSTS_DONE);
+}
+
+static void test_reset_cancels_queued_work(void *obj, void *data,
+                                           QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+    uint64_t src = buf_alloc(&c, 256, 6), dst = guest_alloc(alloc, 256);
+
+    qtest_memset(ioat_dma_qts(c.d), dst, 0, 256);
+    ioat_dma_desc_put(c.d, desc, 256, CTL(COMPL_WRITE), src, dst, desc);
+    ioat_dma_chan_set_chain(c.d, 0, desc);
+    vm_stop(c.d);
+    ioat_dma_chan_doorbell(c.d, 0, 1);
+    chan_command(&c, R_CHANCMD_RESET_MASK);
+    g_assert_cmphex(ioat_dma_readb(c.d, ioat_dma_chan_reg(0, A_CHANCMD)), ==,
+                    0);
+    vm_cont(c.d);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 0), ==, IOAT_DMA_CHANSTS_HALTED);
+    g_assert_cmphex(chan_record(&c), ==, 0);
+    g_assert_cmphex(qtest_readq(ioat_dma_qts(c.d), dst), ==, 0);
+}
+
+static void test_abort_drops_queued_work(void *obj, void *data,
+                                        QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+    uint64_t src = buf_alloc(&c, 256, 6), dst = guest_alloc(alloc, 256);
+
+    qtest_memset(ioat_dma_qts(c.d), dst, 0, 256);
+    ioat_dma_desc_put(c.d, desc, 256, CTL(COMPL_WRITE), src, dst, desc);
+    ioat_dma_chan_set_chain(c.d, 0, desc);
+    vm_stop(c.d);
+    ioat_dma_chan_doorbell(c.d, 0, 1);
+    chan_command(&c, R_CHANCMD_ABORT_MASK);
+    vm_cont(c.d);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 0), ==, IOAT_DMA_CHANSTS_HALTED);
+    g_assert_cmphex(ioat_dma_readl(c.d, ioat_dma_chan_reg(0, A_CHANERR)), ==,
+                    0);
+    g_assert_cmphex(qtest_readq(ioat_dma_qts(c.d), dst), ==, 0);
+    /* Halted without an error, CHAINADDR starts over. */
+    g_assert_cmphex(run_chain(&c, desc, 1), ==, desc | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_equal(&c, src, dst, 256);
+}
+
+/* Errors (contract §9): halt, CHANERR, record of the last good descriptor */
+
+typedef enum {
+    ERR_CHAIN_ADDR,         /* CHAINADDR unreadable */
+    ERR_NEXT_ADDR,          /* a next pointer unreadable */
+    ERR_DESC_ALIGN,         /* CHAINADDR not 64-byte aligned */
+    ERR_READ_DATA,
+    ERR_WRITE_DATA,
+    ERR_OPCODE,
+    ERR_ZERO_LENGTH,
+    ERR_OVER_XFERCAP,
+    ERR_COMPLETION_ALIGN,
+} ErrorKind;
+
+typedef struct ErrorCase {
+    const char *name;
+    ErrorKind kind;
+    uint32_t chanerr;
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+    { "chain-addr-unreadable", ERR_CHAIN_ADDR,
+      R_CHANERR_CHAIN_ADDR_VALUE_MASK },
+    { "next-addr-unreadable", ERR_NEXT_ADDR, R_CHANERR_NEXT_ADDR_MASK },
+    { "desc-misaligned", ERR_DESC_ALIGN, R_CHANERR_NEXT_DESC_ALIGN_MASK },
+    { "source-unreadable", ERR_READ_DATA, R_CHANERR_READ_DATA_MASK },
+    { "destination-unwritable", ERR_WRITE_DATA, R_CHANERR_WRITE_DATA_MASK },
+    { "unknown-opcode", ERR_OPCODE, R_CHANERR_CONTROL_MASK },
+    { "zero-length", ERR_ZERO_LENGTH, R_CHANERR_LENGTH_MASK },
+    { "length-over-xfercap", ERR_OVER_XFERCAP, R_CHANERR_LENGTH_MASK },
+    { "completion-misaligned", ERR_COMPLETION_ALIGN,
+      R_CHANERR_COMPLETION_ADDR_MASK },
+};
+
+/*
+ * A good null descriptor, then the faulty one.  Returns the chain start and
+ * sets *@last_good to what the halt record must name.
+ */
+static uint64_t build_faulty_chain(Chan *c, ErrorKind kind,
+                                   uint64_t *last_good, uint16_t *count)
+{
+    uint64_t good = desc_alloc(c), bad = desc_alloc(c);
+    uint64_t buf = guest_alloc(c->alloc, 64);
+    uint32_t copy = CTL(COMPL_WRITE) | CTL(INT_EN);
+
+    ioat_dma_desc_put(c->d, good, 1, NULL_DESC_CTL, 0, 0, bad);
+    ioat_dma_desc_put(c->d, bad, 64, copy, buf, buf, good);
+    *last_good = good;
+    *count = 2;
+    switch (kind) {
+    case ERR_CHAIN_ADDR:
+        *last_good = 0;
+        *count = 1;
+        return BAD_ADDR;
+    case ERR_DESC_ALIGN:
+        *last_good = 0;
+        *count = 1;
+        return good + 8;
+    case ERR_NEXT_ADDR:
+        ioat_dma_desc_put(c->d, good, 1, NULL_DESC_CTL, 0, 0, BAD_ADDR);
+        break;
+    case ERR_READ_DATA:
+        ioat_dma_desc_put(c->d, bad, 64, copy, BAD_ADDR, buf, good);
+        break;
+    case ERR_WRITE_DATA:
+        ioat_dma_desc_put(c->d, bad, 64, copy, buf, BAD_ADDR, good);
+        break;
+    case ERR_OPCODE:
+        ioat_dma_desc_put(c->d, bad, 64, copy | (0x42 << R_DESC_CTL_OP_SHIFT),
+                          buf, buf, good);
+        break;
+    case ERR_ZERO_LENGTH:
+        ioat_dma_desc_put(c->d, bad, 0, copy, buf, buf, good);
+        break;
+    case ERR_OVER_XFERCAP:
+        ioat_dma_desc_put(c->d, bad, (1 << 20) + 1, copy, buf, buf, good);
+        break;
+    case ERR_COMPLETION_ALIGN:
+        ioat_dma_chan_setup(c->d, c->idx, c->cmp + 8);
+        *count = 1;
+        break;
+    }
+    return good;
+}
+
+static void test_error_halts_and_recovers(void *obj, void *data,
+                                          QGuestAllocator *alloc)
+{
+    const ErrorCase *e = data;
+    Chan c = chan_init(obj, alloc, 0);
+    uint32_t chanerr_reg = ioat_dma_chan_reg(0, A_CHANERR);
+    uint64_t first, last_good, restart, sts;
+    uint16_t count;
+
+    enable_msix(c.d);
+    first = build_faulty_chain(&c, e->kind, &last_good, &count);
+    sts = run_chain(&c, first, count);
+    g_assert_cmphex(STATUS(sts), ==, IOAT_DMA_CHANSTS_HALTED);
+    g_assert_cmphex(ADDR(sts), ==, last_good);
+    g_assert_cmphex(ioat_dma_readl(c.d, chanerr_reg), ==, e->chanerr);
+    if (e->kind == ERR_COMPLETION_ALIGN) {
+        /* The record cannot be written. */
+        g_assert_cmphex(chan_record(&c), ==, 0);
+    } else {
+        g_assert_cmphex(chan_record(&c), ==,
+                        last_good | IOAT_DMA_CHANSTS_HALTED);
+    }
+    /* ERR_INT_EN */
+    g_assert_true(ioat_dma_msix_pending(c.d, 0));
+
+    /* Halted with CHANERR set, CHAINADDR does not restart the channel. */
+    restart = desc_alloc(&c);
+    ioat_dma_desc_put(c.d, restart, 1, NULL_DESC_CTL, 0, 0, restart);
+    ioat_dma_chan_set_chain(c.d, 0, restart);
+    g_assert_cmphex(STATUS(ioat_dma_chansts(c.d, 0)), ==,
+                    IOAT_DMA_CHANSTS_HALTED);
+
+    /* Linux's recovery: CHANERR write-back, reset, then a new chain. */
+    ioat_dma_writel(c.d, chanerr_reg, e->chanerr);
+    g_assert_cmphex(ioat_dma_readl(c.d, chanerr_reg), ==, 0);
+    chan_command(&c, R_CHANCMD_RESET_MASK);
+    ioat_dma_chan_setup(c.d, 0, c.cmp);
+    g_assert_cmphex(run_chain(&c, restart, 1), ==,
+                    restart | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(chan_record(&c), ==, restart | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* Linux's ioat_eh path: clear CHANERR and restart without a reset. */
+static void test_error_restart_without_reset(void *obj, void *data,
+                                             QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint32_t chanerr_reg = ioat_dma_chan_reg(0, A_CHANERR);
+    uint64_t first, last_good, restart;
+    uint16_t count;
+
+    first = build_faulty_chain(&c, ERR_READ_DATA, &last_good, &count);
+    run_chain(&c, first, count);
+    ioat_dma_writel(c.d, chanerr_reg, ioat_dma_readl(c.d, chanerr_reg));
+    restart = desc_alloc(&c);
+    ioat_dma_desc_put(c.d, restart, 1, NULL_DESC_CTL, 0, 0, restart);
+    g_assert_cmphex(run_chain(&c, restart, 1), ==,
+                    restart | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* A ring of one descriptor that links to itself runs DMACOUNT times. */
+static void test_self_linked_ring_is_bounded(void *obj, void *data,
+                                             QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c);
+
+    ioat_dma_desc_put(c.d, desc, 1, CTL(NUL), 0, 0, desc);
+    g_assert_cmphex(run_chain(&c, desc, 0xfffe), ==,
+                    desc | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* The engine is in order, so a fenced copy feeds the next one. */
+static void test_fence_orders_dependent_copies(void *obj, void *data,
+                                               QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t d0 = desc_alloc(&c), d1 = desc_alloc(&c);
+    uint64_t a = buf_alloc(&c, 4096, 7), b = buf_alloc(&c, 4096, 8);
+    uint64_t cc = buf_alloc(&c, 4096, 9);
+
+    ioat_dma_desc_put(c.d, d0, 4096, CTL(FENCE), a, b, d1);
+    ioat_dma_desc_put(c.d, d1, 4096, CTL(COMPL_WRITE), b, cc, d0);
+    run_chain(&c, d0, 2);
+    assert_guest_equal(&c, a, cc, 4096);
+}
+
+static void test_all_channels_concurrently(void *obj, void *data,
+                                           QGuestAllocator *alloc)
+{
+    const size_t len = 64 * KiB;
+    QIoatDma *d = obj;
+    Chan c[4];
+    uint64_t desc[4][4], src[4], dst[4];
+
+    enable_msix(d);
+    for (unsigned ch = 0; ch < 4; ch++) {
+        c[ch] = chan_init(d, alloc, ch);
+        src[ch] = buf_alloc(&c[ch], len, 10 + ch);
+        dst[ch] = guest_alloc(alloc, len);
+        for (int i = 0; i < 4; i++) {
+            desc[ch][i] = desc_alloc(&c[ch]);
+        }
+        for (int i = 0; i < 4; i++) {
+            ioat_dma_desc_put(d, desc[ch][i], len / 4,
+                              i == 3 ? CTL(COMPL_WRITE) | CTL(INT_EN) : 0,
+                              src[ch] + i * len / 4, dst[ch] + i * len / 4,
+                              desc[ch][(i + 1) % 4]);
+        }
+        ioat_dma_chan_set_chain(d, ch, desc[ch][0]);
+    }
+    for (unsigned ch = 0; ch < 4; ch++) {
+        ioat_dma_chan_doorbell(d, ch, 4);
+    }
+    for (unsigned ch = 0; ch < 4; ch++) {
+        g_assert_cmphex(ioat_dma_chan_wait(d, ch), ==,
+                        desc[ch][3] | IOAT_DMA_CHANSTS_DONE);
+        g_assert_cmphex(chan_record(&c[ch]), ==,
+                        desc[ch][3] | IOAT_DMA_CHANSTS_DONE);
+        g_assert_true(ioat_dma_msix_pending(d, ch));
+        assert_guest_equal(&c[ch], src[ch], dst[ch], len);
+    }
+}
+
+/* XOR and P+Q (contract §6.3-6.4), checked against a software reference */
+
+#define RAID_LEN    3000
+
+typedef struct RaidDesc {
+    uint8_t op;
+    unsigned n;
+    uint32_t ctl;           /* int_en, compl_write, p/q_disable... */
+    uint64_t src[8];
+    uint8_t coef[8];
+    uint64_t p, q;
+} RaidDesc;
+
+static bool raid_is_pq(uint8_t op)
+{
+    return op == IOAT_DMA_OP_PQ || op == IOAT_DMA_OP_PQ_VAL;
+}
+
+static bool raid_has_ext(const RaidDesc *r)
+{
+    return r->n > (raid_is_pq(r->op) ? 3 : 5);
+}
+
+/* Lay @r out at @base (and @ext) as Linux's prep.c does; next is @next. */
+static void raid_desc_put(Chan *c, uint64_t base, uint64_t ext,
+                          const RaidDesc *r, uint64_t next)
+{
+    static const int xor_field[] = { 1, 4, 5, 6, 7, 0, 1, 2 };
+    static const int pq_field[] = { 1, 4, 5, 0, 1, 2, 4, 5 };
+    bool pq = raid_is_pq(r->op), has_ext = raid_has_ext(r);
+    uint32_t ctl = r->ctl | (r->op << R_DESC_CTL_OP_SHIFT) |
+                   ((r->n - 2) << R_DESC_CTL_SRC_CNT_SHIFT);
+    uint64_t b[8] = { 0 }, e[8] = { 0 };
+
+    b[0] = RAID_LEN | (uint64_t)ctl << 32;
+    b[2] = r->p;
+    b[3] = has_ext ? ext : next;
+    for (unsigned i = 0; i < r->n; i++) {
+        bool in_ext = pq ? i >= 3 : i >= 5;
+
+        (in_ext ? e : b)[pq ? pq_field[i] : xor_field[i]] = r->src[i];
+    }
+    if (pq) {
+        for (unsigned i = 0; i < 8; i++) {
+            b[6] |= (uint64_t)r->coef[i] << (i * 8);
+        }
+        b[7] = r->q;
+    }
+    e[IOAT_DMA_DESC_EXT_NEXT] = next;
+    ioat_dma_desc_put_raw(c->d, base, b);
+    if (has_ext) {
+        ioat_dma_desc_put_raw(c->d, ext, e);
+    }
+}
+
+static uint8_t gf_mul(uint8_t a, uint8_t b)
+{
+    uint8_t r = 0;
+
+    for (; b; b >>= 1) {
+        if (b & 1) {
+            r ^= a;
+        }
+        a = (a << 1) ^ (a & 0x80 ? 0x1d : 0);
+    }
+    return r;
+}
+
+/* P = XOR of the sources, Q = sum of coef[i] * src[i] over GF(2^8)/0x11D. */
+static void raid_reference(Chan *c, const RaidDesc *r, uint8_t *p, uint8_t *q)
+{
+    g_autofree uint8_t *in = g_malloc(RAID_LEN);
+
+    memset(p, 0, RAID_LEN);
+    memset(q, 0, RAID_LEN);
+    for (unsigned i = 0; i < r->n; i++) {
+        qtest_bufread(ioat_dma_qts(c->d), r->src[i], in, RAID_LEN);
+        for (unsigned k = 0; k < RAID_LEN; k++) {
+            p[k] ^= in[k];
+            q[k] ^= gf_mul(r->coef[i], in[k]);
+        }
+    }
+}
+
+static void assert_guest_bytes(Chan *c, uint64_t addr, const uint8_t *want)
+{
+    g_autofree uint8_t *got = g_malloc(RAID_LEN);
+
+    qtest_bufread(ioat_dma_qts(c->d), addr, got, RAID_LEN);
+    g_assert_true(memcmp(got, want, RAID_LEN) == 0);
+}
+
+static RaidDesc raid_sources(Chan *c, uint8_t op, unsigned n)
+{
+    RaidDesc r = { .op = op, .n = n, .ctl = CTL(COMPL_WRITE) };
+
+    for (unsigned i = 0; i < n; i++) {
+        r.src[i] = buf_alloc(c, RAID_LEN, 0x10 * i + 1);
+        r.coef[i] = 0x35 * (i + 1);
+    }
+    r.p = buf_alloc(c, RAID_LEN, 0xa5);
+    r.q = buf_alloc(c, RAID_LEN, 0x5a);
+    return r;
+}
+
+/* Run @r as the only operation of a new chain; returns CHANSTS. */
+static uint64_t raid_run(Chan *c, const RaidDesc *r, uint64_t *base)
+{
+    uint64_t ext = desc_alloc(c);
+
+    *base = desc_alloc(c);
+    raid_desc_put(c, *base, ext, r, *base);
+    return run_chain(c, *base, raid_has_ext(r) ? 2 : 1);
+}
+
+static void test_dmacap_raid(void *obj, void *data, QGuestAllocator *alloc)
+{
+    uint32_t want = data ? 0 : R_DMACAPABILITY_XOR_MASK |
+                               R_DMACAPABILITY_PQ_MASK;
+
+    g_assert_cmphex(ioat_dma_readl(obj, A_DMACAPABILITY), ==, want);
+}
+
+static void test_raid_off_rejects_xor(void *obj, void *data,
+                                      QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_XOR, 2);
+    uint64_t base, sts = raid_run(&c, &r, &base);
+
+    g_assert_cmphex(sts, ==, IOAT_DMA_CHANSTS_HALTED);
+    g_assert_cmphex(ioat_dma_readl(c.d, ioat_dma_chan_reg(0, A_CHANERR)), ==,
+                    R_CHANERR_CONTROL_MASK);
+}
+
+/* Eight sources: five in the base descriptor, three in its extension. */
+static void test_xor_matches_reference(void *obj, void *data,
+                                       QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_XOR, 8);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    raid_reference(&c, &r, p, q);
+    /* The record and CHANSTS name the base, never the extension. */
+    g_assert_cmphex(raid_run(&c, &r, &base), ==,
+                    base | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(chan_record(&c), ==, base | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_bytes(&c, r.p, p);
+}
+
+/* async_xor chains XOR into a destination that is also a source. */
+static void test_xor_destination_may_be_a_source(void *obj, void *data,
+                                                 QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_XOR, 3);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    r.p = r.src[1];
+    raid_reference(&c, &r, p, q);
+    raid_run(&c, &r, &base);
+    assert_guest_bytes(&c, r.p, p);
+}
+
+static void test_xor_val_match_completes(void *obj, void *data,
+                                         QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_XOR_VAL, 6);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    raid_reference(&c, &r, p, q);
+    qtest_bufwrite(ioat_dma_qts(c.d), r.p, p, RAID_LEN);
+    g_assert_cmphex(raid_run(&c, &r, &base), ==,
+                    base | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_bytes(&c, r.p, p);
+}
+
+/*
+ * A validate mismatch halts with the P error alone and a record naming the
+ * descriptor before it, which Linux's ioat_eh relies on (§6.8, §9.2).
+ */
+static void test_xor_val_mismatch_halts_p(void *obj, void *data,
+                                          QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_XOR_VAL, 3);
+    uint64_t null = desc_alloc(&c), base = desc_alloc(&c), sts;
+
+    enable_msix(c.d);
+    ioat_dma_desc_put(c.d, null, 1, NULL_DESC_CTL, 0, 0, base);
+    raid_desc_put(&c, base, 0, &r, null);
+    sts = run_chain(&c, null, 2);
+    g_assert_cmphex(sts, ==, null | IOAT_DMA_CHANSTS_HALTED);
+    g_assert_cmphex(ioat_dma_readl(c.d, ioat_dma_chan_reg(0, A_CHANERR)), ==,
+                    R_CHANERR_XOR_P_MASK);
+    g_assert_cmphex(chan_record(&c), ==, null | IOAT_DMA_CHANSTS_HALTED);
+    g_assert_true(ioat_dma_msix_pending(c.d, 0));
+}
+
+/* Six sources (three in the extension) with distinct coefficients. */
+static void test_pq_matches_reference(void *obj, void *data,
+                                      QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_PQ, 6);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    raid_reference(&c, &r, p, q);
+    g_assert_cmphex(raid_run(&c, &r, &base), ==,
+                    base | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_bytes(&c, r.p, p);
+    assert_guest_bytes(&c, r.q, q);
+}
+
+/* A disabled output is not written, even though Linux aliases it. */
+static void test_pq_disabled_p_untouched(void *obj, void *data,
+                                         QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_PQ, 2);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    g_autofree uint8_t *old_p = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    r.ctl |= CTL(P_DISABLE);
+    qtest_bufread(ioat_dma_qts(c.d), r.p, old_p, RAID_LEN);
+    raid_reference(&c, &r, p, q);
+    raid_run(&c, &r, &base);
+    assert_guest_bytes(&c, r.p, old_p);
+    assert_guest_bytes(&c, r.q, q);
+}
+
+static void test_pq_val_match_completes(void *obj, void *data,
+                                        QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_PQ_VAL, 5);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    raid_reference(&c, &r, p, q);
+    qtest_bufwrite(ioat_dma_qts(c.d), r.p, p, RAID_LEN);
+    qtest_bufwrite(ioat_dma_qts(c.d), r.q, q, RAID_LEN);
+    g_assert_cmphex(raid_run(&c, &r, &base), ==,
+                    base | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* Only the output that differs is reported: here Q. */
+static void test_pq_val_q_mismatch_halts_q(void *obj, void *data,
+                                           QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_PQ_VAL, 4);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    raid_reference(&c, &r, p, q);
+    q[RAID_LEN - 1] ^= 1;
+    qtest_bufwrite(ioat_dma_qts(c.d), r.p, p, RAID_LEN);
+    qtest_bufwrite(ioat_dma_qts(c.d), r.q, q, RAID_LEN);
+    g_assert_cmphex(raid_run(&c, &r, &base), ==, IOAT_DMA_CHANSTS_HALTED);
+    g_assert_cmphex(ioat_dma_readl(c.d, ioat_dma_chan_reg(0, A_CHANERR)), ==,
+                    R_CHANERR_XOR_Q_MASK);
+    g_assert_cmphex(chan_record(&c), ==, IOAT_DMA_CHANSTS_HALTED);
+}
+
+/* A disabled output is not compared either (Linux's XOR-through-PQ). */
+static void test_pq_val_ignores_disabled_q(void *obj, void *data,
+                                           QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_PQ_VAL, 3);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    r.ctl |= CTL(Q_DISABLE);
+    raid_reference(&c, &r, p, q);
+    qtest_bufwrite(ioat_dma_qts(c.d), r.p, p, RAID_LEN);
+    g_assert_cmphex(raid_run(&c, &r, &base), ==,
+                    base | IOAT_DMA_CHANSTS_DONE);
+}
+
+/* Migration */
+
+static void wait_migration_done(QTestState *qts)
+{
+    gint64 end = g_get_monotonic_time() + 30 * G_TIME_SPAN_SECOND;
+
+    do {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *status = qdict_get_try_str(ret, "status");
+        bool done = !g_strcmp0(status, "completed");
+
+        g_assert_cmpstr(status, !=, "failed");
+        qobject_unref(rsp);
+        if (done) {
+            return;
+        }
+        g_usleep(10 * 1000);
+    } while (g_get_monotonic_time() < end);
+    g_error("ioat-dma: migration did not complete");
+}
+
+/*
+ * A chain rung while the VM is stopped is still queued at migration time;
+ * the destination runs it once it starts.
+ */
+static void test_migration_resumes_chain(void *obj, void *data,
+                                         QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 2);
+    QTestState *src_qts = ioat_dma_qts(c.d), *dst_qts;
+    uint64_t chansts = c.d->mmio.addr + ioat_dma_chan_reg(2, A_CHANSTS_LO);
+    uint64_t d0 = desc_alloc(&c), d1 = desc_alloc(&c);
+    uint64_t src = buf_alloc(&c, 8192, 11), dst = guest_alloc(alloc, 8192);
+    g_autofree char *file = g_strdup_printf("%s/ioat-dma-mig-%d",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree uint8_t *want = g_malloc(8192), *got = g_malloc(8192);
+    gint64 end;
+
+    ioat_dma_desc_put(c.d, d0, 4096, 0, src, dst, d1);
+    ioat_dma_desc_put(c.d, d1, 4096, CTL(COMPL_WRITE), src + 4096,
+                      dst + 4096, d0);
+    ioat_dma_chan_set_chain(c.d, 2, d0);
+    vm_stop(c.d);
+    ioat_dma_chan_doorbell(c.d, 2, 2);
+    g_assert_cmphex(ioat_dma_chansts(c.d, 2), ==, IOAT_DMA_CHANSTS_ACTIVE);
+    qtest_qmp_assert_success(src_qts, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': %s}}", uri);
+    wait_migration_done(src_qts);
+    qtest_bufread(src_qts, src, want, 8192);
+
+    dst_qts = qtest_initf("-M pc -device ioat-dma -incoming %s", uri);
+    wait_migration_done(dst_qts);
+    /* Queued, not run: the source was stopped, so is the destination. */
+    g_assert_cmphex(qtest_readq(dst_qts, chansts), ==,
+                    IOAT_DMA_CHANSTS_ACTIVE);
+    qtest_qmp_assert_success(dst_qts, "{'execute': 'cont'}");
+    end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    while ((qtest_readq(dst_qts, chansts) & 7) != IOAT_DMA_CHANSTS_DONE) {
+        g_assert_cmpint(g_get_monotonic_time(), <, end);
+        g_usleep(1000);
+    }
+    g_assert_cmphex(qtest_readq(dst_qts, chansts), ==,
+                    d1 | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(qtest_readq(dst_qts, c.cmp), ==,
+                    d1 | IOAT_DMA_CHANSTS_DONE);
+    qtest_bufread(dst_qts, dst, got, 8192);
+    g_assert_true(memcmp(want, got, 8192) == 0);
+    qtest_quit(dst_qts);
+    unlink(file);
 }
 
 /* Every test starts from a freshly reset machine of its own. */
@@ -197,6 +1159,67 @@ static void register_ioat_dma_tests(void)
     add_test("chancmd-reset-self-clears", test_chancmd_reset_self_clears,
              NULL, NULL);
     add_test("chainaddr-write-arms-channel", test_chainaddr_write_arms_channel,
+             NULL, NULL);
+    add_test("null-desc-completes", test_null_desc_completes, NULL, NULL);
+    add_test("memcpy-single", test_memcpy_single, NULL, NULL);
+    add_test("memcpy-scattered-chain", test_memcpy_scattered_chain,
+             NULL, NULL);
+    add_test("memcpy-large-chain", test_memcpy_large_chain, NULL, NULL);
+    add_test("dmacount-wraps", test_dmacount_wraps, NULL, NULL);
+    add_test("completion-only-with-compl-write",
+             test_completion_only_with_compl_write, NULL, NULL);
+    add_test("interrupt-msix-vector-is-channel",
+             test_interrupt_msix_vector_is_channel, NULL, NULL);
+    add_test("interrupt-only-with-int-en", test_interrupt_only_with_int_en,
+             NULL, NULL);
+    add_test("rearm-latch", test_rearm_latch, NULL, NULL);
+    add_test("master-int-en-holds-interrupt",
+             test_master_int_en_holds_interrupt, NULL, NULL);
+    add_test("attnstatus-read-clears", test_attnstatus_read_clears,
+             NULL, NULL);
+    add_test("suspend-from-done-and-resume",
+             test_suspend_from_done_and_resume, NULL, NULL);
+    add_test("suspend-while-active", test_suspend_while_active, NULL, NULL);
+    add_test("reset-cancels-queued-work", test_reset_cancels_queued_work,
+             NULL, NULL);
+    add_test("abort-drops-queued-work", test_abort_drops_queued_work,
+             NULL, NULL);
+    for (int i = 0; i < ARRAY_SIZE(error_cases); i++) {
+        g_autofree char *path = g_strdup_printf("error-%s",
+                                                error_cases[i].name);
+
+        add_test(path, test_error_halts_and_recovers, NULL,
+                 (void *)&error_cases[i]);
+    }
+    add_test("error-restart-without-reset", test_error_restart_without_reset,
+             NULL, NULL);
+    add_test("self-linked-ring-is-bounded", test_self_linked_ring_is_bounded,
+             NULL, NULL);
+    add_test("fence-orders-dependent-copies",
+             test_fence_orders_dependent_copies, NULL, NULL);
+    add_test("all-channels-concurrently", test_all_channels_concurrently,
+             NULL, NULL);
+    add_test("dmacap-raid", test_dmacap_raid, NULL, NULL);
+    add_test("dmacap-raid-off", test_dmacap_raid, "raid=off", (void *)1);
+    add_test("raid-off-rejects-xor", test_raid_off_rejects_xor, "raid=off",
+             NULL);
+    add_test("xor-matches-reference", test_xor_matches_reference, NULL, NULL);
+    add_test("xor-destination-may-be-a-source",
+             test_xor_destination_may_be_a_source, NULL, NULL);
+    add_test("xor-val-match-completes", test_xor_val_match_completes,
+             NULL, NULL);
+    add_test("xor-val-mismatch-halts-p", test_xor_val_mismatch_halts_p,
+             NULL, NULL);
+    add_test("pq-matches-reference", test_pq_matches_reference, NULL, NULL);
+    add_test("pq-disabled-p-untouched", test_pq_disabled_p_untouched,
+             NULL, NULL);
+    add_test("pq-val-match-completes", test_pq_val_match_completes,
+             NULL, NULL);
+    add_test("pq-val-q-mismatch-halts-q", test_pq_val_q_mismatch_halts_q,
+             NULL, NULL);
+    add_test("pq-val-ignores-disabled-q", test_pq_val_ignores_disabled_q,
+             NULL, NULL);
+    add_test("migration-resumes-chain", test_migration_resumes_chain,
              NULL, NULL);
 }
 

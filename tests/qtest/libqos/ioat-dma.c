@@ -10,8 +10,102 @@
 #include "qemu/osdep.h"
 #include "../libqtest.h"
 #include "qemu/module.h"
+#include "qemu/bswap.h"
+#include "hw/pci/pci_regs.h"
 #include "qgraph.h"
 #include "ioat-dma.h"
+
+/* Write a descriptor (little-endian, 64 bytes) to guest memory. */
+void ioat_dma_desc_put(QIoatDma *d, uint64_t addr, uint32_t size,
+                       uint32_t ctl, uint64_t src, uint64_t dst,
+                       uint64_t next)
+{
+    IoatDmaDesc desc = {
+        .size = cpu_to_le32(size),
+        .ctl = cpu_to_le32(ctl),
+        .src = cpu_to_le64(src),
+        .dst = cpu_to_le64(dst),
+        .next = cpu_to_le64(next),
+    };
+
+    qtest_memwrite(ioat_dma_qts(d), addr, &desc, sizeof(desc));
+}
+
+/* Write a descriptor given as eight quadwords (XOR/PQ and extensions). */
+void ioat_dma_desc_put_raw(QIoatDma *d, uint64_t addr, const uint64_t q[8])
+{
+    uint64_t le[8];
+
+    for (int i = 0; i < 8; i++) {
+        le[i] = cpu_to_le64(q[i]);
+    }
+    qtest_memwrite(ioat_dma_qts(d), addr, le, sizeof(le));
+}
+
+/* As Linux's channel alloc: CHANCTRL, then CHANCMP as two halves. */
+void ioat_dma_chan_setup(QIoatDma *d, unsigned ch, uint64_t chancmp)
+{
+    ioat_dma_writew(d, ioat_dma_chan_reg(ch, A_CHANCTRL),
+                    IOAT_DMA_CHANCTRL_RUN);
+    ioat_dma_writel(d, ioat_dma_chan_reg(ch, A_CHANCMP_LO), chancmp);
+    ioat_dma_writel(d, ioat_dma_chan_reg(ch, A_CHANCMP_HI), chancmp >> 32);
+}
+
+void ioat_dma_chan_set_chain(QIoatDma *d, unsigned ch, uint64_t addr)
+{
+    ioat_dma_writel(d, ioat_dma_chan_reg(ch, A_CHAINADDR_LO), addr);
+    ioat_dma_writel(d, ioat_dma_chan_reg(ch, A_CHAINADDR_HI), addr >> 32);
+}
+
+void ioat_dma_chan_doorbell(QIoatDma *d, unsigned ch, uint16_t count)
+{
+    ioat_dma_writew(d, ioat_dma_chan_reg(ch, A_DMACOUNT), count);
+}
+
+uint64_t ioat_dma_chansts(QIoatDma *d, unsigned ch)
+{
+    return ioat_dma_readq(d, ioat_dma_chan_reg(ch, A_CHANSTS_LO));
+}
+
+/* Poll CHANSTS until the channel leaves ACTIVE; returns CHANSTS. */
+uint64_t ioat_dma_chan_wait(QIoatDma *d, unsigned ch)
+{
+    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    uint64_t sts;
+
+    do {
+        sts = ioat_dma_chansts(d, ch);
+        if ((sts & 7) != IOAT_DMA_CHANSTS_ACTIVE) {
+            return sts;
+        }
+    } while (g_get_monotonic_time() < end);
+    g_error("ioat-dma: channel %u still active", ch);
+}
+
+/* The MSI-X table shares BAR0, which qpci_msix_enable() maps again. */
+void ioat_dma_msix_enable(QIoatDma *d)
+{
+    qpci_msix_enable(&d->pci_dev);
+    d->mmio = d->pci_dev.msix_table_bar;
+}
+
+/* Vectors stay masked, so a message shows up as its PBA bit. */
+bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector)
+{
+    return qpci_msix_pending(&d->pci_dev, vector);
+}
+
+/* Unmask and mask again: the pending message is sent and its bit clears. */
+void ioat_dma_msix_clear(QIoatDma *d, unsigned vector)
+{
+    uint64_t ctrl = d->pci_dev.msix_table_off +
+                    vector * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL;
+
+    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl, 0);
+    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl,
+                   PCI_MSIX_ENTRY_CTRL_MASKBIT);
+    g_assert_false(qpci_msix_pending(&d->pci_dev, vector));
+}
 
 static void ioat_dma_foreach_callback(QPCIDevice *dev, int devfn, void *data)
 {

@@ -9,15 +9,24 @@
 
 #include "qgraph.h"
 #include "pci.h"
+#include "hw/dma/ioat_dma_regs.h"
 
 #define IOAT_DMA_VENDOR_ID  0x8086
 #define IOAT_DMA_DEVICE_ID  0x0b00
+
+/* What Linux writes to CHANCTRL: re-arm, error completion/abort/interrupt. */
+#define IOAT_DMA_CHANCTRL_RUN   0x001d
 
 typedef struct QIoatDma {
     QOSGraphObject obj;
     QPCIDevice pci_dev;
     QPCIBar mmio;
 } QIoatDma;
+
+static inline QTestState *ioat_dma_qts(QIoatDma *d)
+{
+    return d->pci_dev.bus->qts;
+}
 
 static inline uint8_t ioat_dma_readb(QIoatDma *d, uint32_t reg)
 {
@@ -27,6 +36,11 @@ static inline uint8_t ioat_dma_readb(QIoatDma *d, uint32_t reg)
 static inline void ioat_dma_writeb(QIoatDma *d, uint32_t reg, uint8_t val)
 {
     qpci_io_writeb(&d->pci_dev, d->mmio, reg, val);
+}
+
+static inline void ioat_dma_writew(QIoatDma *d, uint32_t reg, uint16_t val)
+{
+    qpci_io_writew(&d->pci_dev, d->mmio, reg, val);
 }
 
 static inline uint64_t ioat_dma_readq(QIoatDma *d, uint32_t reg)
@@ -43,5 +57,25 @@ static inline void ioat_dma_writel(QIoatDma *d, uint32_t reg, uint32_t val)
 {
     qpci_io_writel(&d->pci_dev, d->mmio, reg, val);
 }
+
+/* Channel @ch's register at channel offset @off. */
+static inline uint32_t ioat_dma_chan_reg(unsigned ch, uint32_t off)
+{
+    return IOAT_DMA_CHAN_BASE(ch) + off;
+}
+
+void ioat_dma_desc_put(QIoatDma *d, uint64_t addr, uint32_t size,
+                       uint32_t ctl, uint64_t src, uint64_t dst,
+                       uint64_t next);
+void ioat_dma_desc_put_raw(QIoatDma *d, uint64_t addr, const uint64_t q[8]);
+void ioat_dma_chan_setup(QIoatDma *d, unsigned ch, uint64_t chancmp);
+void ioat_dma_chan_set_chain(QIoatDma *d, unsigned ch, uint64_t addr);
+void ioat_dma_chan_doorbell(QIoatDma *d, unsigned ch, uint16_t count);
+uint64_t ioat_dma_chansts(QIoatDma *d, unsigned ch);
+uint64_t ioat_dma_chan_wait(QIoatDma *d, unsigned ch);
+
+void ioat_dma_msix_enable(QIoatDma *d);
+bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector);
+void ioat_dma_msix_clear(QIoatDma *d, unsigned vector);
 
 #endif

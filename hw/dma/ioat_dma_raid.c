@@ -1,0 +1,195 @@
+/*
+ * Intel I/OAT (Crystal Beach 3.4) DMA engine: XOR and P+Q operations
+ *
+ * XOR (0x87), XOR validate (0x88), PQ (0x89) and PQ validate (0x8A) as
+ * Linux's drivers/dma/ioat/prep.c builds them: 2 to 8 sources, the later
+ * ones in an extension descriptor (XOR: more than 5 sources; PQ: more than
+ * 3).  P is the XOR of the sources; Q is the sum of coef[i] * source[i] in
+ * GF(2^8) with polynomial 0x11D, the field of Linux's raid6 code.
+ *
+ * Sources may alias the outputs (async_tx continuations feed P and Q back
+ * in), so every source of a chunk is read before the chunk is written.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "ioat_dma.h"
+
+#define IOAT_DMA_RAID_CHUNK     512
+
+typedef struct IoatDmaRaidOp {
+    uint8_t op;
+    unsigned nsrc;
+    uint64_t src[IOAT_DMA_RAID_MAX_SRCS];
+    uint8_t coef[IOAT_DMA_RAID_MAX_SRCS];
+    uint64_t p, q;              /* XOR: p is the destination */
+    bool p_en, q_en;
+} IoatDmaRaidOp;
+
+static bool ioat_dma_raid_is_pq(uint8_t op)
+{
+    return op == IOAT_DMA_OP_PQ || op == IOAT_DMA_OP_PQ_VAL;
+}
+
+bool ioat_dma_raid_op_known(uint8_t op)
+{
+    return op == IOAT_DMA_OP_XOR || op == IOAT_DMA_OP_XOR_VAL ||
+           ioat_dma_raid_is_pq(op);
+}
+
+unsigned ioat_dma_raid_sources(const IoatDmaDesc *d)
+{
+    return FIELD_EX32(d->ctl, DESC_CTL, SRC_CNT) + 2;
+}
+
+/* Contract §6.3-6.4: the extension exists iff XOR n > 5 or PQ n > 3. */
+bool ioat_dma_raid_has_ext(const IoatDmaDesc *d)
+{
+    uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
+
+    return ioat_dma_raid_sources(d) > (ioat_dma_raid_is_pq(op) ? 3 : 5);
+}
+
+/* Source i's address: Linux's xor/pq_idx_to_desc and _idx_to_field. */
+static uint64_t ioat_dma_raid_src(const IoatDmaDesc *d,
+                                  const IoatDmaDescExt *ext, unsigned i)
+{
+    static const int8_t xor_base[] = { -1, 0, 1, 2, 3 };
+    static const uint8_t xor_ext[] = { 0, 1, 2 };
+    static const int8_t pq_base[] = { -1, 0, 1 };
+    static const uint8_t pq_ext[] = { 0, 1, 2, 4, 5 };
+
+    if (ioat_dma_raid_is_pq(FIELD_EX32(d->ctl, DESC_CTL, OP))) {
+        if (i < ARRAY_SIZE(pq_base)) {
+            return i ? d->opt[pq_base[i]] : d->src;
+        }
+        return ext->q[pq_ext[i - ARRAY_SIZE(pq_base)]];
+    }
+    if (i < ARRAY_SIZE(xor_base)) {
+        return i ? d->opt[xor_base[i]] : d->src;
+    }
+    return ext->q[xor_ext[i - ARRAY_SIZE(xor_base)]];
+}
+
+static void ioat_dma_raid_decode(const IoatDmaDesc *d,
+                                 const IoatDmaDescExt *ext, IoatDmaRaidOp *r)
+{
+    r->op = FIELD_EX32(d->ctl, DESC_CTL, OP);
+    r->nsrc = ioat_dma_raid_sources(d);
+    for (unsigned i = 0; i < r->nsrc; i++) {
+        r->src[i] = ioat_dma_raid_src(d, ext, i);
+        r->coef[i] = extract64(d->opt[2], i * 8, 8);
+    }
+    r->p = d->dst;
+    r->q = 0;
+    r->p_en = true;
+    r->q_en = false;
+    if (ioat_dma_raid_is_pq(r->op)) {
+        r->q = d->opt[3];
+        r->p_en = !FIELD_EX32(d->ctl, DESC_CTL, P_DISABLE);
+        r->q_en = !FIELD_EX32(d->ctl, DESC_CTL, Q_DISABLE);
+    }
+}
+
+static uint8_t ioat_dma_gf_mul(uint8_t a, uint8_t b)
+{
+    uint8_t r = 0;
+
+    while (b) {
+        if (b & 1) {
+            r ^= a;
+        }
+        a = (a << 1) ^ (a & 0x80 ? 0x1d : 0);
+        b >>= 1;
+    }
+    return r;
+}
+
+static bool ioat_dma_raid_differs(PCIDevice *pdev, uint64_t addr,
+                                  const uint8_t *want, unsigned len,
+                                  uint32_t *err)
+{
+    uint8_t buf[IOAT_DMA_RAID_CHUNK];
+
+    if (pci_dma_read(pdev, addr, buf, len) != MEMTX_OK) {
+        *err = R_CHANERR_READ_DATA_MASK;
+        return false;
+    }
+    return memcmp(buf, want, len) != 0;
+}
+
+/*
+ * Run bytes [@off, @off + @len) of a RAID descriptor.  Returns 0 or the
+ * CHANERR bit of a failed memory access; validate mismatches are ORed into
+ * *@mismatch as XOR_P/XOR_Q bits.
+ */
+uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
+                           const IoatDmaDescExt *ext, uint32_t off,
+                           uint32_t len, uint32_t *mismatch)
+{
+    uint8_t mul[IOAT_DMA_RAID_MAX_SRCS][256];
+    uint8_t in[IOAT_DMA_RAID_CHUNK], p[IOAT_DMA_RAID_CHUNK];
+    uint8_t q[IOAT_DMA_RAID_CHUNK];
+    bool is_pq, val;
+    IoatDmaRaidOp r;
+    uint32_t err = 0;
+
+    ioat_dma_raid_decode(d, ext, &r);
+    is_pq = ioat_dma_raid_is_pq(r.op);
+    val = r.op == IOAT_DMA_OP_XOR_VAL || r.op == IOAT_DMA_OP_PQ_VAL;
+    if (is_pq) {
+        for (unsigned i = 0; i < r.nsrc; i++) {
+            for (unsigned x = 0; x < 256; x++) {
+                mul[i][x] = ioat_dma_gf_mul(r.coef[i], x);
+            }
+        }
+    }
+
+    for (uint32_t done = 0; done < len; ) {
+        unsigned n = MIN(len - done, IOAT_DMA_RAID_CHUNK);
+        uint64_t pos = off + done;
+
+        memset(p, 0, n);
+        memset(q, 0, n);
+        for (unsigned i = 0; i < r.nsrc; i++) {
+            if (pci_dma_read(pdev, r.src[i] + pos, in, n) != MEMTX_OK) {
+                return R_CHANERR_READ_DATA_MASK;
+            }
+            for (unsigned k = 0; k < n; k++) {
+                p[k] ^= in[k];
+                if (is_pq) {
+                    q[k] ^= mul[i][in[k]];
+                }
+            }
+        }
+
+        if (r.op == IOAT_DMA_OP_XOR_VAL) {
+            /* The destination field holds the buffer under test. */
+            if (ioat_dma_raid_differs(pdev, r.p + pos, p, n, &err)) {
+                *mismatch |= R_CHANERR_XOR_P_MASK;
+            }
+        } else if (val) {
+            if (r.p_en && ioat_dma_raid_differs(pdev, r.p + pos, p, n, &err)) {
+                *mismatch |= R_CHANERR_XOR_P_MASK;
+            }
+            if (!err && r.q_en &&
+                ioat_dma_raid_differs(pdev, r.q + pos, q, n, &err)) {
+                *mismatch |= R_CHANERR_XOR_Q_MASK;
+            }
+        } else {
+            /* A disabled output may alias the live one: never write it. */
+            if (r.p_en && pci_dma_write(pdev, r.p + pos, p, n) != MEMTX_OK) {
+                return R_CHANERR_WRITE_DATA_MASK;
+            }
+            if (r.q_en && pci_dma_write(pdev, r.q + pos, q, n) != MEMTX_OK) {
+                return R_CHANERR_WRITE_DATA_MASK;
+            }
+        }
+        if (err) {
+            return err;
+        }
+        done += n;
+    }
+    return 0;
+}
