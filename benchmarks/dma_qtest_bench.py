@@ -1,0 +1,168 @@
+#!/usr/bin/python3
+"""Copy throughput of ioat-dma driven through QEMU's qtest protocol.
+
+Run by benchmarks/dma-throughput; python3 standard library only.
+
+    dma_qtest_bench.py QEMU SPAN_MIB REPS SIZE...
+
+Starts QEMU with -accel qtest (no CPU runs: the device alone does the
+copying), enables the device's BAR0 with PCI configuration cycles, and for
+each SIZE builds a chain of min(SPAN / SIZE, 8192) copy descriptors,
+descriptor i copying SIZE bytes from SRC + i * SIZE to DST + i * SIZE (the
+work memcpy_bench.c does), the last one with a completion write.  Each run
+writes CHAINADDR, starts the clock, rings DMACOUNT and polls CHANSTS until
+the channel leaves ACTIVE.  Prints the best of REPS runs as
+"qtest SIZE DESCRIPTORS GB/s" (GB = 10^9 bytes).
+"""
+
+import base64
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+MAX_DESCS = 8192
+
+# Guest-physical layout of the qtest machine (-m 2G): ring, completion
+# record, source and destination spans.
+PCI_SLOT = 4
+BAR0 = 0xFE000000
+RING = 0x00100000
+COMPLETION = 0x00800000
+SRC = 0x10000000
+DST = 0x40000000
+
+# Registers of channel 0 (docs/system/devices/ioat-dma.rst).
+CHAN = BAR0 + 0x80
+CHANCTRL = CHAN + 0x00
+DMACOUNT = CHAN + 0x06
+CHANSTS = CHAN + 0x08
+CHAINADDR = CHAN + 0x10
+CHANCMP = CHAN + 0x18
+CHANERR = CHAN + 0x28
+
+CHANSTS_STATE = 0x7
+STATE_ACTIVE, STATE_DONE = 0, 1
+DESC_COMPL_WRITE = 1 << 3
+
+
+class Qtest:
+    """The qtest text protocol over a unix socket QEMU connects to."""
+
+    def __init__(self, qemu, workdir):
+        path = os.path.join(workdir, "qtest.sock")
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(path)
+        server.listen(1)
+        server.settimeout(30)
+        self.stderr = open(os.path.join(workdir, "qemu.err"), "w+")
+        self.proc = subprocess.Popen(
+            [qemu, "-M", "pc", "-m", "2G", "-display", "none", "-nodefaults",
+             "-accel", "qtest", "-qtest", "unix:" + path,
+             "-device", "ioat-dma,addr=%d" % PCI_SLOT],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=self.stderr)
+        try:
+            conn, _ = server.accept()
+        except socket.timeout:
+            self.fail("QEMU did not connect to the qtest socket")
+        conn.settimeout(60)
+        self.conn = conn
+        self.io = conn.makefile("rb")
+
+    def fail(self, msg):
+        self.proc.kill()
+        self.proc.wait()
+        self.stderr.seek(0)
+        sys.exit("dma_qtest_bench: %s\n%s" % (msg, self.stderr.read()))
+
+    def cmd(self, line):
+        self.conn.sendall((line + "\n").encode())
+        while True:
+            reply = self.io.readline().decode()
+            if not reply:
+                self.fail("QEMU closed the qtest connection after: " + line[:80])
+            if reply.startswith("OK"):
+                return reply.split()
+            if reply.startswith(("FAIL", "ERR")):
+                self.fail("%s -> %s" % (line[:80], reply.strip()))
+            # anything else (IRQ notifications) is ignored
+
+    def write(self, width, addr, val):
+        self.cmd("write%s %#x %#x" % (width, addr, val))
+
+    def read(self, width, addr):
+        return int(self.cmd("read%s %#x" % (width, addr))[1], 16)
+
+    def cfg_write(self, reg, val):
+        self.cmd("outl 0xcf8 %#x" % (0x80000000 | (PCI_SLOT << 11) | reg))
+        self.cmd("outl 0xcfc %#x" % val)
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def chain(size, n):
+    """n copy descriptors in one contiguous ring, each pointing to the next."""
+    descs = bytearray()
+    for i in range(n):
+        ctl = DESC_COMPL_WRITE if i == n - 1 else 0
+        descs += struct.pack("<IIQQQ32x", size, ctl, SRC + i * size,
+                             DST + i * size, RING + (i + 1) % n * 64)
+    return bytes(descs)
+
+
+def run_chain(q, n):
+    """Run the n-descriptor chain at RING once; returns seconds."""
+    q.write("l", CHAINADDR, RING)
+    q.write("l", CHAINADDR + 4, 0)
+    start = time.perf_counter()
+    q.write("w", DMACOUNT, n)
+    while True:
+        sts = q.read("q", CHANSTS)
+        if sts & CHANSTS_STATE != STATE_ACTIVE:
+            break
+    elapsed = time.perf_counter() - start
+    if sts & CHANSTS_STATE != STATE_DONE:
+        q.fail("channel stopped in state %d, CHANERR %#x"
+               % (sts & CHANSTS_STATE, q.read("l", CHANERR)))
+    return elapsed
+
+
+def main():
+    if len(sys.argv) < 5:
+        sys.exit(__doc__.split("\n\n")[1])
+    qemu, span, reps = sys.argv[1], int(sys.argv[2]) << 20, int(sys.argv[3])
+    sizes = [int(s, 0) for s in sys.argv[4:]]
+
+    with tempfile.TemporaryDirectory(prefix="ioat-dma-bench.") as workdir:
+        q = Qtest(qemu, workdir)
+        q.cfg_write(0x10, BAR0)     # BAR0, 64-bit: low then high half
+        q.cfg_write(0x14, 0)
+        q.cfg_write(0x04, 0x6)      # memory space and bus master
+        q.write("w", CHANCTRL, 0)   # no interrupts, nothing to service them
+        q.write("l", CHANCMP, COMPLETION)
+        q.write("l", CHANCMP + 4, 0)
+        # Touch both spans so no first-access cost is timed.
+        q.cmd("memset %#x %d 0x5a" % (SRC, span))
+        q.cmd("memset %#x %d 0" % (DST, span))
+
+        for size in sizes:
+            n = min(span // size, MAX_DESCS)
+            ring = chain(size, n)
+            q.cmd("b64write %#x %d %s"
+                  % (RING, len(ring), base64.b64encode(ring).decode()))
+            q.cmd("writeb %#x 0" % (DST + n * size - 1))
+            best = max(n * size / run_chain(q, n) for _ in range(reps))
+            if q.read("b", DST + n * size - 1) != 0x5A:
+                q.fail("the last %d-byte copy did not land" % size)
+            print("qtest %d %d %.3f" % (size, n, best / 1e9), flush=True)
+        q.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+# Benchmark, not a test (run by benchmarks/dma-throughput, not part of
+# ./ioat test): dmatest copy throughput through the stock ioatdma driver on
+# one channel, then the same copies done by the guest CPU with
+# ioat-memcpy-bench (benchmarks/memcpy_bench.c, put in the initramfs by
+# the benchmark).  Sizes from BENCH_SIZES, guest memcpy span from
+# BENCH_SPAN_MIB.  Reports "IOAT-INFO dma-bench BENCH dmatest SIZE KB/s"
+# and "... BENCH cpu SIZE GB/s" lines.
+
+DMATEST=/sys/module/dmatest/parameters
+SIZES=${BENCH_SIZES:-4096,65536,1048576}
+SPAN_MIB=${BENCH_SPAN_MIB:-128}
+
+# iterations SIZE: about 256 MiB of copies, at least 2000 and at most
+# 20000 of them, which keeps each size to a few seconds under TCG.
+iterations() {
+    local n=$((268435456 / $1))
+    [ $n -ge 2000 ] || n=2000
+    [ $n -le 20000 ] || n=20000
+    echo $n
+}
+
+# dmatest_rate SIZE: one copy thread on one channel, fixed size, no
+# verification (so the same two buffers every time); prints dmatest's
+# summary line, then its KB/s (KiB per second of its run time).
+dmatest_rate() {
+    local line
+    dmesg -c > /dev/null
+    modprobe dmatest test_buf_size="$1" iterations="$(iterations "$1")" \
+        max_channels=1 threads_per_chan=1 norandom=1 noverify=1 || return 1
+    echo 1 > $DMATEST/run
+    cat $DMATEST/wait > /dev/null
+    line=$(dmesg | grep -m 1 'summary .* 0 failures')
+    rmmod dmatest
+    [ -n "$line" ] || { dmesg | grep summary; return 1; }
+    echo "${line#*] }"
+    echo "$line" | sed -n 's/.* \([0-9]*\) KB\/s.*/\1/p'
+}
+
+check ioatdma-loads modprobe ioatdma
+for size in $(echo "$SIZES" | tr ',' ' '); do
+    if r=$(dmatest_rate "$size"); then
+        info "$(echo "$r" | head -n 1)"
+        info "BENCH dmatest $size $(echo "$r" | tail -n 1)"
+    else
+        fail "dmatest-$size" "$r"
+    fi
+done
+
+# shellcheck disable=SC2046 # $(...) gives one argument per size
+if ! command -v ioat-memcpy-bench > /dev/null; then
+    fail guest-memcpy "ioat-memcpy-bench is not in the initramfs"
+elif ioat-memcpy-bench "$SPAN_MIB" 3 $(echo "$SIZES" | tr ',' ' ') > /tmp/memcpy.out 2>&1; then
+    while read -r _ size _ gbs; do
+        info "BENCH cpu $size $gbs"
+    done < /tmp/memcpy.out
+else
+    fail guest-memcpy "$(tail -n 1 /tmp/memcpy.out)"
+fi
