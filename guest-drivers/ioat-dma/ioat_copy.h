@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * /dev/ioat-copy: copy between two user buffers through an ioat-dma channel
+ *
+ * Shared by the ioat_dma driver and its user-space tools.  Both buffers are
+ * pinned for the duration of the call; the ioctl returns once the engine has
+ * finished (or failed) the copy.
+ *
+ * Errors: EFAULT for a buffer that cannot be pinned (unmapped, or a
+ * destination that is not writable), EINVAL for a bad channel or flags,
+ * E2BIG above IOAT_COPY_MAX_LEN, ETIMEDOUT or EIO if the engine did not
+ * finish the copy.
+ */
+#ifndef _UAPI_IOAT_COPY_H
+#define _UAPI_IOAT_COPY_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define IOAT_COPY_DEVICE	"/dev/ioat-copy"
+#define IOAT_COPY_MAX_LEN	(64ULL << 20)
+
+/**
+ * struct ioat_copy - one copy
+ * @dst: user address of the destination
+ * @src: user address of the source
+ * @len: bytes to copy (0 is a no-op)
+ * @channel: the channel to use, 0 .. number of channels - 1
+ * @flags: must be 0
+ * @descs: out: hardware descriptors the copy took
+ * @ns: out: nanoseconds from the first doorbell to the completion
+ */
+struct ioat_copy {
+	__u64 dst;
+	__u64 src;
+	__u64 len;
+	__u32 channel;
+	__u32 flags;
+	__u32 descs;
+	__u32 reserved;
+	__u64 ns;
+};
+
+#define IOAT_COPY_IOC_MAGIC	0xA7
+#define IOAT_COPY_IOC_COPY	_IOWR(IOAT_COPY_IOC_MAGIC, 1, struct ioat_copy)
+
+#endif /* _UAPI_IOAT_COPY_H */
