@@ -118,6 +118,22 @@ static inline void ioat_nic_stat_inc(IoatNicCore *core, hwaddr addr)
     }
 }
 
+/*
+ * Packets counted by size, FCS included (8.2.3.23: PRC64..PRC1522 and
+ * PTC64..PTC1522): 64, 65-127, 128-255, 256-511, 512-1023, 1024 and up.
+ */
+static inline void ioat_nic_stat_size(IoatNicCore *core, hwaddr bin64,
+                                      size_t octets)
+{
+    static const size_t bin_max[] = { 64, 127, 255, 511, 1023 };
+    unsigned bin = 0;
+
+    while (bin < ARRAY_SIZE(bin_max) && octets > bin_max[bin]) {
+        bin++;
+    }
+    ioat_nic_stat_inc(core, bin64 + 4 * bin);
+}
+
 static inline void ioat_nic_stat_add36(uint64_t *counter, uint64_t n)
 {
     *counter = MIN(*counter + n, (1ULL << 36) - 1);

@@ -121,6 +121,19 @@ REG32(MRQC, 0x05818)
 #define IOAT_NIC_MTA(i)             (0x05200 + 4 * (i))     /* i < 128 */
 #define IOAT_NIC_PSRTYPE(q)         (0x0ea00 + 4 * (q))
 #define IOAT_NIC_PSRTYPE_ALIAS(q)   (0x05480 + 4 * (q))     /* q < 16 */
+/* PSRTYPE: which headers header split may split after (8.2.3.7.4) */
+#define IOAT_NIC_PSRTYPE_TCPHDR     (1u << 4)
+#define IOAT_NIC_PSRTYPE_UDPHDR     (1u << 5)
+#define IOAT_NIC_PSRTYPE_IPV4HDR    (1u << 8)
+#define IOAT_NIC_PSRTYPE_IPV6HDR    (1u << 9)
+/* EtherType queue filters (8.2.3.7.16, 8.2.3.7.17) */
+#define IOAT_NIC_ETQF(n)            (0x05128 + 4 * (n))     /* n < 8 */
+#define IOAT_NIC_ETQS(n)            (0x0ec00 + 4 * (n))
+#define IOAT_NIC_NUM_ETQF           8
+FIELD(ETQF, ETYPE, 0, 16)
+FIELD(ETQF, FILTER_EN, 31, 1)
+FIELD(ETQS, RX_QUEUE, 16, 7)
+FIELD(ETQS, QUEUE_EN, 31, 1)
 #define IOAT_NIC_RETA(i)            (0x05c00 + 4 * (i))     /* i < 32 */
 #define IOAT_NIC_RSSRK(i)           (0x05c80 + 4 * (i))     /* i < 10 */
 #define IOAT_NIC_VFTA(i)            (0x0a000 + 4 * (i))     /* i < 128 */
@@ -193,7 +206,7 @@ REG32(FDIRCMD, 0x0ee2c)
 /* Statistics (8.2.3.23) */
 REG32(CRCERRS, 0x04000)
 REG32(RLEC, 0x04040)
-REG32(PRC64, 0x0405c)
+REG32(PRC64, 0x0405c)      /* then PRC127/255/511/1023/1522 at +4 each */
 REG32(GPRC, 0x04074)
 REG32(BPRC, 0x04078)
 REG32(MPRC, 0x0407c)
@@ -208,7 +221,7 @@ REG32(TORL, 0x040c0)
 REG32(TORH, 0x040c4)
 REG32(TPR, 0x040d0)
 REG32(TPT, 0x040d4)
-REG32(PTC64, 0x040d8)
+REG32(PTC64, 0x040d8)      /* then PTC127/255/511/1023/1522 at +4 each */
 REG32(MPTC, 0x040f0)
 REG32(BPTC, 0x040f4)
 #define IOAT_NIC_MPC(i)             (0x03fa0 + 4 * (i))     /* i < 8 */

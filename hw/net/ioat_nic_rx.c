@@ -18,18 +18,7 @@
 
 #define IOAT_NIC_MAX_FRAME          (16 * KiB)
 #define IOAT_NIC_DEFAULT_MFS        1518
-#define IOAT_NIC_ETQF(n)            (0x05128 + 4 * (n))     /* n < 8 */
-#define IOAT_NIC_ETQS(n)            (0x0ec00 + 4 * (n))
-#define IOAT_NIC_NUM_ETQF           8
-FIELD(ETQF, ETYPE, 0, 16)
-FIELD(ETQF, FILTER_EN, 31, 1)
-FIELD(ETQS, RX_QUEUE, 16, 7)
-FIELD(ETQS, QUEUE_EN, 31, 1)
-/* PSRTYPE: which headers header split may split after (8.2.3.7.4) */
-#define IOAT_NIC_PSRTYPE_TCPHDR     (1u << 4)
-#define IOAT_NIC_PSRTYPE_UDPHDR     (1u << 5)
-#define IOAT_NIC_PSRTYPE_IPV4HDR    (1u << 8)
-#define IOAT_NIC_PSRTYPE_IPV6HDR    (1u << 9)
+#define IOAT_NIC_MAX_HDR_BUF        1024
 
 /* What the receive path learned about one frame. */
 typedef struct IoatNicRxFrame {
@@ -180,14 +169,28 @@ static void ioat_nic_rss(IoatNicCore *core, IoatNicRxFrame *f)
     f->rss_hash = net_rx_pkt_calc_rss_hash(pkt, type, key);
 }
 
+/* The frame's EtherType: the one after an 802.1Q tag, if tagged. */
+static uint16_t ioat_nic_rx_ethertype(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    uint16_t etype = lduw_be_p(f->data + 12);
+
+    if (etype == FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET) &&
+        f->len >= ETH_HLEN + 4) {
+        etype = lduw_be_p(f->data + 16);
+    }
+    return etype;
+}
+
 /*
  * Queue selection: an enabled EtherType filter with a queue assignment
- * wins (7.1.2.3); otherwise the RSS redirection table (7.1.2.8.3), whose
- * 128 entries hold 4-bit queue numbers.
+ * wins (7.1.2.3; it matches the EtherType after any VLAN tag, as FCoE
+ * over DCB needs); otherwise the RSS redirection table (7.1.2.8.3),
+ * whose 128 entries hold 4-bit queue numbers.  Frames RSS does not hash
+ * have hash 0 and so take RETA entry 0.
  */
 static unsigned ioat_nic_select_queue(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    uint16_t etype = f->len >= ETH_HLEN ? lduw_be_p(f->data + 12) : 0;
+    uint16_t etype = ioat_nic_rx_ethertype(core, f);
     unsigned entry;
 
     for (unsigned n = 0; n < IOAT_NIC_NUM_ETQF; n++) {
@@ -200,7 +203,7 @@ static unsigned ioat_nic_select_queue(IoatNicCore *core, IoatNicRxFrame *f)
             return FIELD_EX32(etqs, ETQS, RX_QUEUE);
         }
     }
-    if (f->rss_type == IOAT_NIC_RSS_TYPE_NONE) {
+    if (FIELD_EX32(core->mac[R_MRQC], MRQC, MRQE) != IOAT_NIC_MRQE_RSS) {
         return 0;
     }
     entry = f->rss_hash & 0x7f;
@@ -419,6 +422,7 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 
     ioat_nic_stat_inc(core, A_GPRC);
     ioat_nic_stat_inc(core, A_TPR);
+    ioat_nic_stat_size(core, A_PRC64, octets);
     ioat_nic_stat_add36(&core->gorc, octets);
     ioat_nic_stat_add36(&core->tor, octets);
     if (is_broadcast_ether_addr(f->data)) {
@@ -519,10 +523,14 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
     case IOAT_NIC_DESCTYPE_SPLIT_ALWAYS:
         split = true;
         hdr_buf = FIELD_EX32(srrctl, SRRCTL, BSIZEHDR) * 64;
-        if (!hdr_buf) {
+        /* Header buffers are 64 to 1024 bytes (8.2.3.8.7, BSIZEHDR). */
+        if (!hdr_buf || hdr_buf > IOAT_NIC_MAX_HDR_BUF) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_bsizehdr,
-                               "RX queue %u: header split with SRRCTL.BSIZEHDR 0",
-                               q);
+                               "RX queue %u: header split with a %zu byte "
+                               "header buffer (SRRCTL.BSIZEHDR); using %u",
+                               q, hdr_buf,
+                               hdr_buf ? IOAT_NIC_MAX_HDR_BUF : 0);
+            hdr_buf = MIN(hdr_buf, IOAT_NIC_MAX_HDR_BUF);
         }
         break;
     default:

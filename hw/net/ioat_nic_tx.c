@@ -78,6 +78,7 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
 
     ioat_nic_stat_inc(core, A_GPTC);
     ioat_nic_stat_inc(core, A_TPT);
+    ioat_nic_stat_size(core, A_PTC64, octets);
     ioat_nic_stat_add36(&core->gotc, octets);
     if (is_broadcast_ether_addr(frame)) {
         ioat_nic_stat_inc(core, A_BPTC);
