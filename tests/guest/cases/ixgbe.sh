@@ -48,7 +48,7 @@ check ethtool-driver-ixgbe sh -c "ethtool -i $IF | grep -qx 'driver: ixgbe'"
 check ethtool-firmware-etrack sh -c "ethtool -i $IF | grep -qx 'firmware-version: 0x800005e4'"
 check ethtool-stats-rx-counted sh -c "ethtool -S $IF | awk '/ rx_packets:/ { exit !(\$2 > 0) }'"
 check ethtool-channels-combined-2 sh -c "ethtool -l $IF | awk '/^Combined:/ { n++; v = \$2 } END { exit !(n == 2 && v == 2) }'"
-check ethtool-rss-table-128 sh -c "test \$(ethtool -x $IF | grep -cE '^ *[0-9]+:') = 16"
+check ethtool-rss-table-128 sh -c "test \$(ethtool -x $IF | grep -cE '^ +[0-9]+:') = 16"
 
 ethtool -t $IF offline > /tmp/selftest.txt 2>&1
 while IFS= read -r line; do info "  $line"; done < /tmp/selftest.txt
