@@ -35,6 +35,7 @@ typedef struct IoatNicTxQueue {
     bool skip;                      /* drop the rest of a bad packet */
     uint8_t *data;                  /* the packet gathered so far */
     size_t len;
+    size_t size;                    /* allocated bytes at data */
 } IoatNicTxQueue;
 
 typedef struct IoatNicCore {

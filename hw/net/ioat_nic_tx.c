@@ -39,6 +39,7 @@ void ioat_nic_tx_uninit(IoatNicCore *core)
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
         g_free(core->txq[q].data);
         core->txq[q].data = NULL;
+        core->txq[q].size = 0;
     }
 }
 
@@ -286,8 +287,14 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
         txq->skip = true;
     }
     if (!txq->skip && len) {
-        /* Room for a VLAN tag and padding added later. */
-        p->data = g_realloc(p->data, p->len + len + ETH_ZLEN + 4);
+        /* Room for a VLAN tag and padding added later; grow by doubling. */
+        size_t need = p->len + len + ETH_ZLEN + 4;
+
+        if (need > p->size) {
+            p->size = MIN(MAX(need, 2 * p->size),
+                          IOAT_NIC_TX_MAX_PACKET + ETH_ZLEN + 4);
+            p->data = g_realloc(p->data, p->size);
+        }
         if (pci_dma_read(core->owner, d->addr, p->data + p->len, len) !=
             MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_buf_dma,
