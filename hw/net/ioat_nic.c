@@ -209,14 +209,6 @@ static void ioat_nic_reset_hold(Object *obj, ResetType type)
     ioat_nic_core_reset(&s->core);
 }
 
-static int ioat_nic_pre_save(void *opaque)
-{
-    IoatNicState *s = opaque;
-
-    ioat_nic_core_pre_save(&s->core);
-    return 0;
-}
-
 static int ioat_nic_post_load(void *opaque, int version_id)
 {
     IoatNicState *s = opaque;
@@ -228,7 +220,6 @@ static const VMStateDescription ioat_nic_vmstate = {
     .name = TYPE_IOAT_NIC,
     .version_id = 1,
     .minimum_version_id = 1,
-    .pre_save = ioat_nic_pre_save,
     .post_load = ioat_nic_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, IoatNicState),

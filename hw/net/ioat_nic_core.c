@@ -799,10 +799,6 @@ ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
     return ioat_nic_rx_frame(core, iov, iovcnt, false);
 }
 
-void ioat_nic_core_pre_save(IoatNicCore *core)
-{
-}
-
 /* Reject ring indexes no guest could have programmed (RDH/TDH < ring). */
 int ioat_nic_core_post_load(IoatNicCore *core)
 {

@@ -73,7 +73,6 @@ void ioat_nic_core_set_link_status(IoatNicCore *core);
 bool ioat_nic_core_can_receive(IoatNicCore *core);
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
                                   int iovcnt);
-void ioat_nic_core_pre_save(IoatNicCore *core);
 int ioat_nic_core_post_load(IoatNicCore *core);
 
 extern const VMStateDescription ioat_nic_core_vmstate;
