@@ -1038,26 +1038,6 @@ static void test_pq_val_ignores_disabled_q(void *obj, void *data,
 
 /* Migration */
 
-static void wait_migration_done(QTestState *qts)
-{
-    gint64 end = g_get_monotonic_time() + 30 * G_TIME_SPAN_SECOND;
-
-    do {
-        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-        QDict *ret = qdict_get_qdict(rsp, "return");
-        const char *status = qdict_get_try_str(ret, "status");
-        bool done = !g_strcmp0(status, "completed");
-
-        g_assert_cmpstr(status, !=, "failed");
-        qobject_unref(rsp);
-        if (done) {
-            return;
-        }
-        g_usleep(10 * 1000);
-    } while (g_get_monotonic_time() < end);
-    g_error("ioat-dma: migration did not complete");
-}
-
 /*
  * A chain rung while the VM is stopped is still queued at migration time;
  * the destination runs it once it starts.
@@ -1085,11 +1065,11 @@ static void test_migration_resumes_chain(void *obj, void *data,
     g_assert_cmphex(ioat_dma_chansts(c.d, 2), ==, IOAT_DMA_CHANSTS_ACTIVE);
     qtest_qmp_assert_success(src_qts, "{'execute': 'migrate', 'arguments': "
                              "{'uri': %s}}", uri);
-    wait_migration_done(src_qts);
+    ioat_qtest_wait_migration(src_qts);
     qtest_bufread(src_qts, src, want, 8192);
 
     dst_qts = qtest_initf("-M pc -device ioat-dma -incoming %s", uri);
-    wait_migration_done(dst_qts);
+    ioat_qtest_wait_migration(dst_qts);
     /* Queued, not run: the source was stopped, so is the destination. */
     g_assert_cmphex(qtest_readq(dst_qts, chansts), ==,
                     IOAT_DMA_CHANSTS_ACTIVE);

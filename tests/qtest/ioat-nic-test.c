@@ -1817,26 +1817,6 @@ static void test_zero_length_rings_are_inert(void *obj, void *data,
 
 /* Migration */
 
-static void wait_migration_done(QTestState *qts)
-{
-    gint64 end = g_get_monotonic_time() + 30 * G_TIME_SPAN_SECOND;
-
-    do {
-        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
-        QDict *ret = qdict_get_qdict(rsp, "return");
-        const char *status = qdict_get_try_str(ret, "status");
-        bool done = !g_strcmp0(status, "completed");
-
-        g_assert_cmpstr(status, !=, "failed");
-        qobject_unref(rsp);
-        if (done) {
-            return;
-        }
-        g_usleep(10 * 1000);
-    } while (g_get_monotonic_time() < end);
-    g_error("ioat-nic: migration did not complete");
-}
-
 /*
  * Migrate with both rings part used, interrupts routed and a TX context
  * loaded; the destination carries on where the source stopped: the next
@@ -1876,7 +1856,7 @@ static void test_migration_mid_traffic(void *obj, void *data,
 
     qtest_qmp_assert_success(src, "{'execute': 'migrate', 'arguments': "
                              "{'uri': %s}}", uri);
-    wait_migration_done(src);
+    ioat_qtest_wait_migration(src);
 
     /* No RARP self-announcements: only the test's frames on the socket */
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
@@ -1884,7 +1864,7 @@ static void test_migration_mid_traffic(void *obj, void *data,
                       "-netdev socket,fd=%d,id=hs0 "
                       "-global migration.announce-rounds=0 -incoming %s",
                       TEST_MAC_STR, fds[1], uri);
-    wait_migration_done(dst);
+    ioat_qtest_wait_migration(dst);
     close(fds[1]);
     /* The libqos view of the device (BARs, MSI-X) holds on the destination */
     d->pci_dev.bus->qts = dst;

@@ -1,5 +1,6 @@
 /*
- * PCI helpers shared by the ioat-nic and ioat-dma qtests
+ * Helpers shared by the ioat-nic and ioat-dma qtests: PCI probing and
+ * waiting for a migration
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -9,6 +10,8 @@
 
 #include "pci.h"
 #include "hw/pci/pci_regs.h"
+#include "../libqtest.h"
+#include "qobject/qdict.h"
 
 typedef struct IoatPciBarInfo {
     bool is_io;
@@ -60,6 +63,27 @@ static inline int ioat_pci_cap_list(QPCIDevice *dev, uint8_t *ids,
         off = qpci_config_readb(dev, off + PCI_CAP_LIST_NEXT) & ~3;
     }
     return n;
+}
+
+/* Poll query-migrate until the migration completed; fail if it failed. */
+static inline void ioat_qtest_wait_migration(QTestState *qts)
+{
+    gint64 end = g_get_monotonic_time() + 30 * G_TIME_SPAN_SECOND;
+
+    do {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *status = qdict_get_try_str(ret, "status");
+        bool done = !g_strcmp0(status, "completed");
+
+        g_assert_cmpstr(status, !=, "failed");
+        qobject_unref(rsp);
+        if (done) {
+            return;
+        }
+        g_usleep(10 * 1000);
+    } while (g_get_monotonic_time() < end);
+    g_error("migration did not complete within 30 s");
 }
 
 #endif
