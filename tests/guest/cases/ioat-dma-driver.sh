@@ -10,13 +10,9 @@
 # back (the initramfs has no hotplug agent), and this case unloads it if an
 # earlier case left it bound, so ioat_dma gets the device.
 
-DMA=8086:0b00
-DMATEST=/sys/module/dmatest/parameters
-SUMMARY=/tmp/ioat-dma-dmatest
+. /ioat/lib/dma.sh
 
-channels() {
-    ls -d /sys/class/dma/dma*chan* 2>/dev/null | wc -l
-}
+DMA=8086:0b00
 
 # CHANCNT is not in config space: the driver's probe message reports it.
 hw_channels() {
@@ -42,22 +38,6 @@ load_ioat_dma() {
         ! since_mark | grep -qE "$BAD"
 }
 
-# dmatest_run ITERATIONS: dmatest on every channel; each must report
-# ITERATIONS tests and 0 failures.
-dmatest_run() {
-    local want got
-    want=$(channels)
-    mark dmatest
-    modprobe dmatest iterations="$1" timeout=5000 || return 1
-    echo 1 > $DMATEST/run
-    cat $DMATEST/wait > /dev/null
-    since_mark | grep 'summary' > $SUMMARY
-    got=$(grep -cE "summary $1 tests, 0 failures" $SUMMARY)
-    rmmod dmatest
-    echo "$got of $want channels passed"
-    [ "$want" -gt 0 ] && [ "$got" = "$want" ]
-}
-
 if pci_bound "$DMA" ioatdma; then
     info "unloading the stock ioatdma left bound by an earlier case"
     rmmod ioatdma
@@ -66,16 +46,14 @@ fi
 check ioat-dma-probes load_ioat_dma
 info "$(dmesg | grep 'ioat_dma.*channels' | tail -n 1 | sed 's/^\[[^]]*\] //')"
 n=$(hw_channels)
-check ioat-dma-channels-registered test "$(channels)" = "${n:-x}"
+check ioat-dma-channels-registered test "$(dma_channels)" = "${n:-x}"
 info "channels: $(ls /sys/class/dma | xargs)"
 
-check dmatest-2000-every-channel dmatest_run 2000
-while read -r line; do
-    info "${line#*] }"
-done < $SUMMARY
+check dmatest-2000-every-channel dmatest_run 2000 "$(dma_channels)" timeout=5000
+dmatest_info
 
 ch=0
-while [ "$ch" -lt "$(channels)" ]; do
+while [ "$ch" -lt "$(dma_channels)" ]; do
     ioat-copy-bench -c $ch --verify > /tmp/verify.txt 2>&1
     check "ioat-copy-verified-channel-$ch" grep -q ', 0 failures$' /tmp/verify.txt
     grep -E '^(verify|FAIL)' /tmp/verify.txt | while read -r line; do

@@ -3,15 +3,10 @@
 # runs through every channel with each interrupt style, the driver unloads
 # and reloads cleanly, and with PQ raid6test passes on the engine.
 
+. /ioat/lib/dma.sh
+
 DMA=8086:0b00
-DMATEST=/sys/module/dmatest/parameters
-SUMMARY=/tmp/dmatest-summary
-
 CAP=/sys/class/dma/dma0chan0/quickdata/cap
-
-channels() {
-    ls -d /sys/class/dma/dma*chan* 2>/dev/null | wc -l
-}
 
 has_cap() {
     grep -qw "$1" $CAP
@@ -26,29 +21,15 @@ dmatest_threads() {
     echo $((n * $(channels)))
 }
 
-# dmatest_run ITERATIONS: run dmatest on every channel until it finishes
-# and check that each channel reports ITERATIONS tests and 0 failures.
-dmatest_run() {
-    local n want got
-    want=$(dmatest_threads)
-    dmesg -c > /dev/null
-    modprobe dmatest iterations="$1" || return 1
-    echo 1 > $DMATEST/run
-    cat $DMATEST/wait > /dev/null
-    dmesg | grep 'summary' > $SUMMARY
-    got=$(grep -cE "summary $1 tests, 0 failures" $SUMMARY)
-    rmmod dmatest
-    echo "$got of $want threads passed"
-    [ "$want" -gt 0 ] && [ "$got" = "$want" ]
-}
-
-# dmatest_check NAME ITERATIONS: dmatest_run as a check, with its summary.
+# dmatest_check NAME ITERATIONS: one dmatest round as a check (a copy
+# thread per channel, plus xor and pq threads when the device has those),
+# with its summary.
 dmatest_check() {
-    local line
-    check "$1" dmatest_run "$2"
-    while read -r line; do
-        info "${line#*] }"
-    done < $SUMMARY
+    local kinds=1
+    has_cap xor && kinds=$((kinds + 1))
+    has_cap pq && kinds=$((kinds + 1))
+    check "$1" dmatest_run "$2" $((kinds * $(dma_channels)))
+    dmatest_info
 }
 
 # load_ioatdma [PARAM...]: load the driver and check the probe went well.
@@ -60,7 +41,7 @@ load_ioatdma() {
 }
 
 check ioatdma-probes load_ioatdma
-check ioatdma-four-channels test "$(channels)" = 4
+check ioatdma-four-channels test "$(dma_channels)" = 4
 if has_cap xor; then
     check ioatdma-cap-raid grep -qx 'copy pq pq_val xor xor_val intr' $CAP
 else

@@ -4,41 +4,29 @@
 # again there.
 
 . /ioat/lib/net.sh
+. /ioat/lib/dma.sh
 
 IF=eth0
 
-carrier_is() {  # carrier_is 0|1 SECONDS
-    for _ in $(seq $(($2 * 10))); do
-        [ "$(cat /sys/class/net/$IF/carrier 2>/dev/null)" = "$1" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
-
-dmatest_ok() {  # one dmatest round on every channel, 0 failures
-    dmesg -c > /dev/null
-    modprobe dmatest iterations=200 &&
-        echo 1 > /sys/module/dmatest/parameters/run &&
-        cat /sys/module/dmatest/parameters/wait > /dev/null
-    rmmod dmatest
-    [ "$(dmesg | grep -c 'summary 200 tests, 0 failures')" -ge 4 ] &&
-        ! dmesg | grep -q 'summary .* [1-9][0-9]* failures'
+# ioatdma offers XOR and P+Q too: dmatest adds a thread per channel for each.
+dmatest_threads() {
+    echo $((3 * $(dma_channels)))
 }
 
 check ixgbe-loads modprobe ixgbe
 check ioatdma-loads modprobe ioatdma
 check link-up ip link set $IF up
-check carrier carrier_is 1 5
+check carrier wait_carrier $IF
 check dhcp-lease dhcp $IF
 check before-push-20MiB push 20
 check before-pull-20MiB pull 20
-check before-dmatest dmatest_ok
+check before-dmatest dmatest_run 200 "$(dmatest_threads)"
 
 emit MIGRATE request
-check carrier-drops-on-destination carrier_is 0 120
-check carrier-returns carrier_is 1 10
+check carrier-drops-on-destination wait_carrier $IF 0 120
+check carrier-returns wait_carrier $IF 1 10
 check after-ping ping -c 2 -W 2 $HOST
 check after-push-20MiB push 20
 check after-pull-20MiB pull 20
-check after-dmatest dmatest_ok
+check after-dmatest dmatest_run 200 "$(dmatest_threads)"
 check no-warnings sh -c "! dmesg | grep -E 'WARNING|Call Trace|Tx Unit Hang|halted'"

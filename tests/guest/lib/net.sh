@@ -5,10 +5,11 @@
 HOST=10.0.2.2
 HOSTPORT=$(cmdline_value ioat.hostport)
 
-# wait_carrier IF: carrier within 5 s
+# wait_carrier IF [STATE [SECONDS]]: carrier reads STATE (default 1)
+# within SECONDS (default 5)
 wait_carrier() {
-    for _ in $(seq 50); do
-        [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = 1 ] && return 0
+    for _ in $(seq $((${3:-5} * 10))); do
+        [ "$(cat /sys/class/net/$1/carrier 2>/dev/null)" = "${2:-1}" ] && return 0
         sleep 0.1
     done
     return 1
