@@ -1,6 +1,7 @@
 # Show what the guest sees of the two devices: the PCI functions, the
-# stock drivers' kernel messages and the resulting bindings and network
-# interfaces.  Reports only; checks nothing.
+# stock drivers' kernel messages and bindings, the network interface with
+# an address from slirp and a ping, and the DMA channels.  Reports only;
+# checks nothing (./ioat boot runs it).
 
 show() {
     "$@" 2>&1 | while IFS= read -r line; do info "  $line"; done
@@ -25,3 +26,17 @@ show lspci
 
 info "network interfaces:"
 show ip link
+
+. /ioat/lib/net.sh
+if [ -d /sys/class/net/eth0 ]; then
+    ip link set eth0 up && wait_carrier eth0 && dhcp eth0 > /dev/null
+    info "eth0 after DHCP from slirp:"
+    show ip -4 addr show eth0
+    show ping -c 2 -W 2 $HOST
+fi
+
+info "DMA channels (dmaengine):"
+show ls /sys/class/dma
+for c in /sys/class/dma/dma0chan0/quickdata/cap /sys/class/dma/dma0chan0/quickdata/version; do
+    [ -f "$c" ] && info "  ${c##*/}: $(cat "$c")"
+done
