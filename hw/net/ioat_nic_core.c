@@ -410,12 +410,35 @@ static int ioat_nic_eitr_decode(hwaddr addr)
 }
 
 /*
+ * Per-queue statistics of the first 16 queues sit inside queue register
+ * blocks (datasheet 8.2.3.23.71-76): QPRC, QBRC_L and QBRC_H at 0x30-0x38
+ * of RX blocks 0-15, QPRDC at 0x30 of RX blocks 16-31, QPTC at 0x30 of TX
+ * blocks 0-15; QBTC_L/H pairs follow at 0x8700.
+ */
+static bool ioat_nic_is_queue_stat(hwaddr addr)
+{
+    unsigned q, off;
+
+    if (ioat_nic_rxq_decode(addr, &q, &off)) {
+        return (q < IOAT_NIC_NUM_STAT_QUEUES && off >= 0x30 && off <= 0x38) ||
+               (q < 2 * IOAT_NIC_NUM_STAT_QUEUES && off == 0x30);
+    }
+    if (ioat_nic_txq_decode(addr, &q, &off)) {
+        return q < IOAT_NIC_NUM_STAT_QUEUES && off == 0x30;
+    }
+    return addr >= IOAT_NIC_QBTC_L(0) &&
+           addr < IOAT_NIC_QBTC_L(IOAT_NIC_NUM_STAT_QUEUES);
+}
+
+/*
  * Statistics registers clear on read (datasheet 8.2.3.23).  The 36-bit
  * octet counters are read as a low register (bits 31:0) and then a high
  * one (bits 35:32), which clears the counter.
  */
 static uint64_t *ioat_nic_stat36(IoatNicCore *core, hwaddr addr, bool *high)
 {
+    unsigned q, off;
+
     *high = addr & 4;
     switch (addr & ~4) {
     case A_GORCL:
@@ -425,35 +448,27 @@ static uint64_t *ioat_nic_stat36(IoatNicCore *core, hwaddr addr, bool *high)
     case A_TORL:
         return &core->tor;
     }
-    if (addr >= IOAT_NIC_QBTC_L(0) && addr < IOAT_NIC_QBTC_L(16)) {
+    if (addr >= IOAT_NIC_QBTC_L(0) &&
+        addr < IOAT_NIC_QBTC_L(IOAT_NIC_NUM_STAT_QUEUES)) {
         return &core->qbtc[(addr - IOAT_NIC_QBTC_L(0)) / 8];
     }
-    for (unsigned i = 0; i < IOAT_NIC_NUM_STAT_QUEUES; i++) {
-        if (addr == IOAT_NIC_QBRC_L(i) || addr == IOAT_NIC_QBRC_H(i)) {
-            *high = addr == IOAT_NIC_QBRC_H(i);
-            return &core->qbrc[i];
-        }
+    if (ioat_nic_rxq_decode(addr, &q, &off) && q < IOAT_NIC_NUM_STAT_QUEUES &&
+        (off == 0x34 || off == 0x38)) {
+        *high = off == 0x38;
+        return &core->qbrc[q];
     }
     return NULL;
 }
 
 static bool ioat_nic_is_stat(hwaddr addr)
 {
-    if ((addr >= 0x03f00 && addr < 0x04000) ||     /* PXON/PXOFF, MPC */
-        (addr >= 0x04000 && addr < 0x04100) ||     /* general statistics */
-        (addr >= 0x04140 && addr < 0x041b0) ||     /* priority XON/XOFF RX */
-        (addr >= 0x03240 && addr < 0x03260) ||     /* PXON2OFFCNT */
-        addr == 0x0cf90 ||                         /* MNGPTC */
-        addr == 0x0ee58 || addr == 0x0ee5c) {      /* FDIRMATCH/FDIRMISS */
-        return true;
-    }
-    for (unsigned i = 0; i < IOAT_NIC_NUM_STAT_QUEUES; i++) {
-        if (addr == IOAT_NIC_QPRC(i) || addr == IOAT_NIC_QPRDC(i) ||
-            addr == IOAT_NIC_QPTC(i)) {
-            return true;
-        }
-    }
-    return false;
+    return (addr >= 0x03f00 && addr < 0x04000) ||  /* PXON/PXOFF, MPC */
+           (addr >= 0x04000 && addr < 0x04100) ||  /* general statistics */
+           (addr >= 0x04140 && addr < 0x041b0) ||  /* priority XON/XOFF RX */
+           (addr >= 0x03240 && addr < 0x03260) ||  /* PXON2OFFCNT */
+           addr == 0x0cf90 ||                      /* MNGPTC */
+           addr == 0x0ee58 || addr == 0x0ee5c ||   /* FDIRMATCH/FDIRMISS */
+           ioat_nic_is_queue_stat(addr);
 }
 
 static uint32_t ioat_nic_read_stat(IoatNicCore *core, hwaddr addr)

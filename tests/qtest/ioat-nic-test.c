@@ -998,6 +998,33 @@ static void test_gorc_36bit_read_to_clear(void *obj, void *data,
 }
 
 /*
+ * QBRC_L/H(0) and QBTC_L/H(0): 36-bit per-queue octet counters (with the
+ * FCS) of the queues mapped to statistics set 0 (all of them by default);
+ * the high register clears the counter.
+ */
+static void test_queue_octets_36bit_read_to_clear(void *obj, void *data,
+                                                  QGuestAllocator *alloc)
+{
+    QIoatNic *d = obj;
+    QIoatNicRing rx, tx;
+    uint8_t frame[100];
+    size_t len = ioat_nic_build_eth(frame, test_mac, TEST_ETHERTYPE, 86);
+
+    rx_setup(d, &rx, 0, 4, 0);
+    rx_frames(d, data, &rx, 3, 100);
+    ioat_nic_tx_ring_init(d, &tx, 5, 8);
+    ioat_nic_tx_frame(d, &tx, frame, len, 0, 0);
+    ioat_nic_tx_frame(d, &tx, frame, len, 0, 0);
+
+    g_assert_cmpuint(ioat_nic_readl(d, IOAT_NIC_QBRC_L(0)), ==, 3 * (100 + 4));
+    g_assert_cmpuint(ioat_nic_readl(d, IOAT_NIC_QBRC_H(0)), ==, 0);
+    g_assert_cmpuint(ioat_nic_readl(d, IOAT_NIC_QBRC_L(0)), ==, 0);
+    g_assert_cmpuint(ioat_nic_readl(d, IOAT_NIC_QBTC_L(0)), ==, 2 * (len + 4));
+    g_assert_cmpuint(ioat_nic_readl(d, IOAT_NIC_QBTC_H(0)), ==, 0);
+    g_assert_cmpuint(ioat_nic_readl(d, IOAT_NIC_QBTC_L(0)), ==, 0);
+}
+
+/*
  * GPTC and GOTCL/H count transmitted frames and their octets with the
  * FCS; QPTC(0) too, all queues mapping to it by default (TQSM).
  */
@@ -2037,6 +2064,8 @@ static void register_ioat_nic_tests(void)
     add_test("rx-address-filter", test_rx_address_filter, NULL);
     add_test("gprc-read-to-clear", test_gprc_read_to_clear, NULL);
     add_test("gorc-36bit-read-to-clear", test_gorc_36bit_read_to_clear, NULL);
+    add_test("queue-octets-36bit-read-to-clear",
+             test_queue_octets_36bit_read_to_clear, NULL);
     add_test("gptc-gotc-count-transmitted", test_gptc_gotc_count_transmitted,
              NULL);
     add_test("prc-ptc-count-by-size", test_prc_ptc_count_by_size, NULL);
