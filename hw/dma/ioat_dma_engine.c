@@ -24,11 +24,14 @@
 #include "ioat_dma.h"
 #include "trace.h"
 
-/* Report a guest mistake both as a trace event and under -d guest_errors. */
+/*
+ * Report a guest mistake both as a trace event and under -d guest_errors;
+ * the log line starts with the trace event's name.
+ */
 #define IOAT_DMA_GUEST_ERR(trace, fmt, ...)                             \
     do {                                                                \
         (trace_##trace)(__VA_ARGS__);                                   \
-        qemu_log_mask(LOG_GUEST_ERROR, "%s: " fmt "\n", TYPE_IOAT_DMA,  \
+        qemu_log_mask(LOG_GUEST_ERROR, #trace ": " fmt "\n",            \
                       ## __VA_ARGS__);                                  \
     } while (0)
 

@@ -358,12 +358,12 @@ static hwaddr ioat_nic_canonical(hwaddr addr)
 {
     if (addr >= IOAT_NIC_SRRCTL_ALIAS(0) && addr < IOAT_NIC_SRRCTL_ALIAS(16)) {
         return IOAT_NIC_RXQ_BASE((addr - IOAT_NIC_SRRCTL_ALIAS(0)) / 4) +
-               IOAT_NIC_SRRCTL;
+               IOAT_NIC_RXQ_OFF_SRRCTL;
     }
     if (addr >= IOAT_NIC_DCA_RXCTRL_ALIAS(0) &&
         addr < IOAT_NIC_DCA_RXCTRL_ALIAS(16)) {
         return IOAT_NIC_RXQ_BASE((addr - IOAT_NIC_DCA_RXCTRL_ALIAS(0)) / 4) +
-               IOAT_NIC_DCA_RXCTRL;
+               IOAT_NIC_RXQ_OFF_DCA_RXCTRL;
     }
     if (addr >= IOAT_NIC_RAL_ALIAS(0) && addr < IOAT_NIC_RAL_ALIAS(16)) {
         return addr - IOAT_NIC_RAL_ALIAS(0) + IOAT_NIC_RAL(0);
@@ -603,21 +603,21 @@ static void ioat_nic_write_rxq(IoatNicCore *core, unsigned q, unsigned off,
     uint32_t *reg = ioat_nic_rxq_regp(core, q, off);
 
     switch (off) {
-    case IOAT_NIC_RDBAL:
+    case IOAT_NIC_RXQ_OFF_RDBAL:
         *reg = val & ~0x7fu;
         break;
-    case IOAT_NIC_RDLEN:
+    case IOAT_NIC_RXQ_OFF_RDLEN:
         *reg = val & 0x000fff80;
         break;
-    case IOAT_NIC_RDH:
+    case IOAT_NIC_RXQ_OFF_RDH:
         *reg = val & 0xffff;
         break;
-    case IOAT_NIC_RDT:
+    case IOAT_NIC_RXQ_OFF_RDT:
         *reg = val & 0xffff;
         trace_ioat_nic_rx_tail(q, *reg);
         ioat_nic_rx_tail_written(core);
         break;
-    case IOAT_NIC_RXDCTL:
+    case IOAT_NIC_RXQ_OFF_RXDCTL:
         *reg = FIELD_DP32(val, RXDCTL, SWFLSH, 0);
         trace_ioat_nic_rx_queue_enable(q, FIELD_EX32(val, RXDCTL, ENABLE));
         ioat_nic_rx_tail_written(core);
@@ -634,25 +634,25 @@ static void ioat_nic_write_txq(IoatNicCore *core, unsigned q, unsigned off,
     uint32_t *reg = ioat_nic_txq_regp(core, q, off);
 
     switch (off) {
-    case IOAT_NIC_TDBAL:
+    case IOAT_NIC_TXQ_OFF_TDBAL:
         *reg = val & ~0x7fu;
         break;
-    case IOAT_NIC_TDLEN:
+    case IOAT_NIC_TXQ_OFF_TDLEN:
         *reg = val & 0x000fff80;
         break;
-    case IOAT_NIC_TDH:
+    case IOAT_NIC_TXQ_OFF_TDH:
         *reg = val & 0xffff;
         break;
-    case IOAT_NIC_TDT:
+    case IOAT_NIC_TXQ_OFF_TDT:
         *reg = val & 0xffff;
         ioat_nic_tx_tail_written(core, q);
         break;
-    case IOAT_NIC_TXDCTL:
+    case IOAT_NIC_TXQ_OFF_TXDCTL:
         *reg = FIELD_DP32(val, TXDCTL, SWFLSH, 0);
         trace_ioat_nic_tx_queue_enable(q, FIELD_EX32(val, TXDCTL, ENABLE));
         ioat_nic_tx_tail_written(core, q);
         break;
-    case IOAT_NIC_TDWBAL:
+    case IOAT_NIC_TXQ_OFF_TDWBAL:
         *reg = val & ~0x2u;     /* bits 1:0 are the enable and reserved */
         break;
     default:
@@ -818,11 +818,11 @@ ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
 int ioat_nic_core_post_load(IoatNicCore *core)
 {
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
-        unsigned rn = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDLEN) / IOAT_NIC_DESC_SIZE;
-        unsigned tn = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDLEN) / IOAT_NIC_DESC_SIZE;
+        unsigned rn = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDLEN) / IOAT_NIC_DESC_SIZE;
+        unsigned tn = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDLEN) / IOAT_NIC_DESC_SIZE;
 
-        if ((rn && ioat_nic_rxq_reg(core, q, IOAT_NIC_RDH) >= rn) ||
-            (tn && *ioat_nic_txq_regp(core, q, IOAT_NIC_TDH) >= tn)) {
+        if ((rn && ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDH) >= rn) ||
+            (tn && *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDH) >= tn)) {
             return -EINVAL;
         }
         /* A packet half gathered at save time is lost: drop its rest. */

@@ -79,11 +79,14 @@ extern const VMStateDescription ioat_nic_core_vmstate;
 
 /* Shared between the core files */
 
-/* Report a guest mistake both as a trace event and under -d guest_errors. */
+/*
+ * Report a guest mistake both as a trace event and under -d guest_errors;
+ * the log line starts with the trace event's name.
+ */
 #define IOAT_NIC_GUEST_ERR(trace, fmt, ...)                             \
     do {                                                                \
         (trace_##trace)(__VA_ARGS__);                                   \
-        qemu_log_mask(LOG_GUEST_ERROR, "ioat-nic: " fmt "\n",           \
+        qemu_log_mask(LOG_GUEST_ERROR, #trace ": " fmt "\n",            \
                       ## __VA_ARGS__);                                  \
     } while (0)
 

@@ -60,16 +60,27 @@ REG32(EIAM_EX1, 0x00ad4)
 #define IOAT_NIC_IVAR_VECTOR_MASK   0x3f
 
 /* Receive (8.2.3.8) */
-#define IOAT_NIC_RXQ_BASE(q)        ((q) < 64 ? 0x01000 + 0x40 * (q) \
-                                              : 0x0d000 + 0x40 * ((q) - 64))
-#define IOAT_NIC_RDBAL              0x00
-#define IOAT_NIC_RDBAH              0x04
-#define IOAT_NIC_RDLEN              0x08
-#define IOAT_NIC_DCA_RXCTRL         0x0c
-#define IOAT_NIC_RDH                0x10
-#define IOAT_NIC_SRRCTL             0x14
-#define IOAT_NIC_RDT                0x18
-#define IOAT_NIC_RXDCTL             0x28
+#define IOAT_NIC_QUEUE_STRIDE       0x40
+#define IOAT_NIC_RXQ_BASE(q)        ((q) < 64 ? 0x01000 + IOAT_NIC_QUEUE_STRIDE * (q) \
+                                              : 0x0d000 + IOAT_NIC_QUEUE_STRIDE * ((q) - 64))
+/* Offsets inside receive queue q's block at IOAT_NIC_RXQ_BASE(q) */
+#define IOAT_NIC_RXQ_OFF_RDBAL      0x00
+#define IOAT_NIC_RXQ_OFF_RDBAH      0x04
+#define IOAT_NIC_RXQ_OFF_RDLEN      0x08
+#define IOAT_NIC_RXQ_OFF_DCA_RXCTRL 0x0c
+#define IOAT_NIC_RXQ_OFF_RDH        0x10
+#define IOAT_NIC_RXQ_OFF_SRRCTL     0x14
+#define IOAT_NIC_RXQ_OFF_RDT        0x18
+#define IOAT_NIC_RXQ_OFF_RXDCTL     0x28
+/* Absolute BAR0 offsets of queue q's receive registers */
+#define IOAT_NIC_RDBAL(q)           (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDBAL)
+#define IOAT_NIC_RDBAH(q)           (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDBAH)
+#define IOAT_NIC_RDLEN(q)           (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDLEN)
+#define IOAT_NIC_DCA_RXCTRL(q)      (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_DCA_RXCTRL)
+#define IOAT_NIC_RDH(q)             (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDH)
+#define IOAT_NIC_SRRCTL(q)          (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_SRRCTL)
+#define IOAT_NIC_RDT(q)             (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDT)
+#define IOAT_NIC_RXDCTL(q)          (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RXDCTL)
 #define IOAT_NIC_QPRC(i)            (0x01030 + 0x40 * (i))  /* i < 16 */
 #define IOAT_NIC_QPRDC(i)           (0x01430 + 0x40 * (i))
 #define IOAT_NIC_QBRC_L(i)          (0x01034 + 0x40 * (i))
@@ -173,16 +184,27 @@ REG32(ANLP1, 0x042b0)
 #define IOAT_NIC_MSCA_OP_READ       3
 
 /* Transmit (8.2.3.9) */
-#define IOAT_NIC_TXQ_BASE(q)        (0x06000 + 0x40 * (q))  /* q < 128 */
-#define IOAT_NIC_TDBAL              0x00
-#define IOAT_NIC_TDBAH              0x04
-#define IOAT_NIC_TDLEN              0x08
-#define IOAT_NIC_DCA_TXCTRL         0x0c
-#define IOAT_NIC_TDH                0x10
-#define IOAT_NIC_TDT                0x18
-#define IOAT_NIC_TXDCTL             0x28
-#define IOAT_NIC_TDWBAL             0x38
-#define IOAT_NIC_TDWBAH             0x3c
+#define IOAT_NIC_TXQ_BASE(q)        (0x06000 + IOAT_NIC_QUEUE_STRIDE * (q))  /* q < 128 */
+/* Offsets inside transmit queue q's block at IOAT_NIC_TXQ_BASE(q) */
+#define IOAT_NIC_TXQ_OFF_TDBAL      0x00
+#define IOAT_NIC_TXQ_OFF_TDBAH      0x04
+#define IOAT_NIC_TXQ_OFF_TDLEN      0x08
+#define IOAT_NIC_TXQ_OFF_DCA_TXCTRL 0x0c
+#define IOAT_NIC_TXQ_OFF_TDH        0x10
+#define IOAT_NIC_TXQ_OFF_TDT        0x18
+#define IOAT_NIC_TXQ_OFF_TXDCTL     0x28
+#define IOAT_NIC_TXQ_OFF_TDWBAL     0x38
+#define IOAT_NIC_TXQ_OFF_TDWBAH     0x3c
+/* Absolute BAR0 offsets of queue q's transmit registers */
+#define IOAT_NIC_TDBAL(q)           (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDBAL)
+#define IOAT_NIC_TDBAH(q)           (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDBAH)
+#define IOAT_NIC_TDLEN(q)           (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDLEN)
+#define IOAT_NIC_DCA_TXCTRL(q)      (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_DCA_TXCTRL)
+#define IOAT_NIC_TDH(q)             (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDH)
+#define IOAT_NIC_TDT(q)             (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDT)
+#define IOAT_NIC_TXDCTL(q)          (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TXDCTL)
+#define IOAT_NIC_TDWBAL(q)          (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDWBAL)
+#define IOAT_NIC_TDWBAH(q)          (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDWBAH)
 #define IOAT_NIC_QPTC(i)            (0x06030 + 0x40 * (i))  /* i < 16 */
 #define IOAT_NIC_QBTC_L(i)          (0x08700 + 8 * (i))
 #define IOAT_NIC_QBTC_H(i)          (0x08704 + 8 * (i))

@@ -220,7 +220,7 @@ static void ioat_nic_split_point(IoatNicCore *core, IoatNicRxFrame *f,
                                  unsigned q, size_t hdr_buf)
 {
     uint32_t psrtype = ioat_nic_reg(core, IOAT_NIC_PSRTYPE(q));
-    bool desctype_always = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL),
+    bool desctype_always = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL),
                                       SRRCTL, DESCTYPE) ==
                            IOAT_NIC_DESCTYPE_SPLIT_ALWAYS;
     bool ip4, ip6, frag = false;
@@ -302,15 +302,15 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
 
 static unsigned ioat_nic_ring_size(IoatNicCore *core, unsigned q)
 {
-    return ioat_nic_rxq_reg(core, q, IOAT_NIC_RDLEN) / IOAT_NIC_DESC_SIZE;
+    return ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDLEN) / IOAT_NIC_DESC_SIZE;
 }
 
 /* Descriptors the guest has handed over: from RDH up to, not incl., RDT. */
 static unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
 {
     unsigned n = ioat_nic_ring_size(core, q);
-    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDH);
-    unsigned tail = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDT);
+    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDH);
+    unsigned tail = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDT);
 
     if (!n) {
         return 0;
@@ -327,14 +327,14 @@ static unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
 static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
                                         unsigned idx)
 {
-    return (((uint64_t)ioat_nic_rxq_reg(core, q, IOAT_NIC_RDBAH) << 32) |
-            ioat_nic_rxq_reg(core, q, IOAT_NIC_RDBAL)) +
+    return (((uint64_t)ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDBAH) << 32) |
+            ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDBAL)) +
            idx * IOAT_NIC_DESC_SIZE;
 }
 
 static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
 {
-    unsigned kb = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL),
+    unsigned kb = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL),
                              SRRCTL, BSIZEPKT);
 
     /* 0 selects the RXCTRL default of 2 KiB (8.2.3.8.7). */
@@ -352,10 +352,10 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f,
 {
     PCIDevice *d = core->owner;
     unsigned n = ioat_nic_ring_size(core, q);
-    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RDH);
+    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDH);
     size_t bufsize = ioat_nic_rx_bufsize(core, q);
     size_t done = 0;
-    bool split = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL),
+    bool split = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL),
                             SRRCTL, DESCTYPE) != IOAT_NIC_DESCTYPE_ONEBUF;
 
     for (unsigned i = 0; i < ndesc; i++) {
@@ -411,7 +411,7 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f,
         stq_le_pci_dma(d, daddr + 8, upper, MEMTXATTRS_UNSPECIFIED);
 
         head = (head + 1) % n;
-        *ioat_nic_rxq_regp(core, q, IOAT_NIC_RDH) = head;
+        *ioat_nic_rxq_regp(core, q, IOAT_NIC_RXQ_OFF_RDH) = head;
     }
     return true;
 }
@@ -493,7 +493,7 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
     q = ioat_nic_select_queue(core, &f);
     f.queue = q;
 
-    rxdctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXDCTL);
+    rxdctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RXDCTL);
     if (!FIELD_EX32(rxdctl, RXDCTL, ENABLE) || !ioat_nic_ring_size(core, q)) {
         trace_ioat_nic_rx_queue_disabled(q, size);
         ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
@@ -514,7 +514,7 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
         net_rx_pkt_attach_iovec(core->rx_pkt, &fiov, 1, 0, false);
     }
 
-    srrctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_SRRCTL);
+    srrctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL);
     switch (FIELD_EX32(srrctl, SRRCTL, DESCTYPE)) {
     case IOAT_NIC_DESCTYPE_ONEBUF:
         split = false;

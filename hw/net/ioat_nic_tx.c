@@ -314,15 +314,15 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
 
 static dma_addr_t ioat_nic_tx_ring_base(IoatNicCore *core, unsigned q)
 {
-    return ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TDBAH) << 32) |
-           *ioat_nic_txq_regp(core, q, IOAT_NIC_TDBAL);
+    return ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDBAH) << 32) |
+           *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDBAL);
 }
 
 static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
                                        uint32_t head)
 {
-    uint32_t lo = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDWBAL);
-    uint64_t addr = ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TDWBAH) << 32) |
+    uint32_t lo = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDWBAL);
+    uint64_t addr = ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDWBAH) << 32) |
                     (lo & ~3u);
 
     if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
@@ -336,10 +336,10 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
  */
 void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
 {
-    uint32_t txdctl = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXDCTL);
-    unsigned n = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDLEN) / IOAT_NIC_DESC_SIZE;
-    unsigned head = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDH);
-    unsigned tail = *ioat_nic_txq_regp(core, q, IOAT_NIC_TDT);
+    uint32_t txdctl = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TXDCTL);
+    unsigned n = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDLEN) / IOAT_NIC_DESC_SIZE;
+    unsigned head = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDH);
+    unsigned tail = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDT);
     dma_addr_t base = ioat_nic_tx_ring_base(core, q);
     bool written_back = false;
 
@@ -401,7 +401,7 @@ void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
         }
         head = (head + 1) % n;
     }
-    *ioat_nic_txq_regp(core, q, IOAT_NIC_TDH) = head;
+    *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDH) = head;
     trace_ioat_nic_tx_ring(q, head, tail);
     if (written_back) {
         ioat_nic_tx_head_writeback(core, q, head);

@@ -104,16 +104,6 @@ void ioat_nic_rx_enable(QIoatNic *d)
     ioat_nic_writel(d, A_RXCTRL, R_RXCTRL_RXEN_MASK);
 }
 
-static uint32_t rxq_reg(unsigned queue, unsigned off)
-{
-    return IOAT_NIC_RXQ_BASE(queue) + off;
-}
-
-static uint32_t txq_reg(unsigned queue, unsigned off)
-{
-    return IOAT_NIC_TXQ_BASE(queue) + off;
-}
-
 /*
  * A ring of @size descriptors on @queue, empty (RDH = RDT = 0) and
  * enabled.  @srrctl 0 selects one-buffer descriptors with 2 KiB buffers.
@@ -132,14 +122,14 @@ void ioat_nic_rx_ring_init(QIoatNic *d, QIoatNicRing *r, unsigned queue,
         srrctl = FIELD_DP32(0, SRRCTL, BSIZEPKT, QIOAT_NIC_RX_BUF_SIZE / 1024);
         srrctl = FIELD_DP32(srrctl, SRRCTL, DESCTYPE, IOAT_NIC_DESCTYPE_ONEBUF);
     }
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_RDBAL), r->base);
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_RDBAH), r->base >> 32);
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_RDLEN),
+    ioat_nic_writel(d, IOAT_NIC_RDBAL(queue), r->base);
+    ioat_nic_writel(d, IOAT_NIC_RDBAH(queue), r->base >> 32);
+    ioat_nic_writel(d, IOAT_NIC_RDLEN(queue),
                     size * IOAT_NIC_DESC_SIZE);
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_RDH), 0);
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_RDT), 0);
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_SRRCTL), srrctl);
-    ioat_nic_writel(d, rxq_reg(queue, IOAT_NIC_RXDCTL), R_RXDCTL_ENABLE_MASK);
+    ioat_nic_writel(d, IOAT_NIC_RDH(queue), 0);
+    ioat_nic_writel(d, IOAT_NIC_RDT(queue), 0);
+    ioat_nic_writel(d, IOAT_NIC_SRRCTL(queue), srrctl);
+    ioat_nic_writel(d, IOAT_NIC_RXDCTL(queue), R_RXDCTL_ENABLE_MASK);
 }
 
 /* Hand one read descriptor over to the device: fill it, move RDT. */
@@ -153,7 +143,7 @@ void ioat_nic_rx_post_at(QIoatNic *d, QIoatNicRing *r, uint64_t pkt_addr,
     qtest_memwrite(ioat_nic_qts(d), r->base + r->tail * IOAT_NIC_DESC_SIZE,
                    desc, sizeof(desc));
     r->tail = (r->tail + 1) % r->size;
-    ioat_nic_writel(d, rxq_reg(r->queue, IOAT_NIC_RDT), r->tail);
+    ioat_nic_writel(d, IOAT_NIC_RDT(r->queue), r->tail);
 }
 
 /* Post @n descriptors with fresh, zeroed packet and header buffers. */
@@ -223,13 +213,13 @@ void ioat_nic_tx_ring_init(QIoatNic *d, QIoatNicRing *r, unsigned queue,
     r->base = guest_alloc(d->alloc, size * IOAT_NIC_DESC_SIZE);
     qtest_memset(ioat_nic_qts(d), r->base, 0, size * IOAT_NIC_DESC_SIZE);
 
-    ioat_nic_writel(d, txq_reg(queue, IOAT_NIC_TDBAL), r->base);
-    ioat_nic_writel(d, txq_reg(queue, IOAT_NIC_TDBAH), r->base >> 32);
-    ioat_nic_writel(d, txq_reg(queue, IOAT_NIC_TDLEN),
+    ioat_nic_writel(d, IOAT_NIC_TDBAL(queue), r->base);
+    ioat_nic_writel(d, IOAT_NIC_TDBAH(queue), r->base >> 32);
+    ioat_nic_writel(d, IOAT_NIC_TDLEN(queue),
                     size * IOAT_NIC_DESC_SIZE);
-    ioat_nic_writel(d, txq_reg(queue, IOAT_NIC_TDH), 0);
-    ioat_nic_writel(d, txq_reg(queue, IOAT_NIC_TDT), 0);
-    ioat_nic_writel(d, txq_reg(queue, IOAT_NIC_TXDCTL), R_TXDCTL_ENABLE_MASK);
+    ioat_nic_writel(d, IOAT_NIC_TDH(queue), 0);
+    ioat_nic_writel(d, IOAT_NIC_TDT(queue), 0);
+    ioat_nic_writel(d, IOAT_NIC_TXDCTL(queue), R_TXDCTL_ENABLE_MASK);
     ioat_nic_writel(d, A_DMATXCTL,
                     ioat_nic_readl(d, A_DMATXCTL) | R_DMATXCTL_TE_MASK);
 }
@@ -268,7 +258,7 @@ void ioat_nic_tx_put_data(QIoatNic *d, QIoatNicRing *r, uint64_t addr,
 
 void ioat_nic_tx_kick(QIoatNic *d, QIoatNicRing *r)
 {
-    ioat_nic_writel(d, txq_reg(r->queue, IOAT_NIC_TDT), r->tail);
+    ioat_nic_writel(d, IOAT_NIC_TDT(r->queue), r->tail);
 }
 
 /* DW3 of descriptor @idx: DD (bit 0) once written back. */
