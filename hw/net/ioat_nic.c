@@ -143,7 +143,8 @@ static void ioat_nic_realize(PCIDevice *pci_dev, Error **errp)
 
     pci_dev->config[PCI_CACHE_LINE_SIZE] = 0x10;
     pci_dev->config[PCI_INTERRUPT_PIN] = 1;
-    pci_set_word(pci_dev->config + PCI_SUBSYSTEM_VENDOR_ID, PCI_VENDOR_ID_INTEL);
+    pci_set_word(pci_dev->config + PCI_SUBSYSTEM_VENDOR_ID,
+                 PCI_VENDOR_ID_INTEL);
     pci_set_word(pci_dev->config + PCI_SUBSYSTEM_ID, IOAT_NIC_SUBSYS_ID);
 
     memory_region_init_io(&s->mmio, OBJECT(s), &ioat_nic_mmio_ops, s,
@@ -224,7 +225,8 @@ static const VMStateDescription ioat_nic_vmstate = {
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, IoatNicState),
         VMSTATE_MSIX(parent_obj, IoatNicState),
-        VMSTATE_STRUCT(core, IoatNicState, 1, ioat_nic_core_vmstate, IoatNicCore),
+        VMSTATE_STRUCT(core, IoatNicState, 1, ioat_nic_core_vmstate,
+                       IoatNicCore),
         VMSTATE_END_OF_LIST()
     }
 };
@@ -248,7 +250,8 @@ static void ioat_nic_class_init(ObjectClass *klass, void *data)
 
     rc->phases.hold = ioat_nic_reset_hold;
 
-    dc->desc = "Intel 82599 10 Gigabit Ethernet Controller (I/OAT platform NIC)";
+    dc->desc = "Intel 82599 10 Gigabit Ethernet Controller "
+               "(I/OAT platform NIC)";
     dc->vmsd = &ioat_nic_vmstate;
     device_class_set_props(dc, ioat_nic_properties);
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);

@@ -1,11 +1,14 @@
 /*
  * Intel 82599 10 GbE controller (ioat-nic): device core
  *
- * Everything the guest sees through BAR0 lives in the core files behind
- * this interface; ioat_nic.c is the PCI, QOM and net-client glue.
- *   ioat_nic_core.c   register file, reset, EEPROM, link, interrupts
- *   ioat_nic_rx.c     receive: filters, RSS, header split, write-back
+ * Everything the guest sees through BAR0 lives behind this interface;
+ * ioat_nic.c is the PCI, QOM and net-client glue.
+ *   ioat_nic_core.c   reset, EEPROM, link, BAR0 access, migration
+ *   ioat_nic_regs.c   the register map: every register as data
+ *   ioat_nic_intr.c   interrupt causes, masks, vectors and moderation
+ *   ioat_nic_rx.c     receive: filters, queue selection, write-back
  *   ioat_nic_tx.c     transmit: descriptors, offloads, loopback
+ * ioat_nic_int.h is what those files share among themselves.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,6 +16,7 @@
 #ifndef HW_NET_IOAT_NIC_CORE_H
 #define HW_NET_IOAT_NIC_CORE_H
 
+#include "exec/hwaddr.h"
 #include "net/net.h"
 #include "net/eth.h"
 #include "qemu/timer.h"
@@ -39,6 +43,7 @@ typedef struct IoatNicTxQueue {
 } IoatNicTxQueue;
 
 typedef struct IoatNicCore {
+    /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
     uint32_t mac[IOAT_NIC_MAC_WORDS];
     uint16_t eeprom[IOAT_NIC_EEPROM_WORDS];
     uint8_t permanent_mac[ETH_ALEN];
@@ -58,6 +63,12 @@ typedef struct IoatNicCore {
     IoatNicTxQueue txq[IOAT_NIC_NUM_QUEUES];
     struct NetRxPkt *rx_pkt;
 
+    /*
+     * Unimplemented offsets, and the first instance of registers stored
+     * but not modelled, already reported with LOG_UNIMP
+     */
+    unsigned long *unimp_reported;
+
     PCIDevice *owner;
     NICState *nic;
 } IoatNicCore;
@@ -76,88 +87,5 @@ ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
 int ioat_nic_core_post_load(IoatNicCore *core);
 
 extern const VMStateDescription ioat_nic_core_vmstate;
-
-/* Shared between the core files */
-
-/*
- * Report a guest mistake both as a trace event and under -d guest_errors;
- * the log line starts with the trace event's name.
- */
-#define IOAT_NIC_GUEST_ERR(trace, fmt, ...)                             \
-    do {                                                                \
-        (trace_##trace)(__VA_ARGS__);                                   \
-        qemu_log_mask(LOG_GUEST_ERROR, #trace ": " fmt "\n",            \
-                      ## __VA_ARGS__);                                  \
-    } while (0)
-
-static inline uint32_t ioat_nic_rxq_reg(IoatNicCore *core, unsigned q,
-                                        unsigned off)
-{
-    return core->mac[(IOAT_NIC_RXQ_BASE(q) + off) >> 2];
-}
-
-static inline uint32_t *ioat_nic_txq_regp(IoatNicCore *core, unsigned q,
-                                          unsigned off)
-{
-    return &core->mac[(IOAT_NIC_TXQ_BASE(q) + off) >> 2];
-}
-
-static inline uint32_t *ioat_nic_rxq_regp(IoatNicCore *core, unsigned q,
-                                          unsigned off)
-{
-    return &core->mac[(IOAT_NIC_RXQ_BASE(q) + off) >> 2];
-}
-
-static inline uint32_t ioat_nic_reg(IoatNicCore *core, hwaddr addr)
-{
-    return core->mac[addr >> 2];
-}
-
-/* Saturating statistics counters */
-static inline void ioat_nic_stat_inc(IoatNicCore *core, hwaddr addr)
-{
-    if (core->mac[addr >> 2] != UINT32_MAX) {
-        core->mac[addr >> 2]++;
-    }
-}
-
-/*
- * Packets counted by size, FCS included (8.2.3.23: PRC64..PRC1522 and
- * PTC64..PTC1522): 64, 65-127, 128-255, 256-511, 512-1023, 1024 and up.
- */
-static inline void ioat_nic_stat_size(IoatNicCore *core, hwaddr bin64,
-                                      size_t octets)
-{
-    static const size_t bin_max[] = { 64, 127, 255, 511, 1023 };
-    unsigned bin = 0;
-
-    while (bin < ARRAY_SIZE(bin_max) && octets > bin_max[bin]) {
-        bin++;
-    }
-    ioat_nic_stat_inc(core, bin64 + 4 * bin);
-}
-
-static inline void ioat_nic_stat_add36(uint64_t *counter, uint64_t n)
-{
-    *counter = MIN(*counter + n, (1ULL << 36) - 1);
-}
-
-/* ioat_nic_core.c */
-bool ioat_nic_link_up(IoatNicCore *core);
-void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx);
-
-/* ioat_nic_rx.c */
-void ioat_nic_rx_init(IoatNicCore *core);
-void ioat_nic_rx_uninit(IoatNicCore *core);
-bool ioat_nic_rx_enabled(IoatNicCore *core);
-ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
-                          int iovcnt, bool loopback);
-void ioat_nic_rx_tail_written(IoatNicCore *core);
-
-/* ioat_nic_tx.c */
-void ioat_nic_tx_init(IoatNicCore *core);
-void ioat_nic_tx_uninit(IoatNicCore *core);
-void ioat_nic_tx_reset(IoatNicCore *core);
-void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned queue);
 
 #endif

@@ -24,6 +24,10 @@ REG32(STATUS, 0x00008)
     FIELD(STATUS, LINK_UP, 7, 1)
     FIELD(STATUS, GIO_MASTER_EN, 19, 1)
 REG32(CTRL_EXT, 0x00018)
+REG32(ESDP, 0x00020)
+REG32(I2CCTL, 0x00028)
+REG32(TCPTIMER, 0x0004c)
+REG32(LEDCTL, 0x00200)
 
 /* Interrupts (8.2.3.5) */
 REG32(EICR, 0x00800)
@@ -41,6 +45,7 @@ REG32(GPIE, 0x00898)
     FIELD(GPIE, OCD, 5, 1)
     FIELD(GPIE, EIAME, 30, 1)
     FIELD(GPIE, PBA_SUPPORT, 31, 1)
+REG32(EITRSEL, 0x00894)
 REG32(IVAR_MISC, 0x00a00)
 REG32(EICS_EX0, 0x00a90)
 REG32(EICS_EX1, 0x00a94)
@@ -53,7 +58,9 @@ REG32(EIAM_EX1, 0x00ad4)
 
 #define IOAT_NIC_EITR_LO(v)         (0x00820 + 4 * (v))     /* v < 24 */
 #define IOAT_NIC_EITR_HI(v)         (0x12300 + 4 * ((v) - 24))
-#define IOAT_NIC_EITR_ITR_MASK      0x00000ff8              /* 2 us units << 3 */
+#define IOAT_NIC_EITR(v)            ((v) < 24 ? IOAT_NIC_EITR_LO(v) \
+                                              : IOAT_NIC_EITR_HI(v))
+#define IOAT_NIC_EITR_ITR_MASK      0x00000ff8  /* 2 us units << 3 */
 #define IOAT_NIC_EITR_CNT_WDIS      (1u << 31)
 #define IOAT_NIC_IVAR(n)            (0x00900 + 4 * (n))     /* n < 64 */
 #define IOAT_NIC_IVAR_VALID         0x80
@@ -61,8 +68,9 @@ REG32(EIAM_EX1, 0x00ad4)
 
 /* Receive (8.2.3.8) */
 #define IOAT_NIC_QUEUE_STRIDE       0x40
-#define IOAT_NIC_RXQ_BASE(q)        ((q) < 64 ? 0x01000 + IOAT_NIC_QUEUE_STRIDE * (q) \
-                                              : 0x0d000 + IOAT_NIC_QUEUE_STRIDE * ((q) - 64))
+#define IOAT_NIC_RXQ_BASE(q) \
+    ((q) < 64 ? 0x01000 + IOAT_NIC_QUEUE_STRIDE * (q) \
+              : 0x0d000 + IOAT_NIC_QUEUE_STRIDE * ((q) - 64))
 /* Offsets inside receive queue q's block at IOAT_NIC_RXQ_BASE(q) */
 #define IOAT_NIC_RXQ_OFF_RDBAL      0x00
 #define IOAT_NIC_RXQ_OFF_RDBAH      0x04
@@ -72,15 +80,18 @@ REG32(EIAM_EX1, 0x00ad4)
 #define IOAT_NIC_RXQ_OFF_SRRCTL     0x14
 #define IOAT_NIC_RXQ_OFF_RDT        0x18
 #define IOAT_NIC_RXQ_OFF_RXDCTL     0x28
+#define IOAT_NIC_RXQ_OFF_RSCCTL     0x2c
 /* Absolute BAR0 offsets of queue q's receive registers */
-#define IOAT_NIC_RDBAL(q)           (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDBAL)
-#define IOAT_NIC_RDBAH(q)           (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDBAH)
-#define IOAT_NIC_RDLEN(q)           (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDLEN)
-#define IOAT_NIC_DCA_RXCTRL(q)      (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_DCA_RXCTRL)
-#define IOAT_NIC_RDH(q)             (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDH)
-#define IOAT_NIC_SRRCTL(q)          (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_SRRCTL)
-#define IOAT_NIC_RDT(q)             (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RDT)
-#define IOAT_NIC_RXDCTL(q)          (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_RXDCTL)
+#define IOAT_NIC_RXQ_REG(q, r)  (IOAT_NIC_RXQ_BASE(q) + IOAT_NIC_RXQ_OFF_##r)
+#define IOAT_NIC_RDBAL(q)           IOAT_NIC_RXQ_REG(q, RDBAL)
+#define IOAT_NIC_RDBAH(q)           IOAT_NIC_RXQ_REG(q, RDBAH)
+#define IOAT_NIC_RDLEN(q)           IOAT_NIC_RXQ_REG(q, RDLEN)
+#define IOAT_NIC_DCA_RXCTRL(q)      IOAT_NIC_RXQ_REG(q, DCA_RXCTRL)
+#define IOAT_NIC_RDH(q)             IOAT_NIC_RXQ_REG(q, RDH)
+#define IOAT_NIC_SRRCTL(q)          IOAT_NIC_RXQ_REG(q, SRRCTL)
+#define IOAT_NIC_RDT(q)             IOAT_NIC_RXQ_REG(q, RDT)
+#define IOAT_NIC_RXDCTL(q)          IOAT_NIC_RXQ_REG(q, RXDCTL)
+#define IOAT_NIC_RSCCTL(q)          IOAT_NIC_RXQ_REG(q, RSCCTL)
 #define IOAT_NIC_QPRC(i)            (0x01030 + 0x40 * (i))  /* i < 16 */
 #define IOAT_NIC_QPRDC(i)           (0x01430 + 0x40 * (i))
 #define IOAT_NIC_QBRC_L(i)          (0x01034 + 0x40 * (i))
@@ -88,6 +99,7 @@ REG32(EIAM_EX1, 0x00ad4)
 /* Legacy aliases used by the driver for the first 16 queues. */
 #define IOAT_NIC_SRRCTL_ALIAS(q)    (0x02100 + 4 * (q))
 #define IOAT_NIC_DCA_RXCTRL_ALIAS(q) (0x02200 + 4 * (q))
+#define IOAT_NIC_RQSMR(i)           (0x02300 + 4 * (i))     /* i < 32 */
 
 FIELD(SRRCTL, BSIZEPKT, 0, 5)           /* 1 KiB units */
 FIELD(SRRCTL, BSIZEHDR, 8, 6)           /* 64 byte units */
@@ -101,10 +113,18 @@ FIELD(RXDCTL, ENABLE, 25, 1)
 FIELD(RXDCTL, SWFLSH, 26, 1)
 FIELD(RXDCTL, VME, 30, 1)
 
+REG32(RSCDBU, 0x03028)
 REG32(RDRXCTL, 0x02f00)
+    FIELD(RDRXCTL, DMAIDONE, 3, 1)
+REG32(PFQDE, 0x02f04)
 REG32(RXCTRL, 0x03000)
     FIELD(RXCTRL, RXEN, 0, 1)
+REG32(RTRUP2TC, 0x03020)
 REG32(RXPBSIZE0, 0x03c00)
+#define IOAT_NIC_RXPBSIZE(i)        (0x03c00 + 4 * (i))     /* i < 8 */
+REG32(DROPEN, 0x03d04)
+#define IOAT_NIC_RTRPT4C(i)         (0x02140 + 4 * (i))     /* i < 8 */
+REG32(RTRPCS, 0x02430)
 REG32(RXCSUM, 0x05000)
     FIELD(RXCSUM, PCSD, 13, 1)
 REG32(RFCTL, 0x05008)
@@ -120,6 +140,10 @@ REG32(VLNCTRL, 0x05088)
 REG32(MCSTCTRL, 0x05090)
     FIELD(MCSTCTRL, MO, 0, 2)
     FIELD(MCSTCTRL, MFE, 2, 1)
+REG32(VT_CTL, 0x051b0)
+REG32(MANC, 0x05820)
+REG32(MFVAL, 0x05824)
+REG32(MANC2H, 0x05860)
 REG32(MRQC, 0x05818)
     FIELD(MRQC, MRQE, 0, 4)
     FIELD(MRQC, TCPIPV4, 16, 1)
@@ -151,7 +175,20 @@ FIELD(ETQS, QUEUE_EN, 31, 1)
 #define IOAT_NIC_RAL(n)             (0x0a200 + 8 * (n))     /* n < 128 */
 #define IOAT_NIC_RAH(n)             (0x0a204 + 8 * (n))
 #define IOAT_NIC_RAL_ALIAS(n)       (0x05400 + 8 * (n))     /* n < 16 */
+#define IOAT_NIC_RAH_ALIAS(n)       (0x05404 + 8 * (n))
 #define IOAT_NIC_RAH_WMASK          0x8000ffff
+#define IOAT_NIC_MPSAR(i)           (0x0a600 + 4 * (i))     /* i < 256 */
+#define IOAT_NIC_VMOLR(i)           (0x0f000 + 4 * (i))     /* i < 64 */
+#define IOAT_NIC_VLVF(i)            (0x0f100 + 4 * (i))     /* i < 64 */
+#define IOAT_NIC_VLVFB(i)           (0x0f200 + 4 * (i))     /* i < 128 */
+#define IOAT_NIC_UTA(i)             (0x0f400 + 4 * (i))     /* i < 128 */
+/* 5-tuple and SYN filters (8.2.3.7.12-15, 8.2.3.7.19) */
+#define IOAT_NIC_SAQF(i)            (0x0e000 + 4 * (i))     /* i < 128 */
+#define IOAT_NIC_DAQF(i)            (0x0e200 + 4 * (i))
+#define IOAT_NIC_SDPQF(i)           (0x0e400 + 4 * (i))
+#define IOAT_NIC_FTQF(i)            (0x0e600 + 4 * (i))
+#define IOAT_NIC_L34T_IMIR(i)       (0x0e800 + 4 * (i))
+REG32(SYNQF, 0x0ec30)
 REG32(RAL0, 0x0a200)
 REG32(RAH0, 0x0a204)
     FIELD(RAH0, ADDR_HI, 0, 16)
@@ -166,7 +203,15 @@ REG32(HLREG0, 0x04240)
     FIELD(HLREG0, LPBK, 15, 1)
 REG32(MAXFRS, 0x04268)
     FIELD(MAXFRS, MFS, 16, 16)
+REG32(PCS1GCFIG, 0x04200)
+REG32(PCS1GLCTL, 0x04208)
+REG32(PCS1GLSTA, 0x0420c)
 REG32(PCS1GANA, 0x04218)
+REG32(PCS1GANLP, 0x0421c)
+REG32(HLREG1, 0x04244)
+REG32(PAP, 0x04248)
+REG32(MFLCN, 0x04294)
+REG32(MACC, 0x04330)
 REG32(MSCA, 0x0425c)
     FIELD(MSCA, OPCODE, 26, 2)
     FIELD(MSCA, MDI_COMMAND, 30, 1)
@@ -179,12 +224,21 @@ REG32(LINKS, 0x042a4)
     FIELD(LINKS, UP, 30, 1)
     FIELD(LINKS, KX_AN_COMP, 31, 1)
 REG32(AUTOC2, 0x042a8)
+REG32(AUTOC3, 0x042ac)
 REG32(ANLP1, 0x042b0)
+REG32(ANLP2, 0x042b4)
+/* Flow control (8.2.3.3) */
+#define IOAT_NIC_FCTTV(i)           (0x03200 + 4 * (i))     /* i < 4 */
+#define IOAT_NIC_FCRTL(i)           (0x03220 + 4 * (i))     /* i < 8 */
+#define IOAT_NIC_FCRTH(i)           (0x03260 + 4 * (i))
+REG32(PFCTOP, 0x03008)
+REG32(FCRTV, 0x032a0)
+REG32(FCCFG, 0x03d00)
 #define IOAT_NIC_LINKS_SPEED_10G    3
 #define IOAT_NIC_MSCA_OP_READ       3
 
 /* Transmit (8.2.3.9) */
-#define IOAT_NIC_TXQ_BASE(q)        (0x06000 + IOAT_NIC_QUEUE_STRIDE * (q))  /* q < 128 */
+#define IOAT_NIC_TXQ_BASE(q)        (0x06000 + IOAT_NIC_QUEUE_STRIDE * (q))
 /* Offsets inside transmit queue q's block at IOAT_NIC_TXQ_BASE(q) */
 #define IOAT_NIC_TXQ_OFF_TDBAL      0x00
 #define IOAT_NIC_TXQ_OFF_TDBAH      0x04
@@ -196,16 +250,18 @@ REG32(ANLP1, 0x042b0)
 #define IOAT_NIC_TXQ_OFF_TDWBAL     0x38
 #define IOAT_NIC_TXQ_OFF_TDWBAH     0x3c
 /* Absolute BAR0 offsets of queue q's transmit registers */
-#define IOAT_NIC_TDBAL(q)           (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDBAL)
-#define IOAT_NIC_TDBAH(q)           (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDBAH)
-#define IOAT_NIC_TDLEN(q)           (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDLEN)
-#define IOAT_NIC_DCA_TXCTRL(q)      (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_DCA_TXCTRL)
-#define IOAT_NIC_TDH(q)             (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDH)
-#define IOAT_NIC_TDT(q)             (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDT)
-#define IOAT_NIC_TXDCTL(q)          (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TXDCTL)
-#define IOAT_NIC_TDWBAL(q)          (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDWBAL)
-#define IOAT_NIC_TDWBAH(q)          (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_TDWBAH)
+#define IOAT_NIC_TXQ_REG(q, r)  (IOAT_NIC_TXQ_BASE(q) + IOAT_NIC_TXQ_OFF_##r)
+#define IOAT_NIC_TDBAL(q)           IOAT_NIC_TXQ_REG(q, TDBAL)
+#define IOAT_NIC_TDBAH(q)           IOAT_NIC_TXQ_REG(q, TDBAH)
+#define IOAT_NIC_TDLEN(q)           IOAT_NIC_TXQ_REG(q, TDLEN)
+#define IOAT_NIC_DCA_TXCTRL(q)      IOAT_NIC_TXQ_REG(q, DCA_TXCTRL)
+#define IOAT_NIC_TDH(q)             IOAT_NIC_TXQ_REG(q, TDH)
+#define IOAT_NIC_TDT(q)             IOAT_NIC_TXQ_REG(q, TDT)
+#define IOAT_NIC_TXDCTL(q)          IOAT_NIC_TXQ_REG(q, TXDCTL)
+#define IOAT_NIC_TDWBAL(q)          IOAT_NIC_TXQ_REG(q, TDWBAL)
+#define IOAT_NIC_TDWBAH(q)          IOAT_NIC_TXQ_REG(q, TDWBAH)
 #define IOAT_NIC_QPTC(i)            (0x06030 + 0x40 * (i))  /* i < 16 */
+#define IOAT_NIC_TQSM(i)            (0x08600 + 4 * (i))     /* i < 32 */
 #define IOAT_NIC_QBTC_L(i)          (0x08700 + 8 * (i))
 #define IOAT_NIC_QBTC_H(i)          (0x08704 + 8 * (i))
 FIELD(TXDCTL, ENABLE, 25, 1)
@@ -215,20 +271,103 @@ FIELD(TDWBAL, HEAD_WB_EN, 0, 1)
 REG32(DMATXCTL, 0x04a80)
     FIELD(DMATXCTL, TE, 0, 1)
     FIELD(DMATXCTL, VT, 16, 16)
+REG32(DTXTCPFLGL, 0x04a88)
+REG32(DTXTCPFLGH, 0x04a8c)
+REG32(DTXMXSZRQ, 0x08100)
+REG32(MTQC, 0x08120)
+REG32(PFDTXGSWC, 0x08220)
 REG32(TXPBSIZE0, 0x0cc00)
+#define IOAT_NIC_TXPBSIZE(i)        (0x0cc00 + 4 * (i))     /* i < 8 */
+#define IOAT_NIC_TXPBTHRESH(i)      (0x04950 + 4 * (i))     /* i < 8 */
 
-/* Security, flow director (8.2.3.21, 8.2.3.25) */
+/* DCB transmit and receive arbiters (8.2.3.10, 8.2.3.11) */
+REG32(RTTDCS, 0x04900)
+REG32(RTTDQSEL, 0x04904)
+REG32(RTTDT1C, 0x04908)
+#define IOAT_NIC_RTTDT2C(i)         (0x04910 + 4 * (i))     /* i < 8 */
+REG32(RTTBCNRC, 0x04984)
+REG32(RTTUP2TC, 0x0c800)
+REG32(RTTPCS, 0x0cd00)
+#define IOAT_NIC_RTTPT2C(i)         (0x0cd20 + 4 * (i))     /* i < 8 */
+
+/* IEEE 1588 time sync (8.2.3.27) */
+REG32(RXMTRL, 0x05120)
+REG32(TSYNCRXCTL, 0x05188)
+REG32(RXSTMPH, 0x051a4)
+REG32(RXSTMPL, 0x051e8)
+REG32(TSYNCTXCTL, 0x08c00)
+REG32(TXSTMPL, 0x08c04)
+REG32(TXSTMPH, 0x08c08)
+REG32(SYSTIML, 0x08c0c)
+REG32(SYSTIMH, 0x08c10)
+REG32(TIMINCA, 0x08c14)
+REG32(TIMADJL, 0x08c18)
+REG32(TIMADJH, 0x08c1c)
+REG32(TSAUXC, 0x08c20)
+
+/* Wake-up (8.2.3.24) */
+REG32(WUC, 0x05800)
+REG32(WUFC, 0x05808)
+REG32(WUS, 0x05810)
+
+/* Security (8.2.3.25) */
+REG32(SECTXCTRL, 0x08800)
 REG32(SECTXSTAT, 0x08804)
+REG32(SECTXBUFFAF, 0x08808)
+REG32(SECTXMINIFG, 0x08810)
+REG32(SECRXCTRL, 0x08d00)
 REG32(SECRXSTAT, 0x08d04)
+
+/* Flow Director (8.2.3.21) */
 REG32(FDIRCTRL, 0x0ee00)
     FIELD(FDIRCTRL, INIT_DONE, 3, 1)
+#define IOAT_NIC_FDIRSIPV6(i)       (0x0ee0c + 4 * (i))     /* i < 3 */
+REG32(FDIRIPSA, 0x0ee18)
+REG32(FDIRIPDA, 0x0ee1c)
+REG32(FDIRPORT, 0x0ee20)
+REG32(FDIRVLAN, 0x0ee24)
+REG32(FDIRHASH, 0x0ee28)
 REG32(FDIRCMD, 0x0ee2c)
     FIELD(FDIRCMD, CMD, 0, 2)
+REG32(FDIRFREE, 0x0ee38)
+REG32(FDIRDIP4M, 0x0ee3c)
+REG32(FDIRSIP4M, 0x0ee40)
+REG32(FDIRTCPM, 0x0ee44)
+REG32(FDIRUDPM, 0x0ee48)
+REG32(FDIRLEN, 0x0ee4c)
+REG32(FDIRUSTAT, 0x0ee50)
+REG32(FDIRFSTAT, 0x0ee54)
+REG32(FDIRMATCH, 0x0ee58)
+REG32(FDIRMISS, 0x0ee5c)
+REG32(FDIRHKEY, 0x0ee68)
+REG32(FDIRSKEY, 0x0ee6c)
+REG32(FDIRM, 0x0ee70)
+REG32(FDIRIP6M, 0x0ee74)
+REG32(FDIRSCTPM, 0x0ee78)
 
 /* Statistics (8.2.3.23) */
 REG32(CRCERRS, 0x04000)
+REG32(ILLERRC, 0x04004)
+REG32(ERRBC, 0x04008)
+REG32(MSPDC, 0x04010)
+REG32(MLFC, 0x04034)
+REG32(MRFC, 0x04038)
 REG32(RLEC, 0x04040)
+REG32(LXONTXC, 0x03f60)
+REG32(LXOFFTXC, 0x03f68)
+REG32(LXONRXCNT, 0x041a4)
+REG32(LXOFFRXCNT, 0x041a8)
+#define IOAT_NIC_PXONTXC(i)         (0x03f00 + 4 * (i))     /* i < 8 */
+#define IOAT_NIC_PXOFFTXC(i)        (0x03f20 + 4 * (i))
+#define IOAT_NIC_PXONRXCNT(i)       (0x04140 + 4 * (i))
+#define IOAT_NIC_PXOFFRXCNT(i)      (0x04160 + 4 * (i))
+#define IOAT_NIC_PXON2OFFCNT(i)     (0x03240 + 4 * (i))
 REG32(PRC64, 0x0405c)      /* then PRC127/255/511/1023/1522 at +4 each */
+REG32(PRC127, 0x04060)
+REG32(PRC255, 0x04064)
+REG32(PRC511, 0x04068)
+REG32(PRC1023, 0x0406c)
+REG32(PRC1522, 0x04070)
 REG32(GPRC, 0x04074)
 REG32(BPRC, 0x04078)
 REG32(MPRC, 0x0407c)
@@ -238,15 +377,57 @@ REG32(GORCH, 0x0408c)
 REG32(GOTCL, 0x04090)
 REG32(GOTCH, 0x04094)
 REG32(RUC, 0x040a4)
+REG32(RFC, 0x040a8)
 REG32(ROC, 0x040ac)
+REG32(RJC, 0x040b0)
+REG32(MNGPRC, 0x040b4)
+REG32(MNGPDC, 0x040b8)
+REG32(MNGPTC, 0x0cf90)
 REG32(TORL, 0x040c0)
 REG32(TORH, 0x040c4)
 REG32(TPR, 0x040d0)
 REG32(TPT, 0x040d4)
 REG32(PTC64, 0x040d8)      /* then PTC127/255/511/1023/1522 at +4 each */
+REG32(PTC127, 0x040dc)
+REG32(PTC255, 0x040e0)
+REG32(PTC511, 0x040e4)
+REG32(PTC1023, 0x040e8)
+REG32(PTC1522, 0x040ec)
 REG32(MPTC, 0x040f0)
 REG32(BPTC, 0x040f4)
+REG32(XEC, 0x04120)
+REG32(RXNFGPC, 0x041b0)
+REG32(RXNFGBCL, 0x041b4)
+REG32(RXNFGBCH, 0x041b8)
+REG32(B2OSPC, 0x041c0)
+REG32(O2BGPTC, 0x041c4)
+REG32(SSVPC, 0x08780)
+REG32(FCCRC, 0x05118)
+REG32(FCOERPDC, 0x0241c)
+REG32(FCLAST, 0x02424)
+REG32(FCOEPRC, 0x02428)
+REG32(FCOEDWRC, 0x0242c)
+REG32(FCOEPTC, 0x08784)
+REG32(FCOEDWTC, 0x08788)
+REG32(O2BSPC, 0x087b0)
+REG32(B2OGPRC, 0x02f90)
+REG32(RXDGPC, 0x02f50)
+REG32(RXDGBCL, 0x02f54)
+REG32(RXDGBCH, 0x02f58)
+REG32(RXDDGPC, 0x02f5c)
+REG32(RXDDGBCL, 0x02f60)
+REG32(RXDDGBCH, 0x02f64)
+REG32(RXLPBKGPC, 0x02f68)
+REG32(RXLPBKGBCL, 0x02f6c)
+REG32(RXLPBKGBCH, 0x02f70)
+REG32(RXDLPBKGPC, 0x02f74)
+REG32(RXDLPBKGBCL, 0x02f78)
+REG32(RXDLPBKGBCH, 0x02f7c)
+REG32(TXDGPC, 0x087a0)
+REG32(TXDGBCL, 0x087a4)
+REG32(TXDGBCH, 0x087a8)
 #define IOAT_NIC_MPC(i)             (0x03fa0 + 4 * (i))     /* i < 8 */
+#define IOAT_NIC_RNBC(i)            (0x03fc0 + 4 * (i))     /* i < 8 */
 
 /* EEPROM, flash, management (8.2.3.2, 8.2.3.26) */
 REG32(EEC, 0x10010)
@@ -258,11 +439,24 @@ REG32(EERD, 0x10014)
     FIELD(EERD, DONE, 1, 1)
     FIELD(EERD, ADDR, 2, 14)
     FIELD(EERD, DATA, 16, 16)
+REG32(FLA, 0x1001c)
+REG32(EEMNGCTL, 0x10110)
+REG32(GRC, 0x10200)
 REG32(SWSM, 0x10140)
 REG32(FWSM, 0x10148)
+REG32(FACTPS, 0x10150)
 REG32(GSSR, 0x10160)
     FIELD(GSSR, SW, 0, 5)
     FIELD(GSSR, FW, 5, 5)
+
+/* PCIe (8.2.3.4) */
+REG32(GCR, 0x11000)
+REG32(GCR_EXT, 0x11050)
+REG32(DCA_CTRL, 0x11074)
+
+/* Host interface to the manageability firmware (8.2.3.26) */
+REG32(HICR, 0x15f00)
+REG32(FWSTS, 0x15f0c)
 
 /* Advanced receive descriptor, read format (7.1.6.1) */
 typedef struct IoatNicRxDescRead {

@@ -13,7 +13,7 @@
 #include "qemu/iov.h"
 #include "hw/pci/pci_device.h"
 #include "net_rx_pkt.h"
-#include "ioat_nic_core.h"
+#include "ioat_nic_int.h"
 #include "trace.h"
 
 #define IOAT_NIC_MAX_FRAME          (16 * KiB)
@@ -22,16 +22,21 @@
 
 /* What the receive path learned about one frame. */
 typedef struct IoatNicRxFrame {
+    uint8_t *buf;                   /* the frame, padded to ETH_ZLEN */
     const uint8_t *data;            /* frame with any stripped tag removed */
     size_t len;
+    bool tagged;                    /* carries an 802.1Q tag (VLNCTRL.VET) */
     bool vlan_stripped;
     uint16_t vlan_tci;
     uint32_t rss_hash;
     uint8_t rss_type;
     unsigned queue;
-    size_t hdr_len;                 /* header split: bytes to the header buffer */
+    bool split;                     /* header-split descriptor type */
+    size_t hdr_buf;                 /* header buffer size */
+    size_t hdr_len;                 /* bytes that go to the header buffer */
     bool sph;                       /* header identified (split point found) */
-    bool hbo;                       /* identified header larger than the buffer */
+    bool hbo;                       /* header larger than its buffer */
+    unsigned ndesc;                 /* descriptors the frame takes */
 } IoatNicRxFrame;
 
 void ioat_nic_rx_init(IoatNicCore *core)
@@ -50,11 +55,35 @@ bool ioat_nic_rx_enabled(IoatNicCore *core)
 }
 
 /* A tail move or a queue enable may make room for held frames. */
-void ioat_nic_rx_tail_written(IoatNicCore *core)
+static void ioat_nic_rx_flush(IoatNicCore *core)
 {
     if (ioat_nic_rx_enabled(core)) {
         qemu_flush_queued_packets(qemu_get_queue(core->nic));
     }
+}
+
+void ioat_nic_write_rxctrl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    trace_ioat_nic_rx_enable(FIELD_EX32(val, RXCTRL, RXEN));
+    ioat_nic_rx_flush(core);
+}
+
+void ioat_nic_write_rdt(IoatNicCore *core, const IoatNicReg *reg,
+                        unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    trace_ioat_nic_rx_tail(n, ioat_nic_reg(core, addr));
+    ioat_nic_rx_flush(core);
+}
+
+void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    trace_ioat_nic_rx_queue_enable(n, FIELD_EX32(val, RXDCTL, ENABLE));
+    ioat_nic_rx_flush(core);
 }
 
 /* Destination address filter (datasheet 7.1.1.1). */
@@ -119,14 +148,47 @@ static void ioat_nic_rss_key(IoatNicCore *core, uint8_t key[40])
     }
 }
 
+/*
+ * The hash types MRQC can enable, in the order the hardware picks one
+ * (datasheet 7.1.2.8.1): a TCP or UDP hash needs an unfragmented packet.
+ */
+static const struct {
+    bool ipv6;
+    EthL4HdrProto l4;       /* ETH_L4_HDR_PROTO_INVALID: any packet */
+    uint32_t mrqc;
+    NetRxPktRssType hash;
+    uint8_t rss_type;       /* as the write-back reports it */
+} ioat_nic_rss_types[] = {
+    { false, ETH_L4_HDR_PROTO_TCP, R_MRQC_TCPIPV4_MASK, NetPktRssIpV4Tcp,
+      IOAT_NIC_RSS_TYPE_IPV4_TCP },
+    { false, ETH_L4_HDR_PROTO_UDP, R_MRQC_UDPIPV4_MASK, NetPktRssIpV4Udp,
+      IOAT_NIC_RSS_TYPE_IPV4_UDP },
+    { false, ETH_L4_HDR_PROTO_INVALID, R_MRQC_IPV4_MASK, NetPktRssIpV4,
+      IOAT_NIC_RSS_TYPE_IPV4 },
+    { true, ETH_L4_HDR_PROTO_TCP, R_MRQC_TCPIPV6_MASK, NetPktRssIpV6Tcp,
+      IOAT_NIC_RSS_TYPE_IPV6_TCP },
+    { true, ETH_L4_HDR_PROTO_UDP, R_MRQC_UDPIPV6_MASK, NetPktRssIpV6Udp,
+      IOAT_NIC_RSS_TYPE_IPV6_UDP },
+    { true, ETH_L4_HDR_PROTO_INVALID, R_MRQC_IPV6_MASK, NetPktRssIpV6,
+      IOAT_NIC_RSS_TYPE_IPV6 },
+};
+
+/* Is the parsed frame an IP fragment? */
+static bool ioat_nic_rx_is_fragment(struct NetRxPkt *pkt, bool ip4, bool ip6)
+{
+    if (ip4) {
+        return net_rx_pkt_get_ip4_info(pkt)->fragment;
+    }
+    return ip6 && net_rx_pkt_get_ip6_info(pkt)->fragment;
+}
+
 /* RSS hash and type of the parsed frame (datasheet 7.1.2.8). */
 static void ioat_nic_rss(IoatNicCore *core, IoatNicRxFrame *f)
 {
     uint32_t mrqc = core->mac[R_MRQC];
     struct NetRxPkt *pkt = core->rx_pkt;
-    bool ip4, ip6, frag = false;
+    bool ip4, ip6, frag;
     EthL4HdrProto l4;
-    NetRxPktRssType type;
     uint8_t key[40];
 
     f->rss_type = IOAT_NIC_RSS_TYPE_NONE;
@@ -135,50 +197,27 @@ static void ioat_nic_rss(IoatNicCore *core, IoatNicRxFrame *f)
         return;
     }
     net_rx_pkt_get_protocols(pkt, &ip4, &ip6, &l4);
-    if (ip4) {
-        frag = net_rx_pkt_get_ip4_info(pkt)->fragment;
-    } else if (ip6) {
-        frag = net_rx_pkt_get_ip6_info(pkt)->fragment;
-    }
-    if (ip4 && !frag && l4 == ETH_L4_HDR_PROTO_TCP &&
-        FIELD_EX32(mrqc, MRQC, TCPIPV4)) {
-        type = NetPktRssIpV4Tcp;
-        f->rss_type = IOAT_NIC_RSS_TYPE_IPV4_TCP;
-    } else if (ip4 && !frag && l4 == ETH_L4_HDR_PROTO_UDP &&
-               FIELD_EX32(mrqc, MRQC, UDPIPV4)) {
-        type = NetPktRssIpV4Udp;
-        f->rss_type = IOAT_NIC_RSS_TYPE_IPV4_UDP;
-    } else if (ip4 && FIELD_EX32(mrqc, MRQC, IPV4)) {
-        type = NetPktRssIpV4;
-        f->rss_type = IOAT_NIC_RSS_TYPE_IPV4;
-    } else if (ip6 && !frag && l4 == ETH_L4_HDR_PROTO_TCP &&
-               FIELD_EX32(mrqc, MRQC, TCPIPV6)) {
-        type = NetPktRssIpV6Tcp;
-        f->rss_type = IOAT_NIC_RSS_TYPE_IPV6_TCP;
-    } else if (ip6 && !frag && l4 == ETH_L4_HDR_PROTO_UDP &&
-               FIELD_EX32(mrqc, MRQC, UDPIPV6)) {
-        type = NetPktRssIpV6Udp;
-        f->rss_type = IOAT_NIC_RSS_TYPE_IPV6_UDP;
-    } else if (ip6 && FIELD_EX32(mrqc, MRQC, IPV6)) {
-        type = NetPktRssIpV6;
-        f->rss_type = IOAT_NIC_RSS_TYPE_IPV6;
-    } else {
+    frag = ioat_nic_rx_is_fragment(pkt, ip4, ip6);
+    for (unsigned i = 0; i < ARRAY_SIZE(ioat_nic_rss_types); i++) {
+        bool l4_hash = ioat_nic_rss_types[i].l4 != ETH_L4_HDR_PROTO_INVALID;
+
+        if (!(ioat_nic_rss_types[i].ipv6 ? ip6 : ip4) ||
+            (l4_hash && (frag || l4 != ioat_nic_rss_types[i].l4)) ||
+            !(mrqc & ioat_nic_rss_types[i].mrqc)) {
+            continue;
+        }
+        ioat_nic_rss_key(core, key);
+        f->rss_type = ioat_nic_rss_types[i].rss_type;
+        f->rss_hash = net_rx_pkt_calc_rss_hash(pkt, ioat_nic_rss_types[i].hash,
+                                               key);
         return;
     }
-    ioat_nic_rss_key(core, key);
-    f->rss_hash = net_rx_pkt_calc_rss_hash(pkt, type, key);
 }
 
 /* The frame's EtherType: the one after an 802.1Q tag, if tagged. */
-static uint16_t ioat_nic_rx_ethertype(IoatNicCore *core, IoatNicRxFrame *f)
+static uint16_t ioat_nic_rx_ethertype(const IoatNicRxFrame *f)
 {
-    uint16_t etype = lduw_be_p(f->data + 12);
-
-    if (etype == FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET) &&
-        f->len >= ETH_HLEN + 4) {
-        etype = lduw_be_p(f->data + 16);
-    }
-    return etype;
+    return lduw_be_p(f->data + (f->tagged ? 16 : 12));
 }
 
 /*
@@ -190,7 +229,7 @@ static uint16_t ioat_nic_rx_ethertype(IoatNicCore *core, IoatNicRxFrame *f)
  */
 static unsigned ioat_nic_select_queue(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    uint16_t etype = ioat_nic_rx_ethertype(core, f);
+    uint16_t etype = ioat_nic_rx_ethertype(f);
     unsigned entry;
 
     for (unsigned n = 0; n < IOAT_NIC_NUM_ETQF; n++) {
@@ -220,19 +259,15 @@ static void ioat_nic_split_point(IoatNicCore *core, IoatNicRxFrame *f,
                                  unsigned q, size_t hdr_buf)
 {
     uint32_t psrtype = ioat_nic_reg(core, IOAT_NIC_PSRTYPE(q));
-    bool desctype_always = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL),
+    bool desctype_always = FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)),
                                       SRRCTL, DESCTYPE) ==
                            IOAT_NIC_DESCTYPE_SPLIT_ALWAYS;
-    bool ip4, ip6, frag = false;
+    bool ip4, ip6, frag;
     EthL4HdrProto l4;
     size_t split = 0;
 
     net_rx_pkt_get_protocols(core->rx_pkt, &ip4, &ip6, &l4);
-    if (ip4) {
-        frag = net_rx_pkt_get_ip4_info(core->rx_pkt)->fragment;
-    } else if (ip6) {
-        frag = net_rx_pkt_get_ip6_info(core->rx_pkt)->fragment;
-    }
+    frag = ioat_nic_rx_is_fragment(core->rx_pkt, ip4, ip6);
     if (!frag && l4 == ETH_L4_HDR_PROTO_TCP &&
         (psrtype & IOAT_NIC_PSRTYPE_TCPHDR)) {
         split = net_rx_pkt_get_l5_hdr_offset(core->rx_pkt);
@@ -274,7 +309,8 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
     if (ip4) {
         *pkt_type |= IOAT_NIC_PKT_TYPE_IPV4;
         if (net_rx_pkt_validate_l3_csum(pkt, &valid)) {
-            status |= IOAT_NIC_RXD_STAT_IPCS | (valid ? 0 : IOAT_NIC_RXD_ERR_IPE);
+            status |= IOAT_NIC_RXD_STAT_IPCS |
+                      (valid ? 0 : IOAT_NIC_RXD_ERR_IPE);
         }
     } else if (ip6) {
         *pkt_type |= net_rx_pkt_get_ip6_info(pkt)->has_ext_hdrs ?
@@ -285,7 +321,8 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
         *pkt_type |= l4 == ETH_L4_HDR_PROTO_TCP ? IOAT_NIC_PKT_TYPE_TCP
                                                 : IOAT_NIC_PKT_TYPE_UDP;
         if (net_rx_pkt_validate_l4_csum(pkt, &valid)) {
-            status |= IOAT_NIC_RXD_STAT_L4CS | (valid ? 0 : IOAT_NIC_RXD_ERR_TCPE);
+            status |= IOAT_NIC_RXD_STAT_L4CS |
+                      (valid ? 0 : IOAT_NIC_RXD_ERR_TCPE);
             if (l4 == ETH_L4_HDR_PROTO_UDP) {
                 status |= IOAT_NIC_RXD_STAT_UDPCS;
             }
@@ -302,22 +339,23 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
 
 static unsigned ioat_nic_ring_size(IoatNicCore *core, unsigned q)
 {
-    return ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDLEN) / IOAT_NIC_DESC_SIZE;
+    return ioat_nic_reg(core, IOAT_NIC_RDLEN(q)) / IOAT_NIC_DESC_SIZE;
 }
 
 /* Descriptors the guest has handed over: from RDH up to, not incl., RDT. */
 static unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
 {
     unsigned n = ioat_nic_ring_size(core, q);
-    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDH);
-    unsigned tail = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDT);
+    unsigned head = ioat_nic_reg(core, IOAT_NIC_RDH(q));
+    unsigned tail = ioat_nic_reg(core, IOAT_NIC_RDT(q));
 
     if (!n) {
         return 0;
     }
     if (head >= n || tail >= n) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_ring_index,
-                           "RX queue %u: RDH %u or RDT %u beyond the %u-entry ring",
+                           "RX queue %u: RDH %u or RDT %u beyond the "
+                           "%u-entry ring",
                            q, head, tail, n);
         return 0;
     }
@@ -327,14 +365,14 @@ static unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
 static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
                                         unsigned idx)
 {
-    return (((uint64_t)ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDBAH) << 32) |
-            ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDBAL)) +
+    return (((uint64_t)ioat_nic_reg(core, IOAT_NIC_RDBAH(q)) << 32) |
+            ioat_nic_reg(core, IOAT_NIC_RDBAL(q))) +
            idx * IOAT_NIC_DESC_SIZE;
 }
 
 static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
 {
-    unsigned kb = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL),
+    unsigned kb = FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)),
                              SRRCTL, BSIZEPKT);
 
     /* 0 selects the RXCTRL default of 2 KiB (8.2.3.8.7). */
@@ -346,19 +384,19 @@ static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
  * and length are stored last, as one 8-byte store, because ixgbe takes a
  * non-zero length as the completion mark (7.1.6.2).
  */
-static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f,
-                              unsigned q, unsigned ndesc, uint32_t status,
-                              uint16_t pkt_type)
+static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 {
     PCIDevice *d = core->owner;
+    unsigned q = f->queue;
     unsigned n = ioat_nic_ring_size(core, q);
-    unsigned head = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RDH);
+    unsigned head = ioat_nic_reg(core, IOAT_NIC_RDH(q));
     size_t bufsize = ioat_nic_rx_bufsize(core, q);
     size_t done = 0;
-    bool split = FIELD_EX32(ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL),
-                            SRRCTL, DESCTYPE) != IOAT_NIC_DESCTYPE_ONEBUF;
+    bool split = f->split;
+    uint16_t pkt_type;
+    uint32_t status = ioat_nic_rx_status(core, f, &pkt_type);
 
-    for (unsigned i = 0; i < ndesc; i++) {
+    for (unsigned i = 0; i < f->ndesc; i++) {
         dma_addr_t daddr = ioat_nic_rx_desc_addr(core, q, head);
         IoatNicRxDescRead rd;
         size_t hdr = 0, chunk;
@@ -378,8 +416,8 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f,
             hdr = f->hdr_len;
             if (pci_dma_write(d, rd.hdr_addr, f->data, hdr) != MEMTX_OK) {
                 IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
-                                   "RX queue %u: descriptor %u header buffer 0x%"
-                                   PRIx64 " is not writable", q, head,
+                                   "RX queue %u: descriptor %u header buffer "
+                                   "0x%" PRIx64 " is not writable", q, head,
                                    rd.hdr_addr);
             }
             done = hdr;
@@ -407,11 +445,12 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f,
                 ((uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48);
         stl_le_pci_dma(d, daddr, dw0, MEMTXATTRS_UNSPECIFIED);
         stl_le_pci_dma(d, daddr + 4, f->rss_hash, MEMTXATTRS_UNSPECIFIED);
+        /* The low dwords reach memory before the length and DD. */
         smp_wmb();
         stq_le_pci_dma(d, daddr + 8, upper, MEMTXATTRS_UNSPECIFIED);
 
         head = (head + 1) % n;
-        *ioat_nic_rxq_regp(core, q, IOAT_NIC_RXQ_OFF_RDH) = head;
+        *ioat_nic_regp(core, IOAT_NIC_RDH(q)) = head;
     }
     return true;
 }
@@ -436,136 +475,208 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 }
 
 /*
- * Receive one frame.  Returns its size when it was delivered or dropped,
- * 0 when the queue has no room and the frame should be held.
+ * Accept: the frame passes the address and VLAN filters (7.1.1) and the
+ * length limit, MAXFRS with HLREG0.JUMBOEN or 1518 bytes otherwise, FCS
+ * included (8.2.3.22.13); frames shorter than the minimum arrive padded.
  */
-ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
-                          int iovcnt, bool loopback)
+static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
+                               int iovcnt, size_t size, IoatNicRxFrame *f,
+                               uint8_t **buf)
 {
-    size_t size = iov_size(iov, iovcnt);
-    g_autofree uint8_t *buf = NULL;
-    IoatNicRxFrame f = { };
-    struct iovec fiov;
-    size_t max_len, hdr_buf = 0;
-    unsigned q, ndesc, free;
-    uint32_t status, srrctl, rxdctl;
-    uint16_t pkt_type, vet;
-    bool split;
+    size_t max_len;
 
     if (!ioat_nic_rx_enabled(core)) {
         trace_ioat_nic_rx_disabled(size);
-        return size;
+        return false;
     }
     if (size > IOAT_NIC_MAX_FRAME) {
         trace_ioat_nic_rx_oversize(size, IOAT_NIC_MAX_FRAME);
         ioat_nic_stat_inc(core, A_ROC);
-        return size;
+        return false;
     }
-    /* Frames shorter than the Ethernet minimum arrive padded. */
-    buf = g_malloc0(MAX(size, ETH_ZLEN));
-    iov_to_buf(iov, iovcnt, 0, buf, size);
-    f.data = buf;
-    f.len = MAX(size, ETH_ZLEN);
+    f->buf = *buf = g_malloc0(MAX(size, ETH_ZLEN));
+    iov_to_buf(iov, iovcnt, 0, f->buf, size);
+    f->data = f->buf;
+    f->len = MAX(size, ETH_ZLEN);
+    f->tagged = lduw_be_p(f->buf + 12) ==
+                FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET) &&
+                f->len >= ETH_HLEN + 4;
 
-    if (!ioat_nic_rx_addr_match(core, buf) ||
-        !ioat_nic_rx_vlan_match(core, buf, f.len)) {
+    if (!ioat_nic_rx_addr_match(core, f->buf) ||
+        !ioat_nic_rx_vlan_match(core, f->buf, f->len)) {
         trace_ioat_nic_rx_filtered(size);
-        return size;
+        return false;
     }
-
-    /* Frame size limit (MAXFRS with JUMBOEN, 1518 otherwise), FCS incl. */
     max_len = FIELD_EX32(core->mac[R_HLREG0], HLREG0, JUMBOEN) ?
-              FIELD_EX32(core->mac[R_MAXFRS], MAXFRS, MFS) : IOAT_NIC_DEFAULT_MFS;
-    vet = FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET);
-    if (f.len >= ETH_HLEN + 4 && lduw_be_p(buf + 12) == vet) {
+              FIELD_EX32(core->mac[R_MAXFRS], MAXFRS, MFS) :
+              IOAT_NIC_DEFAULT_MFS;
+    if (f->tagged) {
         max_len += 4;
     }
-    if (f.len + ETH_FCS_LEN > max_len) {
-        trace_ioat_nic_rx_oversize(f.len, max_len);
+    if (f->len + ETH_FCS_LEN > max_len) {
+        trace_ioat_nic_rx_oversize(f->len, max_len);
         ioat_nic_stat_inc(core, A_ROC);
-        return size;
+        return false;
     }
+    return true;
+}
 
-    fiov = (struct iovec) { .iov_base = buf, .iov_len = f.len };
+static void ioat_nic_rx_parse(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    struct iovec fiov = { .iov_base = (void *)f->data, .iov_len = f->len };
+
     net_rx_pkt_set_protocols(core->rx_pkt, &fiov, 1, 0);
     net_rx_pkt_attach_iovec(core->rx_pkt, &fiov, 1, 0, false);
-    ioat_nic_rss(core, &f);
-    q = ioat_nic_select_queue(core, &f);
-    f.queue = q;
+}
 
-    rxdctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_RXDCTL);
-    if (!FIELD_EX32(rxdctl, RXDCTL, ENABLE) || !ioat_nic_ring_size(core, q)) {
-        trace_ioat_nic_rx_queue_disabled(q, size);
+/* Classify: parse the headers, hash, and pick the queue (7.1.2). */
+static void ioat_nic_rx_classify(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    ioat_nic_rx_parse(core, f);
+    ioat_nic_rss(core, f);
+    f->queue = ioat_nic_select_queue(core, f);
+}
+
+/* The chosen queue must be enabled and have a ring (8.2.3.8.10). */
+static bool ioat_nic_rx_queue_ready(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    unsigned q = f->queue;
+
+    if (!FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_RXDCTL(q)), RXDCTL, ENABLE) ||
+        !ioat_nic_ring_size(core, q)) {
+        trace_ioat_nic_rx_queue_disabled(q, f->len);
         ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
         ioat_nic_stat_inc(core, A_GPRC);
-        return size;
+        return false;
     }
+    return true;
+}
 
-    /* VLAN strip per queue (RXDCTL.VME), tag ethertype VLNCTRL.VET. */
-    if (FIELD_EX32(rxdctl, RXDCTL, VME) && f.len >= ETH_HLEN + 4 &&
-        lduw_be_p(buf + 12) == vet) {
-        f.vlan_tci = lduw_be_p(buf + 14);
-        f.vlan_stripped = true;
-        memmove(buf + 4, buf, 12);
-        f.data = buf + 4;
-        f.len -= 4;
-        fiov = (struct iovec) { .iov_base = (void *)f.data, .iov_len = f.len };
-        net_rx_pkt_set_protocols(core->rx_pkt, &fiov, 1, 0);
-        net_rx_pkt_attach_iovec(core->rx_pkt, &fiov, 1, 0, false);
+/* VLAN strip per queue (RXDCTL.VME), tag ethertype VLNCTRL.VET (7.4.5). */
+static void ioat_nic_rx_strip_vlan(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    uint32_t rxdctl = ioat_nic_reg(core, IOAT_NIC_RXDCTL(f->queue));
+
+    if (!f->tagged || !FIELD_EX32(rxdctl, RXDCTL, VME)) {
+        return;
     }
+    f->vlan_tci = lduw_be_p(f->buf + 14);
+    f->vlan_stripped = true;
+    memmove(f->buf + 4, f->buf, 12);
+    f->data = f->buf + 4;
+    f->len -= 4;
+    ioat_nic_rx_parse(core, f);
+}
 
-    srrctl = ioat_nic_rxq_reg(core, q, IOAT_NIC_RXQ_OFF_SRRCTL);
+/*
+ * Lay out: the queue's descriptor type decides whether a header buffer
+ * takes the headers (7.1.10), and the buffer sizes how many descriptors
+ * the frame needs.
+ */
+static bool ioat_nic_rx_layout(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    unsigned q = f->queue;
+    uint32_t srrctl = ioat_nic_reg(core, IOAT_NIC_SRRCTL(q));
+
     switch (FIELD_EX32(srrctl, SRRCTL, DESCTYPE)) {
     case IOAT_NIC_DESCTYPE_ONEBUF:
-        split = false;
         break;
     case IOAT_NIC_DESCTYPE_HDR_SPLIT:
     case IOAT_NIC_DESCTYPE_SPLIT_ALWAYS:
-        split = true;
-        hdr_buf = FIELD_EX32(srrctl, SRRCTL, BSIZEHDR) * 64;
+        f->split = true;
+        f->hdr_buf = FIELD_EX32(srrctl, SRRCTL, BSIZEHDR) * 64;
         /* Header buffers are 64 to 1024 bytes (8.2.3.8.7, BSIZEHDR). */
-        if (!hdr_buf || hdr_buf > IOAT_NIC_MAX_HDR_BUF) {
+        if (!f->hdr_buf || f->hdr_buf > IOAT_NIC_MAX_HDR_BUF) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_bsizehdr,
                                "RX queue %u: header split with a %zu byte "
                                "header buffer (SRRCTL.BSIZEHDR); using %u",
-                               q, hdr_buf,
-                               hdr_buf ? IOAT_NIC_MAX_HDR_BUF : 0);
-            hdr_buf = MIN(hdr_buf, IOAT_NIC_MAX_HDR_BUF);
+                               q, f->hdr_buf,
+                               f->hdr_buf ? IOAT_NIC_MAX_HDR_BUF : 0);
+            f->hdr_buf = MIN(f->hdr_buf, IOAT_NIC_MAX_HDR_BUF);
         }
+        ioat_nic_split_point(core, f, q, f->hdr_buf);
         break;
     default:
         IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desctype,
                            "RX queue %u: SRRCTL.DESCTYPE %u is not supported; "
                            "frame dropped", q,
                            (unsigned)FIELD_EX32(srrctl, SRRCTL, DESCTYPE));
+        return false;
+    }
+    f->ndesc = MAX(DIV_ROUND_UP(f->len - f->hdr_len,
+                                ioat_nic_rx_bufsize(core, q)), 1);
+    return true;
+}
+
+typedef enum IoatNicRxRoom {
+    IOAT_NIC_RX_ROOM,               /* descriptors are there */
+    IOAT_NIC_RX_HOLD,               /* none: keep the frame queued */
+    IOAT_NIC_RX_DROP,               /* none: drop it (SRRCTL.DROP_EN) */
+} IoatNicRxRoom;
+
+/*
+ * Reserve: without enough descriptors the frame waits for the guest to
+ * move RDT, unless the queue drops (SRRCTL.DROP_EN) or the frame comes
+ * from our own transmit path, which cannot wait (7.1.2.9 missed packets).
+ */
+static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
+                                         bool loopback)
+{
+    unsigned q = f->queue;
+    unsigned free = ioat_nic_rx_free(core, q);
+    bool drop;
+
+    if (free >= f->ndesc) {
+        return IOAT_NIC_RX_ROOM;
+    }
+    drop = loopback ||
+           FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)), SRRCTL, DROP_EN);
+    trace_ioat_nic_rx_no_descriptors(q, f->ndesc, free, drop);
+    if (!drop) {
+        return IOAT_NIC_RX_HOLD;
+    }
+    ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
+    ioat_nic_stat_inc(core, A_GPRC);
+    if (q < IOAT_NIC_NUM_STAT_QUEUES) {
+        ioat_nic_stat_inc(core, IOAT_NIC_QPRDC(q));
+    }
+    return IOAT_NIC_RX_DROP;
+}
+
+/*
+ * Receive one frame: accept, classify, strip, lay out, reserve, then
+ * write, count and raise.  Returns the frame's size when it was delivered
+ * or dropped, 0 when the queue has no room and the frame should be held.
+ */
+ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
+                          int iovcnt, bool loopback)
+{
+    size_t size = iov_size(iov, iovcnt);
+    IoatNicRxFrame f = { };
+    g_autofree uint8_t *buf = NULL;
+    IoatNicRxRoom room;
+
+    if (!ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
         return size;
     }
-    if (split) {
-        ioat_nic_split_point(core, &f, q, hdr_buf);
-    }
-
-    ndesc = MAX(DIV_ROUND_UP(f.len - f.hdr_len, ioat_nic_rx_bufsize(core, q)), 1);
-    free = ioat_nic_rx_free(core, q);
-    if (free < ndesc) {
-        if (FIELD_EX32(srrctl, SRRCTL, DROP_EN) || loopback) {
-            trace_ioat_nic_rx_no_descriptors(q, ndesc, free, true);
-            ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
-            ioat_nic_stat_inc(core, A_GPRC);
-            if (q < IOAT_NIC_NUM_STAT_QUEUES) {
-                ioat_nic_stat_inc(core, IOAT_NIC_QPRDC(q));
-            }
-            return size;
-        }
-        trace_ioat_nic_rx_no_descriptors(q, ndesc, free, false);
-        return 0;
-    }
-
-    status = ioat_nic_rx_status(core, &f, &pkt_type);
-    if (!ioat_nic_rx_write(core, &f, q, ndesc, status, pkt_type)) {
+    ioat_nic_rx_classify(core, &f);
+    if (!ioat_nic_rx_queue_ready(core, &f)) {
         return size;
     }
-    trace_ioat_nic_rx_frame(q, f.len, ndesc, f.rss_hash, f.hdr_len, f.sph);
+    ioat_nic_rx_strip_vlan(core, &f);
+    if (!ioat_nic_rx_layout(core, &f)) {
+        return size;
+    }
+    room = ioat_nic_rx_reserve(core, &f, loopback);
+    if (room != IOAT_NIC_RX_ROOM) {
+        return room == IOAT_NIC_RX_HOLD ? 0 : size;
+    }
+    if (!ioat_nic_rx_write(core, &f)) {
+        return size;
+    }
+    trace_ioat_nic_rx_frame(f.queue, f.len, f.ndesc, f.rss_hash, f.hdr_len,
+                            f.sph);
     ioat_nic_rx_count(core, &f);
-    ioat_nic_queue_event(core, q, false);
+    ioat_nic_queue_event(core, f.queue, false);
     return size;
 }

@@ -18,14 +18,17 @@
 #include "qemu/crc32c.h"
 #include "hw/pci/pci_device.h"
 #include "net/checksum.h"
-#include "ioat_nic_core.h"
+#include "ioat_nic_int.h"
 #include "trace.h"
 
 /* The largest TSO packet: PAYLEN is 18 bits, plus headers. */
 #define IOAT_NIC_TX_MAX_PACKET      (256 * 1024 + 512)
 #define IOAT_NIC_TX_MIN_PACKET      17
-#define IOAT_NIC_TCP_FLAG_FIN       0x01
-#define IOAT_NIC_TCP_FLAG_PSH       0x08
+/* SCTP's CRC32c sits after the ports and verification tag (RFC 4960). */
+#define IOAT_NIC_SCTP_CSUM_OFF      8
+/* The TCP flags are the low byte of th_offset_flags. */
+#define IOAT_NIC_TCP_FLAGS_OFF \
+    (offsetof(struct tcp_header, th_offset_flags) + 1)
 
 void ioat_nic_tx_init(IoatNicCore *core)
 {
@@ -104,11 +107,11 @@ static unsigned ioat_nic_l4_csum_offset(unsigned l4t)
 {
     switch (l4t) {
     case IOAT_NIC_L4T_UDP:
-        return 6;
+        return offsetof(struct udp_header, uh_sum);
     case IOAT_NIC_L4T_TCP:
-        return 16;
+        return offsetof(struct tcp_header, th_sum);
     default:
-        return 8;                       /* SCTP CRC */
+        return IOAT_NIC_SCTP_CSUM_OFF;
     }
 }
 
@@ -140,15 +143,16 @@ static void ioat_nic_tx_ip4_csum(uint8_t *frame, size_t len, size_t l3)
 {
     size_t ihl;
 
-    if (l3 + 20 > len) {
+    if (l3 + sizeof(struct ip_header) > len) {
         return;
     }
-    ihl = (frame[l3] & 0xf) * 4;
-    if (ihl < 20 || l3 + ihl > len) {
+    ihl = IP_HDR_GET_LEN(frame + l3);
+    if (ihl < sizeof(struct ip_header) || l3 + ihl > len) {
         return;
     }
-    stw_be_p(frame + l3 + 10, 0);
-    stw_be_p(frame + l3 + 10, net_raw_checksum(frame + l3, ihl));
+    stw_be_p(frame + l3 + offsetof(struct ip_header, ip_sum), 0);
+    stw_be_p(frame + l3 + offsetof(struct ip_header, ip_sum),
+             net_raw_checksum(frame + l3, ihl));
 }
 
 /*
@@ -174,8 +178,10 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
     uint32_t seq = 0;
     unsigned k = 0;
 
-    if (!mss || l4t == IOAT_NIC_L4T_SCTP || hlen > p->len || maclen < ETH_HLEN ||
-        l4len < (l4t == IOAT_NIC_L4T_TCP ? 20 : 8)) {
+    if (!mss || l4t == IOAT_NIC_L4T_SCTP || hlen > p->len ||
+        maclen < ETH_HLEN ||
+        l4len < (l4t == IOAT_NIC_L4T_TCP ? sizeof(struct tcp_header)
+                                         : sizeof(struct udp_header))) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_tso_ctx,
                            "TX queue %u: TSO context with MSS %zu, L4T %u and "
                            "header %zu+%zu+%zu for a %zu byte packet; dropped",
@@ -185,16 +191,17 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
     paylen = FIELD_EX32(olinfo, TXD_OLINFO, PAYLEN);
     if (paylen != p->len - hlen) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_tso_paylen,
-                           "TX queue %u: TSO PAYLEN %zu but the descriptors hold "
+                           "TX queue %u: TSO PAYLEN %zu but the descriptors "
+                           "hold "
                            "%zu payload bytes; using the latter", q, paylen,
                            p->len - hlen);
         paylen = p->len - hlen;
     }
     if (ipv4) {
-        ip_id = lduw_be_p(p->data + maclen + 4);
+        ip_id = lduw_be_p(p->data + maclen + offsetof(struct ip_header, ip_id));
     }
     if (l4t == IOAT_NIC_L4T_TCP) {
-        seq = ldl_be_p(p->data + l4 + 4);
+        seq = ldl_be_p(p->data + l4 + offsetof(struct tcp_header, th_seq));
     }
 
     seg = g_malloc(hlen + mss + ETH_ZLEN + 4);
@@ -206,21 +213,25 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
         memcpy(seg, p->data, hlen);
         memcpy(seg + hlen, p->data + hlen + off, n);
         if (ipv4) {
-            stw_be_p(seg + maclen + 2, flen - maclen);
-            stw_be_p(seg + maclen + 4, ip_id + k);
+            stw_be_p(seg + maclen + offsetof(struct ip_header, ip_len),
+                     flen - maclen);
+            stw_be_p(seg + maclen + offsetof(struct ip_header, ip_id),
+                     ip_id + k);
             if (FIELD_EX32(olinfo, TXD_OLINFO, IXSM)) {
                 ioat_nic_tx_ip4_csum(seg, flen, maclen);
             }
         } else {
-            stw_be_p(seg + maclen + 4, flen - maclen - 40);
+            stw_be_p(seg + maclen + offsetof(struct ip6_header, ip6_plen),
+                     flen - maclen - sizeof(struct ip6_header));
         }
         if (l4t == IOAT_NIC_L4T_TCP) {
-            stl_be_p(seg + l4 + 4, seq + off);
+            stl_be_p(seg + l4 + offsetof(struct tcp_header, th_seq), seq + off);
             if (!last) {
-                seg[l4 + 13] &= ~(IOAT_NIC_TCP_FLAG_FIN | IOAT_NIC_TCP_FLAG_PSH);
+                seg[l4 + IOAT_NIC_TCP_FLAGS_OFF] &= ~(TH_FIN | TH_PUSH);
             }
         } else {
-            stw_be_p(seg + l4 + 4, l4len + n);
+            stw_be_p(seg + l4 + offsetof(struct udp_header, uh_ulen),
+                     l4len + n);
         }
         ioat_nic_tx_l4_csum(seg, flen, l4, l4t, l4len + n);
         if (vle) {
@@ -239,7 +250,8 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
     IoatNicTxQueue *txq = &core->txq[q], *p = txq;
     uint32_t cmd = txq->first_cmd_type_len;
     uint32_t olinfo = txq->first_olinfo_status;
-    const IoatNicTxContext *ctx = &txq->ctx[FIELD_EX32(olinfo, TXD_OLINFO, IDX) & 1];
+    const IoatNicTxContext *ctx =
+        &txq->ctx[FIELD_EX32(olinfo, TXD_OLINFO, IDX) & 1];
     size_t maclen = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, MACLEN);
     size_t iplen = FIELD_EX32(ctx->vlan_macip_lens, TXCTX_VLAN_MACIP, IPLEN);
     bool vle = FIELD_EX32(cmd, TXD_CMD, VLE);
@@ -259,7 +271,8 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
     }
     if (FIELD_EX32(olinfo, TXD_OLINFO, TXSM)) {
         ioat_nic_tx_l4_csum(p->data, p->len, maclen + iplen,
-                            FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD, L4T), 0);
+                            FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD,
+                                       L4T), 0);
     }
     if (vle) {
         p->len = ioat_nic_tx_insert_vlan(core, p->data, p->len,
@@ -298,7 +311,8 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
         if (pci_dma_read(core->owner, d->addr, p->data + p->len, len) !=
             MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_buf_dma,
-                               "TX queue %u: buffer 0x%" PRIx64 " (+%zu) is not "
+                               "TX queue %u: buffer 0x%" PRIx64
+                               " (+%zu) is not "
                                "readable; packet dropped", q, d->addr, len);
             txq->skip = true;
         }
@@ -314,15 +328,15 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
 
 static dma_addr_t ioat_nic_tx_ring_base(IoatNicCore *core, unsigned q)
 {
-    return ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDBAH) << 32) |
-           *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDBAL);
+    return ((uint64_t)ioat_nic_reg(core, IOAT_NIC_TDBAH(q)) << 32) |
+           ioat_nic_reg(core, IOAT_NIC_TDBAL(q));
 }
 
 static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
                                        uint32_t head)
 {
-    uint32_t lo = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDWBAL);
-    uint64_t addr = ((uint64_t)*ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDWBAH) << 32) |
+    uint32_t lo = ioat_nic_reg(core, IOAT_NIC_TDWBAL(q));
+    uint64_t addr = ((uint64_t)ioat_nic_reg(core, IOAT_NIC_TDWBAH(q)) << 32) |
                     (lo & ~3u);
 
     if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
@@ -334,12 +348,12 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
  * Process the descriptors the guest has handed over, from TDH to TDT.
  * At most one ring's worth per call, so a bogus tail cannot loop.
  */
-void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
+static void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
 {
-    uint32_t txdctl = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TXDCTL);
-    unsigned n = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDLEN) / IOAT_NIC_DESC_SIZE;
-    unsigned head = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDH);
-    unsigned tail = *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDT);
+    uint32_t txdctl = ioat_nic_reg(core, IOAT_NIC_TXDCTL(q));
+    unsigned n = ioat_nic_reg(core, IOAT_NIC_TDLEN(q)) / IOAT_NIC_DESC_SIZE;
+    unsigned head = ioat_nic_reg(core, IOAT_NIC_TDH(q));
+    unsigned tail = ioat_nic_reg(core, IOAT_NIC_TDT(q));
     dma_addr_t base = ioat_nic_tx_ring_base(core, q);
     bool written_back = false;
 
@@ -349,7 +363,8 @@ void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
     }
     if (head >= n || tail >= n) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_ring_index,
-                           "TX queue %u: TDH %u or TDT %u beyond the %u-entry ring",
+                           "TX queue %u: TDH %u or TDT %u beyond the "
+                           "%u-entry ring",
                            q, head, tail, n);
         return;
     }
@@ -370,7 +385,8 @@ void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
 
         if (!FIELD_EX32(d.cmd_type_len, TXD_CMD, DEXT)) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_legacy_desc,
-                               "TX queue %u: descriptor %u is a legacy descriptor "
+                               "TX queue %u: descriptor %u is a legacy "
+                               "descriptor "
                                "(DEXT 0), which is not supported; skipped",
                                q, head);
         } else if (FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP) ==
@@ -387,9 +403,11 @@ void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
             ioat_nic_tx_data(core, q, &d);
         } else {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_dtyp,
-                               "TX queue %u: descriptor %u has unknown DTYP %u; "
+                               "TX queue %u: descriptor %u has unknown "
+                               "DTYP %u; "
                                "skipped", q, head,
-                               (unsigned)FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP));
+                               (unsigned)FIELD_EX32(d.cmd_type_len, TXD_CMD,
+                                                    DTYP));
         }
 
         /* Write back DD on report-status descriptors (7.2.3.5.1). */
@@ -401,10 +419,36 @@ void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
         }
         head = (head + 1) % n;
     }
-    *ioat_nic_txq_regp(core, q, IOAT_NIC_TXQ_OFF_TDH) = head;
+    *ioat_nic_regp(core, IOAT_NIC_TDH(q)) = head;
     trace_ioat_nic_tx_ring(q, head, tail);
     if (written_back) {
         ioat_nic_tx_head_writeback(core, q, head);
         ioat_nic_queue_event(core, q, true);
+    }
+}
+
+void ioat_nic_write_tdt(IoatNicCore *core, const IoatNicReg *reg,
+                        unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    ioat_nic_tx_tail_written(core, n);
+}
+
+void ioat_nic_write_txdctl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    trace_ioat_nic_tx_queue_enable(n, FIELD_EX32(val, TXDCTL, ENABLE));
+    ioat_nic_tx_tail_written(core, n);
+}
+
+void ioat_nic_write_dmatxctl(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    if (FIELD_EX32(val, DMATXCTL, TE)) {
+        for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
+            ioat_nic_tx_tail_written(core, q);
+        }
     }
 }

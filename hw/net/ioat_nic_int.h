@@ -1,0 +1,183 @@
+/*
+ * Intel 82599 10 GbE controller (ioat-nic): what the core files share
+ *
+ * Private to ioat_nic_core.c, ioat_nic_regs.c, ioat_nic_intr.c,
+ * ioat_nic_rx.c and ioat_nic_tx.c; ioat_nic.c only sees ioat_nic_core.h.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_NET_IOAT_NIC_INT_H
+#define HW_NET_IOAT_NIC_INT_H
+
+#include "ioat_nic_core.h"
+
+/*
+ * Report a guest mistake both as a trace event and under -d guest_errors;
+ * the log line starts with the trace event's name.
+ */
+#define IOAT_NIC_GUEST_ERR(trace, fmt, ...)                             \
+    do {                                                                \
+        (trace_##trace)(__VA_ARGS__);                                   \
+        qemu_log_mask(LOG_GUEST_ERROR, #trace ": " fmt "\n",            \
+                      ## __VA_ARGS__);                                  \
+    } while (0)
+
+/* Register storage */
+
+static inline uint32_t ioat_nic_reg(IoatNicCore *core, hwaddr addr)
+{
+    return core->mac[addr >> 2];
+}
+
+static inline uint32_t *ioat_nic_regp(IoatNicCore *core, hwaddr addr)
+{
+    return &core->mac[addr >> 2];
+}
+
+/* Saturating statistics counters */
+static inline void ioat_nic_stat_inc(IoatNicCore *core, hwaddr addr)
+{
+    if (core->mac[addr >> 2] != UINT32_MAX) {
+        core->mac[addr >> 2]++;
+    }
+}
+
+/*
+ * Packets counted by size, FCS included (8.2.3.23: PRC64..PRC1522 and
+ * PTC64..PTC1522): 64, 65-127, 128-255, 256-511, 512-1023, 1024 and up.
+ */
+static inline void ioat_nic_stat_size(IoatNicCore *core, hwaddr bin64,
+                                      size_t octets)
+{
+    static const size_t bin_max[] = { 64, 127, 255, 511, 1023 };
+    unsigned bin = 0;
+
+    while (bin < ARRAY_SIZE(bin_max) && octets > bin_max[bin]) {
+        bin++;
+    }
+    ioat_nic_stat_inc(core, bin64 + 4 * bin);
+}
+
+static inline void ioat_nic_stat_add36(uint64_t *counter, uint64_t n)
+{
+    *counter = MIN(*counter + n, (1ULL << 36) - 1);
+}
+
+/*
+ * The register map (ioat_nic_regs.c): one entry per register or array of
+ * registers.  Instance n of an entry sits at base + (n - first) * stride.
+ */
+typedef struct IoatNicReg IoatNicReg;
+
+/* Whole-access hooks: @addr is the register's own (not an alias's) offset. */
+typedef uint32_t (*IoatNicRegRead)(IoatNicCore *core, const IoatNicReg *reg,
+                                   unsigned n, hwaddr addr);
+typedef void (*IoatNicRegWrite)(IoatNicCore *core, const IoatNicReg *reg,
+                                unsigned n, hwaddr addr, uint32_t val);
+
+enum {
+    IOAT_NIC_REG_RO         = 1 << 0,   /* writing it is a guest error */
+    IOAT_NIC_REG_WO         = 1 << 1,   /* reads as 0 */
+    IOAT_NIC_REG_RC         = 1 << 2,   /* a read clears it */
+    IOAT_NIC_REG_STAT36_LO  = 1 << 3,   /* bits 31:0 of a 36-bit counter */
+    IOAT_NIC_REG_STAT36_HI  = 1 << 4,   /* bits 35:32; a read clears it */
+    IOAT_NIC_REG_W1C        = 1 << 5,   /* writing 1 clears a bit */
+    IOAT_NIC_REG_ALIAS      = 1 << 6,   /* another window onto .alias */
+    IOAT_NIC_REG_UNIMP      = 1 << 7,   /* stored, function not modelled */
+};
+
+struct IoatNicReg {
+    const char *name;           /* the datasheet's name */
+    hwaddr base;                /* offset of instance .first */
+    uint16_t count;             /* instances */
+    uint16_t stride;            /* bytes between instances */
+    uint16_t first;             /* number of the first instance */
+    uint16_t flags;
+    uint32_t ro;                /* bits a write leaves alone */
+    uint32_t sc;                /* bits that act when written, read 0 */
+    uint32_t reset;             /* power-on and CTRL.RST value */
+    hwaddr alias;               /* ALIAS: offset of the register's instance 0 */
+    uint16_t alias_stride;
+    size_t stat36;              /* STAT36_*: offsetof the uint64_t counter */
+    const char *unimp;          /* UNIMP: the function that is not modelled */
+    IoatNicRegRead read;        /* instead of the stored value */
+    IoatNicRegWrite write;      /* instead of ioat_nic_reg_store() */
+};
+
+void ioat_nic_regs_init(void);
+const IoatNicReg *ioat_nic_reg_decode(hwaddr *addr, unsigned *n);
+void ioat_nic_regs_reset(IoatNicCore *core);
+uint32_t ioat_nic_reg_load(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr);
+void ioat_nic_reg_store(IoatNicCore *core, const IoatNicReg *reg,
+                        hwaddr addr, uint32_t val);
+bool ioat_nic_report_unimp_once(IoatNicCore *core, hwaddr addr);
+
+/* ioat_nic_core.c: register hooks */
+uint32_t ioat_nic_read_status(IoatNicCore *core, const IoatNicReg *reg,
+                              unsigned n, hwaddr addr);
+void ioat_nic_write_ctrl(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_fdirctrl(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr, uint32_t val);
+bool ioat_nic_link_up(IoatNicCore *core);
+
+/* ioat_nic_intr.c */
+void ioat_nic_intr_realize(IoatNicCore *core);
+void ioat_nic_intr_unrealize(IoatNicCore *core);
+void ioat_nic_intr_reset(IoatNicCore *core);
+void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx);
+void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes);
+uint32_t ioat_nic_read_eicr(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr);
+void ioat_nic_write_eicr(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+uint32_t ioat_nic_read_eics(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr);
+void ioat_nic_write_eics(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_eics_ex(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr, uint32_t val);
+uint32_t ioat_nic_read_eims(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr);
+void ioat_nic_write_eims(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+uint32_t ioat_nic_read_eims_ex(IoatNicCore *core, const IoatNicReg *reg,
+                               unsigned n, hwaddr addr);
+void ioat_nic_write_eims_ex(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_eimc(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_eimc_ex(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr, uint32_t val);
+
+/* ioat_nic_rx.c */
+void ioat_nic_rx_init(IoatNicCore *core);
+void ioat_nic_rx_uninit(IoatNicCore *core);
+bool ioat_nic_rx_enabled(IoatNicCore *core);
+ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
+                          int iovcnt, bool loopback);
+void ioat_nic_write_rxctrl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_rdt(IoatNicCore *core, const IoatNicReg *reg,
+                        unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val);
+
+/* ioat_nic_tx.c */
+void ioat_nic_tx_init(IoatNicCore *core);
+void ioat_nic_tx_uninit(IoatNicCore *core);
+void ioat_nic_tx_reset(IoatNicCore *core);
+void ioat_nic_write_tdt(IoatNicCore *core, const IoatNicReg *reg,
+                        unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_txdctl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_dmatxctl(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr, uint32_t val);
+
+#endif
