@@ -3,7 +3,7 @@
  *
  * ioat_dma.c is the PCI/QOM glue and owns BAR0's MemoryRegionOps; it calls
  * the core only through the functions below.  Behind them:
- *   ioat_dma_regs.c    the register decode
+ *   ioat_dma_regs.c    the register map (a table) and the access decode
  *   ioat_dma_core.c    interrupts, channel commands and state, reset and
  *                      migration
  *   ioat_dma_engine.c  the descriptor engine
@@ -16,6 +16,7 @@
 #ifndef HW_DMA_IOAT_DMA_H
 #define HW_DMA_IOAT_DMA_H
 
+#include "qemu/bitmap.h"
 #include "hw/pci/pci_device.h"
 #include "system/runstate.h"
 #include "ioat_dma_regs.h"
@@ -80,6 +81,8 @@ struct IoatDmaState {
     IoatDmaChannel chan[IOAT_DMA_MAX_CHANNELS];
     VMChangeStateEntry *vmstate_change;
 
+    /* register offsets already reported under -d unimp (not migrated) */
+    DECLARE_BITMAP(unimp_logged, IOAT_DMA_REGS_SIZE);
 };
 
 /*
