@@ -36,6 +36,39 @@
 #define IOAT_DMA_MSIX_CAP_OFFSET    0x70
 #define IOAT_DMA_PCIE_CAP_OFFSET    0xa0
 
+static uint64_t ioat_dma_mmio_read(void *opaque, hwaddr addr, unsigned size)
+{
+    IoatDmaState *s = opaque;
+
+    return ioat_dma_reg_read(s, addr, size);
+}
+
+static void ioat_dma_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                                unsigned size)
+{
+    IoatDmaState *s = opaque;
+
+    ioat_dma_reg_write(s, addr, val, size);
+}
+
+/*
+ * Linux mixes 1-, 2-, 4- and 8-byte accesses (CHANSTS is one readq); the
+ * memory core splits the 8-byte ones into two 4-byte accesses, low first.
+ */
+static const MemoryRegionOps ioat_dma_mmio_ops = {
+    .read = ioat_dma_mmio_read,
+    .write = ioat_dma_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .valid = {
+        .min_access_size = 1,
+        .max_access_size = 8,
+    },
+    .impl = {
+        .min_access_size = 1,
+        .max_access_size = IOAT_DMA_REG_ACCESS_MAX,
+    },
+};
+
 static void ioat_dma_realize(PCIDevice *pci_dev, Error **errp)
 {
     IoatDmaState *s = IOAT_DMA(pci_dev);
@@ -57,7 +90,7 @@ static void ioat_dma_realize(PCIDevice *pci_dev, Error **errp)
 
     memory_region_init(&s->bar0, OBJECT(s), "ioat-dma-bar0",
                        IOAT_DMA_BAR0_SIZE);
-    memory_region_init_io(&s->regs, OBJECT(s), &ioat_dma_regs_ops, s,
+    memory_region_init_io(&s->regs, OBJECT(s), &ioat_dma_mmio_ops, s,
                           "ioat-dma-regs", IOAT_DMA_REGS_SIZE);
     memory_region_add_subregion(&s->bar0, 0, &s->regs);
     pci_register_bar(pci_dev, 0, PCI_BASE_ADDRESS_SPACE_MEMORY |
@@ -86,14 +119,14 @@ static void ioat_dma_realize(PCIDevice *pci_dev, Error **errp)
         return;
     }
 
-    ioat_dma_engine_realize(s);
+    ioat_dma_core_realize(s);
 }
 
 static void ioat_dma_exit(PCIDevice *pci_dev)
 {
     IoatDmaState *s = IOAT_DMA(pci_dev);
 
-    ioat_dma_engine_unrealize(s);
+    ioat_dma_core_unrealize(s);
     msi_uninit(pci_dev);
     msix_unuse_all_vectors(pci_dev);
     msix_uninit(pci_dev, &s->bar0, &s->bar0);
@@ -102,12 +135,12 @@ static void ioat_dma_exit(PCIDevice *pci_dev)
 
 static void ioat_dma_reset_hold(Object *obj, ResetType type)
 {
-    ioat_dma_engine_reset(IOAT_DMA(obj));
+    ioat_dma_core_reset(IOAT_DMA(obj));
 }
 
 static int ioat_dma_post_load(void *opaque, int version_id)
 {
-    return ioat_dma_engine_post_load(opaque);
+    return ioat_dma_core_post_load(opaque);
 }
 
 static const VMStateDescription ioat_dma_vmstate_chan = {

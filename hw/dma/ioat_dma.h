@@ -1,9 +1,14 @@
 /*
- * Intel I/OAT (Crystal Beach 3.4) DMA engine: device state
+ * Intel I/OAT (Crystal Beach 3.4) DMA engine: device state and core API
  *
- * ioat_dma.c is the PCI/QOM glue; ioat_dma_engine.c holds everything the
- * guest sees through BAR0: the register file, the channels and their
- * descriptor engine; ioat_dma_raid.c runs the XOR and P+Q operations.
+ * ioat_dma.c is the PCI/QOM glue and owns BAR0's MemoryRegionOps; it calls
+ * the core only through the functions below.  Behind them:
+ *   ioat_dma_regs.c    the register map (a table) and the access decode
+ *   ioat_dma_core.c    interrupts, channel commands and state, reset and
+ *                      migration
+ *   ioat_dma_engine.c  the descriptor engine
+ *   ioat_dma_raid.c    the XOR and P+Q operations
+ * with the helpers they share in ioat_dma_internal.h.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,6 +16,7 @@
 #ifndef HW_DMA_IOAT_DMA_H
 #define HW_DMA_IOAT_DMA_H
 
+#include "qemu/bitmap.h"
 #include "hw/pci/pci_device.h"
 #include "system/runstate.h"
 #include "ioat_dma_regs.h"
@@ -74,21 +80,24 @@ struct IoatDmaState {
 
     IoatDmaChannel chan[IOAT_DMA_MAX_CHANNELS];
     VMChangeStateEntry *vmstate_change;
+
+    /* register offsets already reported under -d unimp (not migrated) */
+    DECLARE_BITMAP(unimp_logged, IOAT_DMA_REGS_SIZE);
 };
 
-extern const MemoryRegionOps ioat_dma_regs_ops;
+/*
+ * ioat_dma_regs.c: a naturally aligned access of 1 to
+ * IOAT_DMA_REG_ACCESS_MAX bytes at a BAR0 register offset
+ */
+#define IOAT_DMA_REG_ACCESS_MAX     4
+uint64_t ioat_dma_reg_read(IoatDmaState *s, hwaddr addr, unsigned size);
+void ioat_dma_reg_write(IoatDmaState *s, hwaddr addr, uint64_t val,
+                        unsigned size);
 
-void ioat_dma_engine_realize(IoatDmaState *s);
-void ioat_dma_engine_unrealize(IoatDmaState *s);
-void ioat_dma_engine_reset(IoatDmaState *s);
-int ioat_dma_engine_post_load(IoatDmaState *s);
-
-/* ioat_dma_raid.c */
-bool ioat_dma_raid_op_known(uint8_t op);
-unsigned ioat_dma_raid_sources(const IoatDmaDesc *d);
-bool ioat_dma_raid_has_ext(const IoatDmaDesc *d);
-uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
-                           const IoatDmaDescExt *ext, uint32_t off,
-                           uint32_t len, uint32_t *mismatch);
+/* ioat_dma_core.c */
+void ioat_dma_core_realize(IoatDmaState *s);
+void ioat_dma_core_unrealize(IoatDmaState *s);
+void ioat_dma_core_reset(IoatDmaState *s);
+int ioat_dma_core_post_load(IoatDmaState *s);
 
 #endif

@@ -1,47 +1,20 @@
 /*
- * Intel I/OAT (Crystal Beach 3.4) DMA engine: registers, channels and the
- * descriptor engine (references are to the ioatdma contract's sections)
+ * Intel I/OAT (Crystal Beach 3.4) DMA engine: the descriptor engine
  *
- * Register semantics follow the CB3.x programming model as driven by
- * Linux's drivers/dma/ioat: CHANCMD at channel offset 0x04, a free-running
- * 16-bit DMACOUNT doorbell at 0x06 and a 64-bit CHANSTS at 0x08.
- *
- * The driver mixes 1-, 2-, 4- and 8-byte accesses on shared dwords
- * (INTRCTRL is a byte next to CHANCNT/XFERCAP; CHANCMD is a byte next to
- * the 16-bit DMACOUNT), so every access is decoded as a byte-enable mask on
- * its containing dword, and each register touched by the mask is updated.
+ * A bottom half per channel loads each descriptor once, checks it, runs it
+ * (copy here, XOR and PQ in ioat_dma_raid.c), then retires it: CHANSTS,
+ * completion record, interrupt.  Errors halt the channel with a CHANERR
+ * bit.  Behaviour: docs/system/devices/ioat-dma.rst, "Engine" and "Errors".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
 #include "qemu/osdep.h"
-#include "qemu/log.h"
 #include "qemu/main-loop.h"
 #include "qemu/units.h"
-#include "hw/pci/msi.h"
-#include "hw/pci/msix.h"
 #include "system/dma.h"
-#include "ioat_dma.h"
+#include "ioat_dma_internal.h"
 #include "trace.h"
-
-/*
- * Report a guest mistake both as a trace event and under -d guest_errors;
- * the log line starts with the trace event's name.
- */
-#define IOAT_DMA_GUEST_ERR(trace, fmt, ...)                             \
-    do {                                                                \
-        (trace_##trace)(__VA_ARGS__);                                   \
-        qemu_log_mask(LOG_GUEST_ERROR, #trace ": " fmt "\n",            \
-                      ## __VA_ARGS__);                                  \
-    } while (0)
-
-static const char *const ioat_dma_state_names[] = {
-    [IOAT_DMA_CHANSTS_ACTIVE] = "active",
-    [IOAT_DMA_CHANSTS_DONE] = "done",
-    [IOAT_DMA_CHANSTS_SUSPENDED] = "suspended",
-    [IOAT_DMA_CHANSTS_HALTED] = "halted",
-    [IOAT_DMA_CHANSTS_ARMED] = "armed",
-};
 
 /*
  * Work one bottom-half run may do on a channel before it yields to the main
@@ -59,72 +32,6 @@ static PCIDevice *ioat_dma_pci(IoatDmaChannel *ch)
 {
     return PCI_DEVICE(ch->dev);
 }
-
-static void ioat_dma_chan_set_state(IoatDmaChannel *ch, uint8_t state)
-{
-    if (ch->state != state) {
-        trace_ioat_dma_chan_state(ch->index, ioat_dma_state_names[ch->state],
-                                  ioat_dma_state_names[state]);
-        ch->state = state;
-    }
-}
-
-/* Ring slots made available by DMACOUNT and not yet consumed (§6.1). */
-static uint16_t ioat_dma_chan_avail(IoatDmaChannel *ch)
-{
-    return ch->dmacount - ch->hw_count;
-}
-
-/* Interrupts (contract §8) */
-
-static void ioat_dma_update_intx(IoatDmaState *s)
-{
-    PCIDevice *pdev = PCI_DEVICE(s);
-    bool level = !msix_enabled(pdev) && !msi_enabled(pdev) &&
-                 FIELD_EX8(s->intrctrl, INTRCTRL, MASTER_INT_EN) &&
-                 s->attnstatus;
-
-    pci_set_irq(pdev, level);
-}
-
-static void ioat_dma_chan_deliver(IoatDmaChannel *ch)
-{
-    IoatDmaState *s = ch->dev;
-    PCIDevice *pdev = PCI_DEVICE(s);
-
-    ch->armed = false;
-    ch->irq_pending = false;
-    s->attnstatus |= BIT(ch->index);
-    trace_ioat_dma_chan_irq(ch->index);
-    if (msix_enabled(pdev)) {
-        msix_notify(pdev, ch->index);
-    } else if (msi_enabled(pdev)) {
-        msi_notify(pdev, 0);
-    } else {
-        ioat_dma_update_intx(s);
-    }
-}
-
-/* An interrupt while disarmed waits for the next CHANCTRL.INT_REARM. */
-static void ioat_dma_chan_interrupt(IoatDmaChannel *ch)
-{
-    if (ch->armed && FIELD_EX8(ch->dev->intrctrl, INTRCTRL, MASTER_INT_EN)) {
-        ioat_dma_chan_deliver(ch);
-    } else {
-        ch->irq_pending = true;
-        trace_ioat_dma_chan_irq_pending(ch->index);
-    }
-}
-
-static void ioat_dma_chan_rearm(IoatDmaChannel *ch)
-{
-    ch->armed = true;
-    if (ch->irq_pending) {
-        ioat_dma_chan_interrupt(ch);
-    }
-}
-
-/* Engine (contract §6.8) */
 
 static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err);
 
@@ -144,7 +51,7 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
         ioat_dma_chan_halt(ch, R_CHANERR_COMPLETION_ADDR_MASK);
         return false;
     }
-    /* Data before the record, one 8-byte store (§6.8 point 3). */
+    /* The data lands before the record, written as one 8-byte store. */
     smp_wmb();
     res = stq_le_pci_dma(ioat_dma_pci(ch), ch->chancmp, val,
                          MEMTXATTRS_UNSPECIFIED);
@@ -160,8 +67,9 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
 }
 
 /*
- * Stop on an error.  The record names the last descriptor that completed,
- * or 0 if none has since CHAINADDR (§6.8 point 2).
+ * Stop on an error (ioat-dma.rst, "Errors"): with ERR_COMPLETION_EN the
+ * record names the last descriptor that completed, or 0 if none has since
+ * CHAINADDR; with ERR_INT_EN the channel interrupts.
  */
 static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err)
 {
@@ -315,6 +223,20 @@ static bool ioat_dma_chan_check_desc(IoatDmaChannel *ch, uint64_t addr)
     return true;
 }
 
+/* The checks of ioat_dma_chan_check_desc(), for a migrated descriptor. */
+bool ioat_dma_desc_valid(IoatDmaState *s, const IoatDmaDesc *d,
+                         uint32_t done)
+{
+    uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
+
+    if (op != IOAT_DMA_OP_COPY &&
+        (!s->raid || !ioat_dma_raid_op_known(op) ||
+         ioat_dma_raid_sources(d) > IOAT_DMA_RAID_MAX_SRCS)) {
+        return false;
+    }
+    return done <= d->size && d->size <= (1ULL << s->xfercap_log2);
+}
+
 /*
  * Load the descriptor at ch->next (and its extension) into ch->cur and
  * validate it.  Returns false if the channel halted, or if the extension
@@ -347,7 +269,7 @@ static bool ioat_dma_chan_fetch(IoatDmaChannel *ch)
     }
 
     if (ioat_dma_desc_slots(d) > 1) {
-        /* Linux publishes whole operations; wait if it did not (§6.1). */
+        /* DMACOUNT covers whole operations in Linux; wait if not. */
         if (ioat_dma_chan_avail(ch) < 2) {
             return false;
         }
@@ -405,7 +327,8 @@ static bool ioat_dma_chan_exec(IoatDmaChannel *ch, uint64_t *budget)
 
 /*
  * ch->cur is done: advance the ring, then completion record and interrupt.
- * A validate op that found a mismatch halts instead (contract §9.2).
+ * A validate op that found a mismatch halts instead, with CHANERR XOR_P
+ * and/or XOR_Q.
  */
 static bool ioat_dma_chan_retire(IoatDmaChannel *ch)
 {
@@ -437,7 +360,7 @@ static bool ioat_dma_chan_retire(IoatDmaChannel *ch)
     return true;
 }
 
-static void ioat_dma_chan_run(void *opaque)
+void ioat_dma_chan_run(void *opaque)
 {
     IoatDmaChannel *ch = opaque;
     uint64_t bytes = IOAT_DMA_RUN_BYTES;
@@ -480,600 +403,3 @@ static void ioat_dma_chan_run(void *opaque)
         qemu_bh_schedule(ch->bh);
     }
 }
-
-/* Channel commands and registers with side effects (contract §5) */
-
-static void ioat_dma_chan_stop(IoatDmaChannel *ch)
-{
-    qemu_bh_cancel(ch->bh);
-    ch->cur_valid = false;
-    ch->suspend_req = false;
-}
-
-/* CHANCMD.RESET: back to HALTED; CHANCTRL, the latch and CHANCMP stay. */
-static void ioat_dma_chan_reset(IoatDmaChannel *ch)
-{
-    trace_ioat_dma_chan_reset(ch->index);
-    ioat_dma_chan_stop(ch);
-    ch->chanerr = 0;
-    ch->dmacount = 0;
-    ch->hw_count = 0;
-    ch->last_done = 0;
-    ch->irq_pending = false;
-    ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_HALTED);
-}
-
-static void ioat_dma_chan_power_on(IoatDmaChannel *ch)
-{
-    ch->chanctrl = 0;
-    ch->armed = false;
-    ch->chainaddr = 0;
-    ch->next = 0;
-    ch->first = false;
-    ch->chancmp = 0;
-    ch->chanerr_mask = 0;
-    ch->dcactrl = 0;
-    ch->drsctl = 0;
-    ch->ltr_swsel = 0;
-    ch->ltr_active = 0;
-    ch->ltr_idle = 0;
-    memset(&ch->cur, 0, sizeof(ch->cur));
-    memset(&ch->cur_ext, 0, sizeof(ch->cur_ext));
-    ch->cur_mismatch = 0;
-    ch->cur_addr = 0;
-    ch->cur_done = 0;
-    ch->state = IOAT_DMA_CHANSTS_HALTED;
-    ioat_dma_chan_reset(ch);
-}
-
-void ioat_dma_engine_reset(IoatDmaState *s)
-{
-    trace_ioat_dma_reset(s->num_channels);
-    s->genctrl = 0;
-    s->intrctrl = 0;
-    s->attnstatus = 0;
-    s->intrdelay = 0;
-    s->chwpreflmt = 0;
-    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
-        ioat_dma_chan_power_on(&s->chan[i]);
-    }
-    pci_set_irq(PCI_DEVICE(s), 0);
-}
-
-/* The checks of ioat_dma_chan_check_desc(), for a migrated descriptor. */
-static bool ioat_dma_desc_valid(IoatDmaState *s, const IoatDmaDesc *d,
-                                uint32_t done)
-{
-    uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
-
-    if (op != IOAT_DMA_OP_COPY &&
-        (!s->raid || !ioat_dma_raid_op_known(op) ||
-         ioat_dma_raid_sources(d) > IOAT_DMA_RAID_MAX_SRCS)) {
-        return false;
-    }
-    return done <= d->size && d->size <= (1ULL << s->xfercap_log2);
-}
-
-static void ioat_dma_vm_state_change(void *opaque, bool running,
-                                     RunState state)
-{
-    IoatDmaState *s = opaque;
-
-    if (!running) {
-        return;
-    }
-    for (unsigned i = 0; i < s->num_channels; i++) {
-        if (s->chan[i].state == IOAT_DMA_CHANSTS_ACTIVE) {
-            qemu_bh_schedule(s->chan[i].bh);
-        }
-    }
-}
-
-void ioat_dma_engine_realize(IoatDmaState *s)
-{
-    DeviceState *dev = DEVICE(s);
-
-    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
-        IoatDmaChannel *ch = &s->chan[i];
-
-        ch->dev = s;
-        ch->index = i;
-        ch->bh = qemu_bh_new_guarded(ioat_dma_chan_run, ch,
-                                     &dev->mem_reentrancy_guard);
-    }
-    s->vmstate_change = qemu_add_vm_change_state_handler(
-        ioat_dma_vm_state_change, s);
-    ioat_dma_engine_reset(s);
-}
-
-void ioat_dma_engine_unrealize(IoatDmaState *s)
-{
-    qemu_del_vm_change_state_handler(s->vmstate_change);
-    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
-        qemu_bh_delete(s->chan[i].bh);
-        s->chan[i].bh = NULL;
-    }
-}
-
-int ioat_dma_engine_post_load(IoatDmaState *s)
-{
-    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
-        IoatDmaChannel *ch = &s->chan[i];
-
-        if (ch->state >= ARRAY_SIZE(ioat_dma_state_names)) {
-            return -EINVAL;
-        }
-        if (i >= s->num_channels && ch->state != IOAT_DMA_CHANSTS_HALTED) {
-            return -EINVAL;
-        }
-        if (ch->cur_valid && !ioat_dma_desc_valid(s, &ch->cur, ch->cur_done)) {
-            return -EINVAL;
-        }
-        if (ch->state == IOAT_DMA_CHANSTS_ACTIVE) {
-            qemu_bh_schedule(ch->bh);
-        }
-    }
-    if (s->attnstatus & ~MAKE_64BIT_MASK(0, s->num_channels)) {
-        return -EINVAL;
-    }
-    return 0;
-}
-
-static void ioat_dma_chan_command(IoatDmaChannel *ch, uint8_t cmd)
-{
-    trace_ioat_dma_chan_command(ch->index, cmd);
-    if (FIELD_EX8(cmd, CHANCMD, RESET)) {
-        ioat_dma_chan_reset(ch);
-        return;
-    }
-    /* ABORT: stop at once, dropping the descriptor in flight. */
-    if (FIELD_EX8(cmd, CHANCMD, ABORT)) {
-        if (ch->state == IOAT_DMA_CHANSTS_ACTIVE ||
-            ch->state == IOAT_DMA_CHANSTS_DONE ||
-            ch->state == IOAT_DMA_CHANSTS_SUSPENDED) {
-            ioat_dma_chan_stop(ch);
-            ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_HALTED);
-        }
-        return;
-    }
-    /* SUSPEND takes effect after the descriptor in flight (§5). */
-    if (FIELD_EX8(cmd, CHANCMD, SUSPEND)) {
-        if (ch->state == IOAT_DMA_CHANSTS_ACTIVE && ch->cur_valid) {
-            ch->suspend_req = true;
-        } else if (ch->state == IOAT_DMA_CHANSTS_ACTIVE ||
-                   ch->state == IOAT_DMA_CHANSTS_DONE) {
-            qemu_bh_cancel(ch->bh);
-            ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_SUSPENDED);
-        }
-    }
-    if (FIELD_EX8(cmd, CHANCMD, RESUME)) {
-        ch->suspend_req = false;
-        if (ch->state == IOAT_DMA_CHANSTS_SUSPENDED) {
-            if (ch->cur_valid || ioat_dma_chan_avail(ch)) {
-                ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_ACTIVE);
-                qemu_bh_schedule(ch->bh);
-            } else {
-                ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_DONE);
-            }
-        }
-    }
-    cmd &= ~(R_CHANCMD_SUSPEND_MASK | R_CHANCMD_RESUME_MASK);
-    if (cmd) {
-        qemu_log_mask(LOG_UNIMP, "%s: channel %u: CHANCMD 0x%02x not "
-                      "implemented\n", TYPE_IOAT_DMA, ch->index, cmd);
-    }
-}
-
-/*
- * A new chain: the ring counter and the CHANSTS address restart from 0.
- * A channel halted by an error stays halted until CHANERR is cleared.
- */
-static void ioat_dma_chan_set_chainaddr(IoatDmaChannel *ch, uint64_t addr)
-{
-    ch->chainaddr = addr;
-    if (ch->state == IOAT_DMA_CHANSTS_ACTIVE) {
-        IOAT_DMA_GUEST_ERR(ioat_dma_err_chan_busy,
-                           "channel %u: CHAINADDR written while active",
-                           ch->index);
-        return;
-    }
-    if (ch->state == IOAT_DMA_CHANSTS_HALTED && ch->chanerr) {
-        return;
-    }
-    ioat_dma_chan_stop(ch);
-    ch->next = addr;
-    ch->first = true;
-    ch->last_done = 0;
-    ch->dmacount = 0;
-    ch->hw_count = 0;
-    ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_ARMED);
-}
-
-/* DMACOUNT only rings the doorbell; the bottom half does the work. */
-static void ioat_dma_chan_doorbell(IoatDmaChannel *ch, uint16_t count)
-{
-    ch->dmacount = count;
-    trace_ioat_dma_chan_doorbell(ch->index, count);
-    switch (ch->state) {
-    case IOAT_DMA_CHANSTS_ARMED:
-    case IOAT_DMA_CHANSTS_DONE:
-        if (!ioat_dma_chan_avail(ch)) {
-            break;
-        }
-        /* Linux polls CHANSTS for ACTIVE or DONE ~20 us later (§5). */
-        ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_ACTIVE);
-        /* fall through */
-    case IOAT_DMA_CHANSTS_ACTIVE:
-        qemu_bh_schedule(ch->bh);
-        break;
-    default:
-        /* HALTED or SUSPENDED: the count is latched. */
-        break;
-    }
-}
-
-static uint64_t ioat_dma_chansts(IoatDmaChannel *ch)
-{
-    return (ch->last_done & IOAT_DMA_CHANSTS_ADDR_MASK) | ch->state;
-}
-
-/* Merge the bytes selected by @mask of @val into @old. */
-static uint32_t merge32(uint32_t old, uint32_t val, uint32_t mask)
-{
-    return (old & ~mask) | (val & mask);
-}
-
-static uint64_t deposit_half(uint64_t old, int hi, uint32_t val, uint32_t mask)
-{
-    uint32_t half = hi ? old >> 32 : (uint32_t)old;
-
-    return deposit64(old, hi ? 32 : 0, 32, merge32(half, val, mask));
-}
-
-/* INT_STATUS: a channel needs attention; INT: and the master enable is on. */
-static uint8_t ioat_dma_intrctrl(IoatDmaState *s)
-{
-    uint8_t v = s->intrctrl;
-
-    v = FIELD_DP8(v, INTRCTRL, INT_STATUS, !!s->attnstatus);
-    v = FIELD_DP8(v, INTRCTRL, INT, s->attnstatus &&
-                  FIELD_EX8(v, INTRCTRL, MASTER_INT_EN));
-    return v;
-}
-
-static void ioat_dma_write_intrctrl(IoatDmaState *s, uint8_t v)
-{
-    /* INT_STATUS and INT are read-only. */
-    s->intrctrl = v & (R_INTRCTRL_MASTER_INT_EN_MASK |
-                       R_INTRCTRL_MSIX_VECTOR_CONTROL_MASK);
-    if (FIELD_EX8(s->intrctrl, INTRCTRL, MASTER_INT_EN)) {
-        for (unsigned i = 0; i < s->num_channels; i++) {
-            if (s->chan[i].armed && s->chan[i].irq_pending) {
-                ioat_dma_chan_deliver(&s->chan[i]);
-            }
-        }
-    }
-    ioat_dma_update_intx(s);
-}
-
-static bool ioat_dma_global_read(IoatDmaState *s, hwaddr dw, uint32_t *val)
-{
-    switch (dw) {
-    case A_CHANCNT:
-        *val = s->num_channels | (s->xfercap_log2 << 8) | (s->genctrl << 16) |
-               (ioat_dma_intrctrl(s) << 24);
-        return true;
-    case A_ATTNSTATUS:
-        /* Read to clear: Linux's INTx/MSI handler never writes it (§3). */
-        *val = s->attnstatus;
-        s->attnstatus = 0;
-        ioat_dma_update_intx(s);
-        return true;
-    case A_CBVER:
-        *val = IOAT_DMA_CBVER_3_4;
-        return true;
-    case A_INTRDELAY:
-        *val = s->intrdelay;
-        return true;
-    case A_DMACAPABILITY:
-        *val = 0;
-        if (s->raid) {
-            *val = FIELD_DP32(*val, DMACAPABILITY, XOR, 1);
-            *val = FIELD_DP32(*val, DMACAPABILITY, PQ, 1);
-        }
-        return true;
-    case A_DCAOFFSET:
-        *val = 0;
-        return true;
-    case A_CHWPREFLMT:
-        *val = s->chwpreflmt;
-        return true;
-    }
-    return false;
-}
-
-static bool ioat_dma_global_write(IoatDmaState *s, hwaddr dw, uint32_t val,
-                                  uint32_t mask)
-{
-    switch (dw) {
-    case A_CHANCNT:
-        /* CHANCNT and XFERCAP are read-only; GENCTRL and INTRCTRL are not. */
-        if (mask & 0x0000ffff) {
-            IOAT_DMA_GUEST_ERR(ioat_dma_err_ro_write,
-                               "write to read-only CHANCNT/XFERCAP (offset 0x%"
-                               HWADDR_PRIx ")", dw);
-        }
-        if (mask & 0x00ff0000) {
-            s->genctrl = val >> 16;
-        }
-        if (mask & 0xff000000) {
-            ioat_dma_write_intrctrl(s, val >> 24);
-        }
-        return true;
-    case A_INTRDELAY:
-        if (mask & 0xffff) {
-            s->intrdelay = merge32(s->intrdelay, val, mask) &
-                           R_INTRDELAY_DELAY_US_MASK;
-        }
-        if (mask & 0xffff0000) {
-            IOAT_DMA_GUEST_ERR(ioat_dma_err_ro_write,
-                               "write to read-only CS_STATUS (offset 0x%"
-                               HWADDR_PRIx ")", dw);
-        }
-        return true;
-    case A_ATTNSTATUS:
-    case A_CBVER:
-    case A_DMACAPABILITY:
-    case A_DCAOFFSET:
-        IOAT_DMA_GUEST_ERR(ioat_dma_err_ro_write,
-                           "write to read-only register at offset 0x%"
-                           HWADDR_PRIx, dw);
-        return true;
-    case A_CHWPREFLMT:
-        s->chwpreflmt = merge32(s->chwpreflmt, val, mask);
-        return true;
-    }
-    return false;
-}
-
-static bool ioat_dma_chan_read(IoatDmaChannel *ch, hwaddr rel, uint32_t *val)
-{
-    switch (rel) {
-    case A_CHANCTRL:
-        *val = ch->chanctrl | (0x0002 << 16);   /* DMA_COMP */
-        return true;
-    case A_CHANCMD:
-        /* Commands complete inside the write, so CHANCMD reads back 0. */
-        *val = (uint32_t)ch->dmacount << 16;
-        return true;
-    case A_CHANSTS_LO:
-        *val = ioat_dma_chansts(ch);
-        return true;
-    case A_CHANSTS_HI:
-        *val = ioat_dma_chansts(ch) >> 32;
-        return true;
-    case A_CHAINADDR_LO:
-    case A_CHAINADDR_HI:
-        *val = ch->chainaddr >> (rel == A_CHAINADDR_HI ? 32 : 0);
-        return true;
-    case A_CHANCMP_LO:
-    case A_CHANCMP_HI:
-        *val = ch->chancmp >> (rel == A_CHANCMP_HI ? 32 : 0);
-        return true;
-    case A_CDAR_LO:
-    case A_CDAR_HI:
-        *val = (ch->cur_valid ? ch->cur_addr : ch->last_done) >>
-               (rel == A_CDAR_HI ? 32 : 0);
-        return true;
-    case A_CHANERR:
-        *val = ch->chanerr;
-        return true;
-    case A_CHANERR_MASK:
-        *val = ch->chanerr_mask;
-        return true;
-    case A_DCACTRL:
-        *val = ch->dcactrl;
-        return true;
-    }
-    return false;
-}
-
-static bool ioat_dma_chan_write(IoatDmaChannel *ch, hwaddr rel, uint32_t val,
-                                uint32_t mask)
-{
-    switch (rel) {
-    case A_CHANCTRL:
-        if (mask & 0xffff) {
-            ch->chanctrl = merge32(ch->chanctrl, val, mask);
-            if (FIELD_EX16(ch->chanctrl, CHANCTRL, INT_REARM)) {
-                ioat_dma_chan_rearm(ch);
-            }
-        }
-        return true;
-    case A_CHANCMD:
-        if (mask & 0xff) {
-            ioat_dma_chan_command(ch, val);
-        }
-        if (mask & 0xffff0000) {
-            ioat_dma_chan_doorbell(ch, merge32(ch->dmacount << 16, val,
-                                               mask) >> 16);
-        }
-        return true;
-    case A_CHANSTS_LO:
-    case A_CHANSTS_HI:
-    case A_CDAR_LO:
-    case A_CDAR_HI:
-        IOAT_DMA_GUEST_ERR(ioat_dma_err_chan_ro_write,
-                           "channel %u: write to read-only register at channel "
-                           "offset 0x%" HWADDR_PRIx, ch->index, rel);
-        return true;
-    case A_CHAINADDR_LO:
-    case A_CHAINADDR_HI:
-        ioat_dma_chan_set_chainaddr(ch, deposit_half(ch->chainaddr,
-                                                     rel == A_CHAINADDR_HI,
-                                                     val, mask));
-        return true;
-    case A_CHANCMP_LO:
-    case A_CHANCMP_HI:
-        ch->chancmp = deposit_half(ch->chancmp, rel == A_CHANCMP_HI, val, mask);
-        return true;
-    case A_CHANERR:
-        ch->chanerr &= ~(val & mask);           /* write 1 to clear */
-        return true;
-    case A_CHANERR_MASK:
-        ch->chanerr_mask = merge32(ch->chanerr_mask, val, mask);
-        return true;
-    case A_DCACTRL:
-        ch->dcactrl = merge32(ch->dcactrl, val, mask);
-        return true;
-    }
-    return false;
-}
-
-/* CB3.4 LTR and DRSCTL registers, relative to the owning channel's base. */
-static bool ioat_dma_chan_ltr_read(IoatDmaChannel *ch, hwaddr rel,
-                                   uint32_t *val)
-{
-    switch (rel) {
-    case A_DRSCTL & ~3:
-        *val = (uint32_t)ch->drsctl << 16;
-        return true;
-    case A_LTR_SWSEL:
-        *val = ch->ltr_swsel;
-        return true;
-    case A_LTR_ACTIVE:
-        *val = ch->ltr_active;
-        return true;
-    case A_LTR_IDLE:
-        *val = ch->ltr_idle;
-        return true;
-    }
-    return false;
-}
-
-static bool ioat_dma_chan_ltr_write(IoatDmaChannel *ch, hwaddr rel,
-                                    uint32_t val, uint32_t mask)
-{
-    switch (rel) {
-    case A_DRSCTL & ~3:
-        ch->drsctl = merge32(ch->drsctl << 16, val, mask) >> 16;
-        return true;
-    case A_LTR_SWSEL:
-        ch->ltr_swsel = merge32(ch->ltr_swsel, val, mask);
-        return true;
-    case A_LTR_ACTIVE:
-        ch->ltr_active = merge32(ch->ltr_active, val, mask);
-        return true;
-    case A_LTR_IDLE:
-        ch->ltr_idle = merge32(ch->ltr_idle, val, mask);
-        return true;
-    }
-    return false;
-}
-
-/*
- * Find the channel whose main window (offsets 0x00-0x3f) or LTR block
- * (offsets 0xb4-0xc7, inside the next window) holds @addr.
- */
-static IoatDmaChannel *ioat_dma_decode_chan(IoatDmaState *s, hwaddr addr,
-                                            hwaddr *rel, bool *ltr)
-{
-    hwaddr window = addr / IOAT_DMA_CHAN_STRIDE;
-    hwaddr off = addr % IOAT_DMA_CHAN_STRIDE;
-
-    if (window == 0) {
-        return NULL;
-    }
-    if (off < A_DCACTRL + 4 && window - 1 < s->num_channels) {
-        *rel = off;
-        *ltr = false;
-        return &s->chan[window - 1];
-    }
-    if (off + IOAT_DMA_CHAN_STRIDE >= (A_DRSCTL & ~3) &&
-        off + IOAT_DMA_CHAN_STRIDE < A_LTR_IDLE + 4 &&
-        window >= 2 && window - 2 < s->num_channels) {
-        *rel = off + IOAT_DMA_CHAN_STRIDE;
-        *ltr = true;
-        return &s->chan[window - 2];
-    }
-    return NULL;
-}
-
-static bool ioat_dma_read_dword(IoatDmaState *s, hwaddr dw, uint32_t *val)
-{
-    IoatDmaChannel *ch;
-    hwaddr rel;
-    bool ltr;
-
-    ch = ioat_dma_decode_chan(s, dw, &rel, &ltr);
-    if (!ch) {
-        return ioat_dma_global_read(s, dw, val);
-    }
-    return ltr ? ioat_dma_chan_ltr_read(ch, rel, val)
-               : ioat_dma_chan_read(ch, rel, val);
-}
-
-static bool ioat_dma_write_dword(IoatDmaState *s, hwaddr dw, uint32_t val,
-                                 uint32_t mask)
-{
-    IoatDmaChannel *ch;
-    hwaddr rel;
-    bool ltr;
-
-    ch = ioat_dma_decode_chan(s, dw, &rel, &ltr);
-    if (!ch) {
-        return ioat_dma_global_write(s, dw, val, mask);
-    }
-    return ltr ? ioat_dma_chan_ltr_write(ch, rel, val, mask)
-               : ioat_dma_chan_write(ch, rel, val, mask);
-}
-
-static uint64_t ioat_dma_regs_read(void *opaque, hwaddr addr, unsigned size)
-{
-    IoatDmaState *s = opaque;
-    unsigned shift = (addr & 3) * 8;
-    uint32_t dword = 0;
-    uint64_t val;
-
-    if (!ioat_dma_read_dword(s, addr & ~3, &dword)) {
-        IOAT_DMA_GUEST_ERR(ioat_dma_err_bad_offset,
-                           "read of unimplemented offset 0x%" HWADDR_PRIx
-                           " (size %u)", addr, size);
-    }
-    val = extract32(dword, shift, size * 8);
-    trace_ioat_dma_mmio_read(addr, size, val);
-    return val;
-}
-
-static void ioat_dma_regs_write(void *opaque, hwaddr addr, uint64_t val,
-                                unsigned size)
-{
-    IoatDmaState *s = opaque;
-    unsigned shift = (addr & 3) * 8;
-    uint32_t mask = MAKE_64BIT_MASK(shift, size * 8);
-
-    trace_ioat_dma_mmio_write(addr, size, val);
-    if (!ioat_dma_write_dword(s, addr & ~3, val << shift, mask)) {
-        IOAT_DMA_GUEST_ERR(ioat_dma_err_bad_offset,
-                           "write of unimplemented offset 0x%" HWADDR_PRIx
-                           " (size %u)", addr, size);
-    }
-}
-
-/*
- * 8-byte accesses (readq of CHANSTS) are split by the memory core into two
- * 4-byte accesses, low half first.
- */
-const MemoryRegionOps ioat_dma_regs_ops = {
-    .read = ioat_dma_regs_read,
-    .write = ioat_dma_regs_write,
-    .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = {
-        .min_access_size = 1,
-        .max_access_size = 8,
-    },
-    .impl = {
-        .min_access_size = 1,
-        .max_access_size = 4,
-    },
-};

@@ -14,7 +14,7 @@
  */
 
 #include "qemu/osdep.h"
-#include "ioat_dma.h"
+#include "ioat_dma_internal.h"
 
 #define IOAT_DMA_RAID_CHUNK     512
 
@@ -43,7 +43,7 @@ unsigned ioat_dma_raid_sources(const IoatDmaDesc *d)
     return FIELD_EX32(d->ctl, DESC_CTL, SRC_CNT) + 2;
 }
 
-/* Contract §6.3-6.4: the extension exists iff XOR n > 5 or PQ n > 3. */
+/* An extension descriptor follows iff XOR has n > 5 or PQ n > 3 sources. */
 bool ioat_dma_raid_has_ext(const IoatDmaDesc *d)
 {
     uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
