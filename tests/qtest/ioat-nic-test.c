@@ -13,6 +13,7 @@
 #include "qobject/qdict.h"
 #include "libqos/qgraph.h"
 #include "libqos/ioat-nic.h"
+#include "libqos/ioat-nic-frame.h"
 #include "libqos/ioat-pci.h"
 #include "qemu/units.h"
 #include "hw/pci/pci_ids.h"
@@ -422,17 +423,6 @@ static void test_rx_etqf_queue(void *obj, void *data, QGuestAllocator *alloc)
                      ==, 1);
 }
 
-/* An 802.1Q-tagged copy of @frame with @tci. */
-static size_t tag_frame(uint8_t *out, const uint8_t *frame, size_t len,
-                        uint16_t tci)
-{
-    memcpy(out, frame, 12);
-    stw_be_p(out + 12, 0x8100);
-    stw_be_p(out + 14, tci);
-    memcpy(out + 16, frame + 12, len - 12);
-    return len + 4;
-}
-
 /*
  * The EtherType filters compare the frame's EtherType, after an 802.1Q
  * tag if there is one (7.1.2.3): a tagged frame follows its filter too.
@@ -446,7 +436,7 @@ static void test_rx_etqf_after_vlan_tag(void *obj, void *data,
     QIoatNicRing rx;
     uint8_t frame[128], tagged[132];
     size_t len = ioat_nic_build_eth(frame, test_mac, TEST_ETHERTYPE, 100);
-    size_t tlen = tag_frame(tagged, frame, len, 100);
+    size_t tlen = ioat_nic_vlan_tag(tagged, frame, len, 100);
 
     rx_setup(d, &rx, queue, 4, 0);
     ioat_nic_route_ethertype(d, 2, TEST_ETHERTYPE, queue);
@@ -927,7 +917,8 @@ static void test_msi_fires_on_queue_cause(void *obj, void *data,
     uint8_t frame[100];
     size_t len = ioat_nic_build_eth(frame, test_mac, TEST_ETHERTYPE, 86);
     uint64_t target = guest_alloc(alloc, 16);
-    gint64 end = g_get_monotonic_time() + 5 * G_TIME_SPAN_SECOND;
+    IoatPoll p = { .qts = ioat_nic_qts(d),
+                   .clock_step_ns = IOAT_POLL_CLOCK_STEP_NS };
 
     qtest_writel(ioat_nic_qts(d), target, 0);
     g_assert_cmphex(qpci_config_readb(&d->pci_dev, msi), ==, PCI_CAP_ID_MSI);
@@ -943,8 +934,7 @@ static void test_msi_fires_on_queue_cause(void *obj, void *data,
 
     ioat_nic_inject(env->sock, frame, len);
     while (qtest_readl(ioat_nic_qts(d), target) != 0x4242) {
-        g_assert_cmpint(g_get_monotonic_time(), <, end);
-        qtest_clock_step(ioat_nic_qts(d), 10000);
+        g_assert_true(ioat_poll(&p));
     }
     g_assert_cmphex(ioat_nic_readl(d, A_EICR), ==, 1u << 0);
 }
@@ -1291,7 +1281,7 @@ static void test_vlan_strip_rxdctl_vme(void *obj, void *data,
     QIoatNicRxWb wb;
     uint8_t frame[256], tagged[260];
     size_t len = build_frame(frame, FRAME_TCP4, 64);
-    size_t tlen = tag_frame(tagged, frame, len, tci);
+    size_t tlen = ioat_nic_vlan_tag(tagged, frame, len, tci);
 
     rx_setup(d, &rx, 0, 4, 0);
     ioat_nic_writel(d, rxdctl, R_RXDCTL_ENABLE_MASK | R_RXDCTL_VME_MASK);
@@ -1320,7 +1310,7 @@ static void test_vlan_insert_tx_vle(void *obj, void *data,
     QIoatNicRing tx;
     uint8_t frame[256], want[260], got[300];
     size_t len = build_frame(frame, FRAME_TCP4, 64);
-    size_t wlen = tag_frame(want, frame, len, tci);
+    size_t wlen = ioat_nic_vlan_tag(want, frame, len, tci);
     uint64_t buf = guest_alloc(alloc, len);
     uint32_t cmd;
 
@@ -1353,9 +1343,9 @@ static void test_vlan_filter_vfta(void *obj, void *data,
     QIoatNicRing rx;
     uint8_t frame[256], pass[260], drop[260];
     size_t len = build_frame(frame, FRAME_TCP4, 64);
-    size_t tlen = tag_frame(pass, frame, len, 100);
+    size_t tlen = ioat_nic_vlan_tag(pass, frame, len, 100);
 
-    tag_frame(drop, frame, len, 200);
+    ioat_nic_vlan_tag(drop, frame, len, 200);
     rx_setup(d, &rx, 0, 4, 0);
     ioat_nic_writel(d, A_VLNCTRL,
                     ioat_nic_readl(d, A_VLNCTRL) | R_VLNCTRL_VFE_MASK);
@@ -1383,16 +1373,6 @@ static uint32_t ctx_tucmd(bool ipv4, unsigned l4t)
            FIELD_DP32(0, TXCTX_TUCMD, L4T, l4t);
 }
 
-/* The L4 checksum field as the stack leaves it for offload. */
-static void preload_pseudo_sum(uint8_t *frame, size_t l4_len)
-{
-    size_t l4 = ioat_nic_l4_offset(frame);
-    bool tcp = ioat_nic_l4_proto(frame) == IPPROTO_TCP;
-
-    stw_be_p(frame + l4 + (tcp ? 16 : 6),
-             ioat_nic_csum_fold(ioat_nic_pseudo_sum(frame, l4_len)));
-}
-
 /* TXSM and IXSM: the L4 and IPv4 header checksums are filled in. */
 static void test_tx_checksum_offload_tcp4(void *obj, void *data,
                                           QGuestAllocator *alloc)
@@ -1406,7 +1386,7 @@ static void test_tx_checksum_offload_tcp4(void *obj, void *data,
 
     l4 = ioat_nic_l4_offset(frame);
     stw_be_p(frame + 14 + 10, 0);
-    preload_pseudo_sum(frame, len - l4);
+    ioat_nic_preload_pseudo_sum(frame, len - l4);
     g_assert_false(ioat_nic_ip4_csum_ok(frame));
     g_assert_false(ioat_nic_l4_csum_ok(frame, len));
 
@@ -1436,7 +1416,7 @@ static void test_tx_checksum_offload_udp6(void *obj, void *data,
     size_t len = build_frame(frame, FRAME_UDP6, 301), l4;
 
     l4 = ioat_nic_l4_offset(frame);
-    preload_pseudo_sum(frame, len - l4);
+    ioat_nic_preload_pseudo_sum(frame, len - l4);
     g_assert_false(ioat_nic_l4_csum_ok(frame, len));
 
     ioat_nic_tx_ring_init(d, &tx, 0, 8);
@@ -1500,7 +1480,7 @@ static void test_tso_segments(void *obj, void *data, QGuestAllocator *alloc)
     if (!tcp) {
         stw_be_p(frame + l4 + 4, 0);
     }
-    preload_pseudo_sum(frame, 0);
+    ioat_nic_preload_pseudo_sum(frame, 0);
     qtest_memwrite(ioat_nic_qts(d), buf, frame, len);
 
     ioat_nic_tx_ring_init(d, &tx, 0, 8);
@@ -1642,8 +1622,8 @@ static void test_rx_oversized_frame_dropped(void *obj, void *data,
     size_t max_len = ioat_nic_build_eth(max, test_mac, TEST_ETHERTYPE + 1,
                                         sizeof(max) - 14);
 
-    tag_frame(tagged_big, big, big_len, 100);
-    tag_frame(tagged_max, max, max_len, 100);
+    ioat_nic_vlan_tag(tagged_big, big, big_len, 100);
+    ioat_nic_vlan_tag(tagged_max, max, max_len, 100);
     rx_setup(d, &rx, 0, 4, 0);
     ioat_nic_inject(env->sock, big, sizeof(big));
     ioat_nic_inject(env->sock, tagged_big, sizeof(tagged_big));
@@ -1911,7 +1891,7 @@ static void test_migration_mid_traffic(void *obj, void *data,
     ioat_nic_tx_kick(d, &tx);
     ioat_nic_tx_wait(d, &tx, 2);
     g_assert_cmpuint(ioat_nic_capture(fds[0], got, sizeof(got)), ==, len + 4);
-    tag_frame(tagged, frame2, len, tci);
+    ioat_nic_vlan_tag(tagged, frame2, len, tci);
     g_assert_cmpmem(got, len + 4, tagged, len + 4);
     g_assert_true(ioat_nic_socket_idle(env->sock));
 

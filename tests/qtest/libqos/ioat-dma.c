@@ -70,15 +70,15 @@ uint64_t ioat_dma_chansts(QIoatDma *d, unsigned ch)
 /* Poll CHANSTS until the channel leaves ACTIVE; returns CHANSTS. */
 uint64_t ioat_dma_chan_wait(QIoatDma *d, unsigned ch)
 {
-    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
-    uint64_t sts;
+    IoatPoll p = { .timeout_us = 10 * G_USEC_PER_SEC };
 
-    do {
-        sts = ioat_dma_chansts(d, ch);
+    while (ioat_poll(&p)) {
+        uint64_t sts = ioat_dma_chansts(d, ch);
+
         if ((sts & 7) != IOAT_DMA_CHANSTS_ACTIVE) {
             return sts;
         }
-    } while (g_get_monotonic_time() < end);
+    }
     g_error("ioat-dma: channel %u still active", ch);
 }
 
@@ -87,24 +87,6 @@ void ioat_dma_msix_enable(QIoatDma *d)
 {
     qpci_msix_enable(&d->pci_dev);
     d->mmio = d->pci_dev.msix_table_bar;
-}
-
-/* Vectors stay masked, so a message shows up as its PBA bit. */
-bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector)
-{
-    return qpci_msix_pending(&d->pci_dev, vector);
-}
-
-/* Unmask and mask again: the pending message is sent and its bit clears. */
-void ioat_dma_msix_clear(QIoatDma *d, unsigned vector)
-{
-    uint64_t ctrl = d->pci_dev.msix_table_off +
-                    vector * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL;
-
-    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl, 0);
-    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl,
-                   PCI_MSIX_ENTRY_CTRL_MASKBIT);
-    g_assert_false(qpci_msix_pending(&d->pci_dev, vector));
 }
 
 static void ioat_dma_foreach_callback(QPCIDevice *dev, int devfn, void *data)

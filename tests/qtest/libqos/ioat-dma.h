@@ -9,6 +9,7 @@
 
 #include "qgraph.h"
 #include "pci.h"
+#include "ioat-pci.h"
 #include "hw/dma/ioat_dma_regs.h"
 
 #define IOAT_DMA_VENDOR_ID  0x8086
@@ -75,7 +76,16 @@ uint64_t ioat_dma_chansts(QIoatDma *d, unsigned ch);
 uint64_t ioat_dma_chan_wait(QIoatDma *d, unsigned ch);
 
 void ioat_dma_msix_enable(QIoatDma *d);
-bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector);
-void ioat_dma_msix_clear(QIoatDma *d, unsigned vector);
+
+/* Vectors stay masked, so a message shows up as its PBA bit. */
+static inline bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector)
+{
+    return qpci_msix_pending(&d->pci_dev, vector);
+}
+
+static inline void ioat_dma_msix_clear(QIoatDma *d, unsigned vector)
+{
+    ioat_pci_msix_clear(&d->pci_dev, vector);
+}
 
 #endif
