@@ -1,8 +1,8 @@
 /*
  * qtests for the ioat-dma (Intel I/OAT CB3.4) device, one behaviour per
- * test: registers, copies, interrupts, channel commands, errors, XOR and
- * P+Q, and migration.  Each test starts a machine of its own; Chan below
- * sets a channel up as Linux does.
+ * test, in the areas of libqos/ioat-dma.h: registers, copies, interrupts,
+ * channel commands, errors, XOR and P+Q, and migration.  Each test starts
+ * a machine of its own; Chan below sets a channel up as Linux does.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,6 +12,7 @@
 #include "libqos/qgraph.h"
 #include "libqos/ioat-dma.h"
 #include "libqos/ioat-pci.h"
+#include "libqos/ioat-qos.h"
 #include "qemu/units.h"
 #include "hw/pci/pci_ids.h"
 #include "hw/pci/pci_regs.h"
@@ -1109,7 +1110,10 @@ static void test_migration_resumes_chain(void *obj, void *data,
     unlink(file);
 }
 
-/* Registration.  Every test starts from a freshly reset machine of its own. */
+/*
+ * Registration.  Every test starts from a freshly reset machine of its
+ * own, with the device options its table row gives.
+ */
 static void fresh_machine_clear(void *unused)
 {
     qos_invalidate_command_line();
@@ -1121,8 +1125,8 @@ static void *fresh_machine(GString *cmd_line, void *arg)
     return arg;
 }
 
-static void add_test(const char *name, QOSTestFunc fn, const char *dev_opts,
-                     const void *arg)
+static void add_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
+                     const char *dev_opts, const void *arg)
 {
     QOSGraphTestOptions opts = {
         .edge.extra_device_opts = dev_opts,
@@ -1130,7 +1134,7 @@ static void add_test(const char *name, QOSTestFunc fn, const char *dev_opts,
         .before = fresh_machine,
     };
 
-    qos_add_test(name, "ioat-dma", fn, &opts);
+    ioat_qos_add_test(qioat_dma_areas[area], name, fn, &opts);
 }
 
 /* @name-default, @name-channels-1, ...: one test per ChannelsCase. */
@@ -1140,87 +1144,120 @@ static void add_channels_test(const char *name, QOSTestFunc fn)
         const ChannelsCase *c = &channels_cases[i];
         g_autofree char *path = g_strdup_printf("%s-%s", name, c->name);
 
-        add_test(path, fn, c->opts, c);
+        add_test(QIOAT_DMA_REGISTERS, path, fn, c->opts, c);
     }
 }
 
+typedef struct DmaTestCase {
+    const char *name;
+    QOSTestFunc fn;
+    const char *dev_opts;
+} DmaTestCase;
+
+static void add_tests(QIoatDmaArea area, const DmaTestCase *tests, int n)
+{
+    for (int i = 0; i < n; i++) {
+        add_test(area, tests[i].name, tests[i].fn, tests[i].dev_opts, NULL);
+    }
+}
+
+/*
+ * The tests per area, at most IOAT_QOS_MAX_TESTS_PER_NODE in each
+ * (libqos/ioat-qos.h); their paths are
+ * /x86_64/pc/i440FX-pcihost/pci-bus-pc/pci-bus/ioat-dma/AREA/AREA-tests/NAME
+ * with AREA as in libqos/ioat-dma.c, e.g. ioat-dma-copy.
+ */
+
+static const DmaTestCase registers_tests[] = {
+    { "pci-identity", test_pci_identity },
+    { "bar0-64bit-16k-mmio", test_bar0_is_64bit_16k_mmio },
+    { "msix-table-in-bar0", test_msix_table_in_bar0 },
+    { "reset-xfercap-1m", test_reset_xfercap_is_1m },
+    { "xfercap-property", test_xfercap_property, "xfercap=16" },
+    { "reset-cbver-3.4", test_reset_cbver_is_3_4 },
+    { "reset-intrctrl-zero", test_reset_intrctrl_is_zero },
+    { "chancmd-reset-self-clears", test_chancmd_reset_self_clears },
+    { "chainaddr-write-arms-channel", test_chainaddr_write_arms_channel },
+};
+
+static const DmaTestCase copy_tests[] = {
+    { "null-desc-completes", test_null_desc_completes },
+    { "memcpy-single", test_memcpy_single },
+    { "memcpy-scattered-chain", test_memcpy_scattered_chain },
+    { "memcpy-large-chain", test_memcpy_large_chain },
+    { "dmacount-wraps", test_dmacount_wraps },
+    { "completion-only-with-compl-write",
+      test_completion_only_with_compl_write },
+    { "self-linked-ring-is-bounded", test_self_linked_ring_is_bounded },
+    { "fence-orders-dependent-copies", test_fence_orders_dependent_copies },
+    { "all-channels-concurrently", test_all_channels_concurrently },
+};
+
+static const DmaTestCase interrupts_tests[] = {
+    { "interrupt-msix-vector-is-channel",
+      test_interrupt_msix_vector_is_channel },
+    { "interrupt-only-with-int-en", test_interrupt_only_with_int_en },
+    { "rearm-latch", test_rearm_latch },
+    { "master-int-en-holds-interrupt", test_master_int_en_holds_interrupt },
+    { "attnstatus-read-clears", test_attnstatus_read_clears },
+};
+
+static const DmaTestCase commands_tests[] = {
+    { "suspend-from-done-and-resume", test_suspend_from_done_and_resume },
+    { "suspend-while-active", test_suspend_while_active },
+    { "reset-cancels-queued-work", test_reset_cancels_queued_work },
+    { "abort-drops-queued-work", test_abort_drops_queued_work },
+};
+
+static const DmaTestCase errors_tests[] = {
+    { "error-restart-without-reset", test_error_restart_without_reset },
+};
+
+static const DmaTestCase raid_tests[] = {
+    { "raid-off-rejects-xor", test_raid_off_rejects_xor, "raid=off" },
+    { "xor-matches-reference", test_xor_matches_reference },
+    { "xor-destination-may-be-a-source",
+      test_xor_destination_may_be_a_source },
+    { "xor-val-match-completes", test_xor_val_match_completes },
+    { "xor-val-mismatch-halts-p", test_xor_val_mismatch_halts_p },
+    { "pq-matches-reference", test_pq_matches_reference },
+    { "pq-disabled-p-untouched", test_pq_disabled_p_untouched },
+    { "pq-val-match-completes", test_pq_val_match_completes },
+    { "pq-val-q-mismatch-halts-q", test_pq_val_q_mismatch_halts_q },
+    { "pq-val-ignores-disabled-q", test_pq_val_ignores_disabled_q },
+};
+
+static const DmaTestCase migration_tests[] = {
+    { "migration-resumes-chain", test_migration_resumes_chain },
+};
+
 static void register_ioat_dma_tests(void)
 {
-    add_test("pci-identity", test_pci_identity, NULL, NULL);
-    add_test("bar0-64bit-16k-mmio", test_bar0_is_64bit_16k_mmio, NULL, NULL);
-    add_test("msix-table-in-bar0", test_msix_table_in_bar0, NULL, NULL);
+    add_tests(QIOAT_DMA_REGISTERS, registers_tests,
+              ARRAY_SIZE(registers_tests));
     add_channels_test("msix-vectors-equal-channels",
                       test_msix_vectors_equal_channels);
     add_channels_test("reset-chancnt", test_chancnt_equals_channels);
     add_channels_test("reset-channels-halted", test_reset_channels_halted);
-    add_test("reset-xfercap-1m", test_reset_xfercap_is_1m, NULL, NULL);
-    add_test("xfercap-property", test_xfercap_property, "xfercap=16", NULL);
-    add_test("reset-cbver-3.4", test_reset_cbver_is_3_4, NULL, NULL);
-    add_test("reset-intrctrl-zero", test_reset_intrctrl_is_zero, NULL, NULL);
-    add_test("chancmd-reset-self-clears", test_chancmd_reset_self_clears,
-             NULL, NULL);
-    add_test("chainaddr-write-arms-channel", test_chainaddr_write_arms_channel,
-             NULL, NULL);
-    add_test("null-desc-completes", test_null_desc_completes, NULL, NULL);
-    add_test("memcpy-single", test_memcpy_single, NULL, NULL);
-    add_test("memcpy-scattered-chain", test_memcpy_scattered_chain,
-             NULL, NULL);
-    add_test("memcpy-large-chain", test_memcpy_large_chain, NULL, NULL);
-    add_test("dmacount-wraps", test_dmacount_wraps, NULL, NULL);
-    add_test("completion-only-with-compl-write",
-             test_completion_only_with_compl_write, NULL, NULL);
-    add_test("interrupt-msix-vector-is-channel",
-             test_interrupt_msix_vector_is_channel, NULL, NULL);
-    add_test("interrupt-only-with-int-en", test_interrupt_only_with_int_en,
-             NULL, NULL);
-    add_test("rearm-latch", test_rearm_latch, NULL, NULL);
-    add_test("master-int-en-holds-interrupt",
-             test_master_int_en_holds_interrupt, NULL, NULL);
-    add_test("attnstatus-read-clears", test_attnstatus_read_clears,
-             NULL, NULL);
-    add_test("suspend-from-done-and-resume",
-             test_suspend_from_done_and_resume, NULL, NULL);
-    add_test("suspend-while-active", test_suspend_while_active, NULL, NULL);
-    add_test("reset-cancels-queued-work", test_reset_cancels_queued_work,
-             NULL, NULL);
-    add_test("abort-drops-queued-work", test_abort_drops_queued_work,
-             NULL, NULL);
-    for (int i = 0; i < ARRAY_SIZE(error_cases); i++) {
-        add_test(error_cases[i].name, test_error_halts_and_recovers, NULL,
-                 &error_cases[i]);
-    }
-    add_test("error-restart-without-reset", test_error_restart_without_reset,
-             NULL, NULL);
-    add_test("self-linked-ring-is-bounded", test_self_linked_ring_is_bounded,
-             NULL, NULL);
-    add_test("fence-orders-dependent-copies",
-             test_fence_orders_dependent_copies, NULL, NULL);
-    add_test("all-channels-concurrently", test_all_channels_concurrently,
-             NULL, NULL);
     for (int i = 0; i < ARRAY_SIZE(dmacap_cases); i++) {
-        add_test(dmacap_cases[i].name, test_dmacap, dmacap_cases[i].dev_opts,
-                 &dmacap_cases[i]);
+        add_test(QIOAT_DMA_REGISTERS, dmacap_cases[i].name, test_dmacap,
+                 dmacap_cases[i].dev_opts, &dmacap_cases[i]);
     }
-    add_test("raid-off-rejects-xor", test_raid_off_rejects_xor, "raid=off",
-             NULL);
-    add_test("xor-matches-reference", test_xor_matches_reference, NULL, NULL);
-    add_test("xor-destination-may-be-a-source",
-             test_xor_destination_may_be_a_source, NULL, NULL);
-    add_test("xor-val-match-completes", test_xor_val_match_completes,
-             NULL, NULL);
-    add_test("xor-val-mismatch-halts-p", test_xor_val_mismatch_halts_p,
-             NULL, NULL);
-    add_test("pq-matches-reference", test_pq_matches_reference, NULL, NULL);
-    add_test("pq-disabled-p-untouched", test_pq_disabled_p_untouched,
-             NULL, NULL);
-    add_test("pq-val-match-completes", test_pq_val_match_completes,
-             NULL, NULL);
-    add_test("pq-val-q-mismatch-halts-q", test_pq_val_q_mismatch_halts_q,
-             NULL, NULL);
-    add_test("pq-val-ignores-disabled-q", test_pq_val_ignores_disabled_q,
-             NULL, NULL);
-    add_test("migration-resumes-chain", test_migration_resumes_chain,
-             NULL, NULL);
+
+    add_tests(QIOAT_DMA_COPY, copy_tests, ARRAY_SIZE(copy_tests));
+    add_tests(QIOAT_DMA_INTERRUPTS, interrupts_tests,
+              ARRAY_SIZE(interrupts_tests));
+    add_tests(QIOAT_DMA_COMMANDS, commands_tests, ARRAY_SIZE(commands_tests));
+
+    for (int i = 0; i < ARRAY_SIZE(error_cases); i++) {
+        add_test(QIOAT_DMA_ERRORS, error_cases[i].name,
+                 test_error_halts_and_recovers, NULL, &error_cases[i]);
+    }
+    add_tests(QIOAT_DMA_ERRORS, errors_tests, ARRAY_SIZE(errors_tests));
+
+    add_tests(QIOAT_DMA_RAID, raid_tests, ARRAY_SIZE(raid_tests));
+    add_tests(QIOAT_DMA_MIGRATION, migration_tests,
+              ARRAY_SIZE(migration_tests));
 }
 
 libqos_init(register_ioat_dma_tests);

@@ -1,8 +1,9 @@
 /*
  * libqos driver for the ioat-dma (Intel I/OAT CB3.4) device
  *
- * The node consumes a PCI bus; tests may add device options such as
- * "channels=N" through their edge options.
+ * The node consumes a PCI bus and produces one qos interface per area of
+ * tests; tests may add device options such as "channels=N" through their
+ * edge options.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,6 +15,7 @@
 #include "hw/pci/pci_regs.h"
 #include "qgraph.h"
 #include "ioat-dma.h"
+#include "ioat-qos.h"
 
 /* Write a descriptor (little-endian, 64 bytes) to guest memory. */
 void ioat_dma_desc_put(QIoatDma *d, uint64_t addr, uint32_t size,
@@ -89,6 +91,18 @@ void ioat_dma_msix_enable(QIoatDma *d)
     d->mmio = d->pci_dev.msix_table_bar;
 }
 
+const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS] = {
+    [QIOAT_DMA_REGISTERS] = "ioat-dma-registers",
+    [QIOAT_DMA_COPY] = "ioat-dma-copy",
+    [QIOAT_DMA_INTERRUPTS] = "ioat-dma-interrupts",
+    [QIOAT_DMA_COMMANDS] = "ioat-dma-commands",
+    [QIOAT_DMA_ERRORS] = "ioat-dma-errors",
+    [QIOAT_DMA_RAID] = "ioat-dma-raid",
+    [QIOAT_DMA_MIGRATION] = "ioat-dma-migration",
+};
+
+QEMU_BUILD_BUG_ON(QIOAT_DMA_NUM_AREAS > IOAT_QOS_MAX_AREAS);
+
 static void ioat_dma_foreach_callback(QPCIDevice *dev, int devfn, void *data)
 {
     memcpy(data, dev, sizeof(QPCIDevice));
@@ -113,8 +127,10 @@ static void *ioat_dma_get_driver(void *obj, const char *interface)
 {
     QIoatDma *d = obj;
 
-    if (!g_strcmp0(interface, "ioat-dma-if")) {
-        return d;
+    for (int i = 0; i < QIOAT_DMA_NUM_AREAS; i++) {
+        if (!g_strcmp0(interface, qioat_dma_areas[i])) {
+            return d;
+        }
     }
     if (!g_strcmp0(interface, "pci-device")) {
         return &d->pci_dev;
@@ -149,6 +165,9 @@ static void ioat_dma_register_nodes(void)
     add_qpci_address(&opts, &addr);
     qos_node_create_driver("ioat-dma", ioat_dma_create);
     qos_node_consumes("ioat-dma", "pci-bus", &opts);
+    for (int i = 0; i < QIOAT_DMA_NUM_AREAS; i++) {
+        qos_node_produces("ioat-dma", qioat_dma_areas[i]);
+    }
 }
 
 libqos_init(ioat_dma_register_nodes);

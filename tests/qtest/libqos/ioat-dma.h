@@ -18,6 +18,24 @@
 /* What Linux writes to CHANCTRL: re-arm, error completion/abort/interrupt. */
 #define IOAT_DMA_CHANCTRL_RUN   0x001d
 
+/*
+ * The node produces one qos interface per area of tests, so that no node
+ * has more tests than qos-test can walk (ioat-qos.h); get_driver() hands
+ * the QIoatDma to each.
+ */
+typedef enum QIoatDmaArea {
+    QIOAT_DMA_REGISTERS,    /* PCI, reset values, channel registers */
+    QIOAT_DMA_COPY,         /* descriptor chains and completions */
+    QIOAT_DMA_INTERRUPTS,
+    QIOAT_DMA_COMMANDS,     /* CHANCMD suspend, resume, reset, abort */
+    QIOAT_DMA_ERRORS,       /* halts, CHANERR and recovery */
+    QIOAT_DMA_RAID,         /* XOR and P+Q */
+    QIOAT_DMA_MIGRATION,
+    QIOAT_DMA_NUM_AREAS
+} QIoatDmaArea;
+
+extern const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS];
+
 typedef struct QIoatDma {
     QOSGraphObject obj;
     QPCIDevice pci_dev;

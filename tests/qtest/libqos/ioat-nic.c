@@ -1,8 +1,9 @@
 /*
  * libqos driver for the ioat-nic (Intel 82599) device
  *
- * The node consumes a PCI bus and needs a netdev with id "hs0" on the
- * command line (tests add a socket pair for it).
+ * The node consumes a PCI bus, produces one qos interface per area of
+ * tests and needs a netdev with id "hs0" on the command line (tests add a
+ * socket pair for it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,6 +19,7 @@
 #include "hw/net/ioat_nic_regs.h"
 #include "qgraph.h"
 #include "ioat-nic.h"
+#include "ioat-qos.h"
 
 /* Waits poll guest memory while the virtual clock steps. */
 static IoatPoll nic_poll(QIoatNic *d)
@@ -346,6 +348,19 @@ bool ioat_nic_socket_idle(int sock)
 
 /* The qos node */
 
+const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS] = {
+    [QIOAT_NIC_REGISTERS] = "ioat-nic-registers",
+    [QIOAT_NIC_RECEIVE] = "ioat-nic-receive",
+    [QIOAT_NIC_TRANSMIT] = "ioat-nic-transmit",
+    [QIOAT_NIC_INTERRUPTS] = "ioat-nic-interrupts",
+    [QIOAT_NIC_STATISTICS] = "ioat-nic-statistics",
+    [QIOAT_NIC_OFFLOADS] = "ioat-nic-offloads",
+    [QIOAT_NIC_ROBUSTNESS] = "ioat-nic-robustness",
+    [QIOAT_NIC_MIGRATION] = "ioat-nic-migration",
+};
+
+QEMU_BUILD_BUG_ON(QIOAT_NIC_NUM_AREAS > IOAT_QOS_MAX_AREAS);
+
 static void ioat_nic_foreach_callback(QPCIDevice *dev, int devfn, void *data)
 {
     memcpy(data, dev, sizeof(QPCIDevice));
@@ -370,8 +385,10 @@ static void *ioat_nic_get_driver(void *obj, const char *interface)
 {
     QIoatNic *d = obj;
 
-    if (!g_strcmp0(interface, "ioat-nic-if")) {
-        return d;
+    for (int i = 0; i < QIOAT_NIC_NUM_AREAS; i++) {
+        if (!g_strcmp0(interface, qioat_nic_areas[i])) {
+            return d;
+        }
     }
     if (!g_strcmp0(interface, "pci-device")) {
         return &d->pci_dev;
@@ -409,6 +426,9 @@ static void ioat_nic_register_nodes(void)
     add_qpci_address(&opts, &addr);
     qos_node_create_driver("ioat-nic", ioat_nic_create);
     qos_node_consumes("ioat-nic", "pci-bus", &opts);
+    for (int i = 0; i < QIOAT_NIC_NUM_AREAS; i++) {
+        qos_node_produces("ioat-nic", qioat_nic_areas[i]);
+    }
 }
 
 libqos_init(ioat_nic_register_nodes);

@@ -23,6 +23,25 @@
 #define QIOAT_NIC_RX_BUF_SIZE   2048
 #define QIOAT_NIC_RX_HDR_SIZE   128     /* SRRCTL.BSIZEHDR = 2 */
 
+/*
+ * The node produces one qos interface per area of tests, so that no node
+ * has more tests than qos-test can walk (ioat-qos.h); get_driver() hands
+ * the QIoatNic to each.
+ */
+typedef enum QIoatNicArea {
+    QIOAT_NIC_REGISTERS,    /* PCI, reset values, EEPROM, link */
+    QIOAT_NIC_RECEIVE,      /* rings, filters, header split, RSS */
+    QIOAT_NIC_TRANSMIT,     /* rings, head write-back, loopback */
+    QIOAT_NIC_INTERRUPTS,   /* IVAR, EITR, EIMS/EIAM/EIAC, MSI */
+    QIOAT_NIC_STATISTICS,
+    QIOAT_NIC_OFFLOADS,     /* checksums, VLAN, TSO */
+    QIOAT_NIC_ROBUSTNESS,   /* malformed frames and rings */
+    QIOAT_NIC_MIGRATION,
+    QIOAT_NIC_NUM_AREAS
+} QIoatNicArea;
+
+extern const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS];
+
 typedef struct QIoatNic {
     QOSGraphObject obj;
     QPCIDevice pci_dev;
