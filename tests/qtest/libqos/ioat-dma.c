@@ -1,8 +1,9 @@
 /*
  * libqos driver for the ioat-dma (Intel I/OAT CB3.4) device
  *
- * The node consumes a PCI bus; tests may add device options such as
- * "channels=N" through their edge options.
+ * The node consumes a PCI bus and produces one qos interface per area of
+ * tests; tests may add device options such as "channels=N" through their
+ * edge options.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,6 +15,7 @@
 #include "hw/pci/pci_regs.h"
 #include "qgraph.h"
 #include "ioat-dma.h"
+#include "ioat-qos.h"
 
 /* Write a descriptor (little-endian, 64 bytes) to guest memory. */
 void ioat_dma_desc_put(QIoatDma *d, uint64_t addr, uint32_t size,
@@ -70,15 +72,15 @@ uint64_t ioat_dma_chansts(QIoatDma *d, unsigned ch)
 /* Poll CHANSTS until the channel leaves ACTIVE; returns CHANSTS. */
 uint64_t ioat_dma_chan_wait(QIoatDma *d, unsigned ch)
 {
-    gint64 end = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
-    uint64_t sts;
+    IoatPoll p = { .timeout_us = 10 * G_USEC_PER_SEC };
 
-    do {
-        sts = ioat_dma_chansts(d, ch);
+    while (ioat_poll(&p)) {
+        uint64_t sts = ioat_dma_chansts(d, ch);
+
         if ((sts & 7) != IOAT_DMA_CHANSTS_ACTIVE) {
             return sts;
         }
-    } while (g_get_monotonic_time() < end);
+    }
     g_error("ioat-dma: channel %u still active", ch);
 }
 
@@ -89,23 +91,17 @@ void ioat_dma_msix_enable(QIoatDma *d)
     d->mmio = d->pci_dev.msix_table_bar;
 }
 
-/* Vectors stay masked, so a message shows up as its PBA bit. */
-bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector)
-{
-    return qpci_msix_pending(&d->pci_dev, vector);
-}
+const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS] = {
+    [QIOAT_DMA_REGISTERS] = "ioat-dma-registers",
+    [QIOAT_DMA_COPY] = "ioat-dma-copy",
+    [QIOAT_DMA_INTERRUPTS] = "ioat-dma-interrupts",
+    [QIOAT_DMA_COMMANDS] = "ioat-dma-commands",
+    [QIOAT_DMA_ERRORS] = "ioat-dma-errors",
+    [QIOAT_DMA_RAID] = "ioat-dma-raid",
+    [QIOAT_DMA_MIGRATION] = "ioat-dma-migration",
+};
 
-/* Unmask and mask again: the pending message is sent and its bit clears. */
-void ioat_dma_msix_clear(QIoatDma *d, unsigned vector)
-{
-    uint64_t ctrl = d->pci_dev.msix_table_off +
-                    vector * PCI_MSIX_ENTRY_SIZE + PCI_MSIX_ENTRY_VECTOR_CTRL;
-
-    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl, 0);
-    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl,
-                   PCI_MSIX_ENTRY_CTRL_MASKBIT);
-    g_assert_false(qpci_msix_pending(&d->pci_dev, vector));
-}
+QEMU_BUILD_BUG_ON(QIOAT_DMA_NUM_AREAS > IOAT_QOS_MAX_AREAS);
 
 static void ioat_dma_foreach_callback(QPCIDevice *dev, int devfn, void *data)
 {
@@ -131,8 +127,10 @@ static void *ioat_dma_get_driver(void *obj, const char *interface)
 {
     QIoatDma *d = obj;
 
-    if (!g_strcmp0(interface, "ioat-dma-if")) {
-        return d;
+    for (int i = 0; i < QIOAT_DMA_NUM_AREAS; i++) {
+        if (!g_strcmp0(interface, qioat_dma_areas[i])) {
+            return d;
+        }
     }
     if (!g_strcmp0(interface, "pci-device")) {
         return &d->pci_dev;
@@ -167,6 +165,9 @@ static void ioat_dma_register_nodes(void)
     add_qpci_address(&opts, &addr);
     qos_node_create_driver("ioat-dma", ioat_dma_create);
     qos_node_consumes("ioat-dma", "pci-bus", &opts);
+    for (int i = 0; i < QIOAT_DMA_NUM_AREAS; i++) {
+        qos_node_produces("ioat-dma", qioat_dma_areas[i]);
+    }
 }
 
 libqos_init(ioat_dma_register_nodes);

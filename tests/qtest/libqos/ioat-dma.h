@@ -9,6 +9,7 @@
 
 #include "qgraph.h"
 #include "pci.h"
+#include "ioat-pci.h"
 #include "hw/dma/ioat_dma_regs.h"
 
 #define IOAT_DMA_VENDOR_ID  0x8086
@@ -16,6 +17,24 @@
 
 /* What Linux writes to CHANCTRL: re-arm, error completion/abort/interrupt. */
 #define IOAT_DMA_CHANCTRL_RUN   0x001d
+
+/*
+ * The node produces one qos interface per area of tests, so that no node
+ * has more tests than qos-test can walk (ioat-qos.h); get_driver() hands
+ * the QIoatDma to each.
+ */
+typedef enum QIoatDmaArea {
+    QIOAT_DMA_REGISTERS,    /* PCI, reset values, channel registers */
+    QIOAT_DMA_COPY,         /* descriptor chains and completions */
+    QIOAT_DMA_INTERRUPTS,
+    QIOAT_DMA_COMMANDS,     /* CHANCMD suspend, resume, reset, abort */
+    QIOAT_DMA_ERRORS,       /* halts, CHANERR and recovery */
+    QIOAT_DMA_RAID,         /* XOR and P+Q */
+    QIOAT_DMA_MIGRATION,
+    QIOAT_DMA_NUM_AREAS
+} QIoatDmaArea;
+
+extern const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS];
 
 typedef struct QIoatDma {
     QOSGraphObject obj;
@@ -75,7 +94,16 @@ uint64_t ioat_dma_chansts(QIoatDma *d, unsigned ch);
 uint64_t ioat_dma_chan_wait(QIoatDma *d, unsigned ch);
 
 void ioat_dma_msix_enable(QIoatDma *d);
-bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector);
-void ioat_dma_msix_clear(QIoatDma *d, unsigned vector);
+
+/* Vectors stay masked, so a message shows up as its PBA bit. */
+static inline bool ioat_dma_msix_pending(QIoatDma *d, unsigned vector)
+{
+    return qpci_msix_pending(&d->pci_dev, vector);
+}
+
+static inline void ioat_dma_msix_clear(QIoatDma *d, unsigned vector)
+{
+    ioat_pci_msix_clear(&d->pci_dev, vector);
+}
 
 #endif

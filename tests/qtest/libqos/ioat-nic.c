@@ -1,8 +1,9 @@
 /*
  * libqos driver for the ioat-nic (Intel 82599) device
  *
- * The node consumes a PCI bus and needs a netdev with id "hs0" on the
- * command line (tests add a socket pair for it).
+ * The node consumes a PCI bus, produces one qos interface per area of
+ * tests and needs a netdev with id "hs0" on the command line (tests add a
+ * socket pair for it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,9 +19,16 @@
 #include "hw/net/ioat_nic_regs.h"
 #include "qgraph.h"
 #include "ioat-nic.h"
+#include "ioat-qos.h"
 
-#define QIOAT_NIC_TIMEOUT_US    (5 * G_USEC_PER_SEC)
-#define QIOAT_NIC_POLL_STEP_NS  10000
+/* Waits poll guest memory while the virtual clock steps. */
+static IoatPoll nic_poll(QIoatNic *d)
+{
+    return (IoatPoll) {
+        .qts = ioat_nic_qts(d),
+        .clock_step_ns = IOAT_POLL_CLOCK_STEP_NS,
+    };
+}
 
 /* EEPROM through EERD: START with the word address, DONE with the data. */
 uint16_t ioat_nic_eeprom_read(QIoatNic *d, unsigned word)
@@ -44,37 +52,6 @@ void ioat_nic_msix_enable(QIoatNic *d)
 {
     qpci_msix_enable(&d->pci_dev);
     ioat_nic_writel(d, A_GPIE, R_GPIE_MSIX_MODE_MASK | R_GPIE_PBA_SUPPORT_MASK);
-}
-
-bool ioat_nic_msix_pending(QIoatNic *d, unsigned vector)
-{
-    return qpci_msix_pending(&d->pci_dev, vector);
-}
-
-/* Unmask and mask again: the pending message is delivered, its bit clears. */
-void ioat_nic_msix_clear(QIoatNic *d, unsigned vector)
-{
-    uint64_t ctrl = d->pci_dev.msix_table_off + vector * PCI_MSIX_ENTRY_SIZE +
-                    PCI_MSIX_ENTRY_VECTOR_CTRL;
-
-    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl, 0);
-    qpci_io_writel(&d->pci_dev, d->pci_dev.msix_table_bar, ctrl,
-                   PCI_MSIX_ENTRY_CTRL_MASKBIT);
-    g_assert_false(qpci_msix_pending(&d->pci_dev, vector));
-}
-
-/* As e1000e_wait_isr: poll the PBA, stepping the virtual clock. */
-void ioat_nic_wait_msix(QIoatNic *d, unsigned vector)
-{
-    gint64 end = g_get_monotonic_time() + QIOAT_NIC_TIMEOUT_US;
-
-    do {
-        if (ioat_nic_msix_pending(d, vector)) {
-            return;
-        }
-        qtest_clock_step(ioat_nic_qts(d), QIOAT_NIC_POLL_STEP_NS);
-    } while (g_get_monotonic_time() < end);
-    g_error("ioat-nic: MSI-X vector %u never fired", vector);
 }
 
 /* IVAR(queue / 2): RX in byte 0 or 2, TX in byte 1 or 3 (8.2.3.5.16). */
@@ -177,15 +154,14 @@ void ioat_nic_rx_wb(QIoatNic *d, QIoatNicRing *r, unsigned idx,
 void ioat_nic_rx_wait(QIoatNic *d, QIoatNicRing *r, unsigned idx,
                       QIoatNicRxWb *wb)
 {
-    gint64 end = g_get_monotonic_time() + QIOAT_NIC_TIMEOUT_US;
+    IoatPoll p = nic_poll(d);
 
-    do {
+    while (ioat_poll(&p)) {
         ioat_nic_rx_wb(d, r, idx, wb);
         if (wb->status & IOAT_NIC_RXD_STAT_DD) {
             return;
         }
-        qtest_clock_step(ioat_nic_qts(d), QIOAT_NIC_POLL_STEP_NS);
-    } while (g_get_monotonic_time() < end);
+    }
     g_error("ioat-nic: RX queue %u descriptor %u never written back",
             r->queue, idx);
 }
@@ -270,16 +246,15 @@ uint32_t ioat_nic_tx_status(QIoatNic *d, QIoatNicRing *r, unsigned idx)
 
 uint32_t ioat_nic_tx_wait(QIoatNic *d, QIoatNicRing *r, unsigned idx)
 {
-    gint64 end = g_get_monotonic_time() + QIOAT_NIC_TIMEOUT_US;
-    uint32_t sta;
+    IoatPoll p = nic_poll(d);
 
-    do {
-        sta = ioat_nic_tx_status(d, r, idx);
+    while (ioat_poll(&p)) {
+        uint32_t sta = ioat_nic_tx_status(d, r, idx);
+
         if (FIELD_EX32(sta, TXD_OLINFO, STA_DD)) {
             return sta;
         }
-        qtest_clock_step(ioat_nic_qts(d), QIOAT_NIC_POLL_STEP_NS);
-    } while (g_get_monotonic_time() < end);
+    }
     g_error("ioat-nic: TX queue %u descriptor %u never written back",
             r->queue, idx);
 }
@@ -336,7 +311,7 @@ size_t ioat_nic_capture(int sock, void *buf, size_t size)
     uint32_t be_len;
     size_t len;
 
-    g_assert_cmpint(poll(&pfd, 1, QIOAT_NIC_TIMEOUT_US / 1000), ==, 1);
+    g_assert_cmpint(poll(&pfd, 1, IOAT_POLL_TIMEOUT_US / 1000), ==, 1);
     recv_all(sock, &be_len, sizeof(be_len));
     len = be32_to_cpu(be_len);
     g_assert_cmpuint(len, <=, size);
@@ -351,16 +326,15 @@ size_t ioat_nic_capture(int sock, void *buf, size_t size)
  */
 void ioat_nic_wait_consumed(QIoatNic *d, int sock)
 {
-    gint64 end = g_get_monotonic_time() + QIOAT_NIC_TIMEOUT_US;
+    IoatPoll p = nic_poll(d);
     int unread;
 
-    do {
+    while (ioat_poll(&p)) {
         g_assert_cmpint(ioctl(sock, TIOCOUTQ, &unread), ==, 0);
         if (!unread) {
             return;
         }
-        qtest_clock_step(ioat_nic_qts(d), QIOAT_NIC_POLL_STEP_NS);
-    } while (g_get_monotonic_time() < end);
+    }
     g_error("ioat-nic: QEMU did not read the injected frames");
 }
 
@@ -372,185 +346,20 @@ bool ioat_nic_socket_idle(int sock)
     return poll(&pfd, 1, 0) == 0;
 }
 
-/* Frames */
-
-static const uint8_t qioat_nic_src_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-
-void ioat_nic_flow_parse(QIoatNicFlow *f, uint8_t proto, const char *src,
-                         uint16_t sport, const char *dst, uint16_t dport)
-{
-    int af;
-
-    memset(f, 0, sizeof(*f));
-    f->ipv6 = strchr(src, ':') != NULL;
-    af = f->ipv6 ? AF_INET6 : AF_INET;
-    f->proto = proto;
-    g_assert_cmpint(inet_pton(af, src, f->src), ==, 1);
-    g_assert_cmpint(inet_pton(af, dst, f->dst), ==, 1);
-    f->sport = sport;
-    f->dport = dport;
-}
-
-static void fill_payload(uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        p[i] = i * 7 + 1;
-    }
-}
-
-/* Ethernet header and a patterned payload of @payload_len bytes. */
-size_t ioat_nic_build_eth(uint8_t *buf, const uint8_t *dst_mac,
-                          uint16_t ethertype, size_t payload_len)
-{
-    memcpy(buf, dst_mac, 6);
-    memcpy(buf + 6, qioat_nic_src_mac, 6);
-    stw_be_p(buf + 12, ethertype);
-    fill_payload(buf + QIOAT_NIC_ETH_HLEN, payload_len);
-    return QIOAT_NIC_ETH_HLEN + payload_len;
-}
-
-uint32_t ioat_nic_csum_add(uint32_t sum, const uint8_t *buf, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        sum += i & 1 ? buf[i] : buf[i] << 8;
-    }
-    return sum;
-}
-
-uint16_t ioat_nic_csum_fold(uint32_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return sum;
-}
-
-static bool frame_is_ipv6(const uint8_t *frame)
-{
-    return lduw_be_p(frame + 12) == 0x86dd;
-}
-
-size_t ioat_nic_l4_offset(const uint8_t *frame)
-{
-    const uint8_t *ip = frame + QIOAT_NIC_ETH_HLEN;
-
-    return QIOAT_NIC_ETH_HLEN +
-           (frame_is_ipv6(frame) ? QIOAT_NIC_IP6_HLEN : (ip[0] & 0xf) * 4);
-}
-
-uint8_t ioat_nic_l4_proto(const uint8_t *frame)
-{
-    return frame[QIOAT_NIC_ETH_HLEN + (frame_is_ipv6(frame) ? 6 : 9)];
-}
-
-size_t ioat_nic_l4_hlen(const uint8_t *frame)
-{
-    const uint8_t *l4 = frame + ioat_nic_l4_offset(frame);
-
-    return ioat_nic_l4_proto(frame) == IPPROTO_TCP ? (l4[12] >> 4) * 4
-                                                : QIOAT_NIC_UDP_HLEN;
-}
-
-/* The TCP/UDP pseudo-header sum (RFC 793, RFC 8200 8.1). */
-uint32_t ioat_nic_pseudo_sum(const uint8_t *frame, size_t l4_len)
-{
-    const uint8_t *ip = frame + QIOAT_NIC_ETH_HLEN;
-    uint32_t sum;
-
-    if (frame_is_ipv6(frame)) {
-        sum = ioat_nic_csum_add(0, ip + 8, 32);
-    } else {
-        sum = ioat_nic_csum_add(0, ip + 12, 8);
-    }
-    return sum + ioat_nic_l4_proto(frame) + (l4_len >> 16) + (l4_len & 0xffff);
-}
-
-static size_t frame_l4_len(const uint8_t *frame)
-{
-    const uint8_t *ip = frame + QIOAT_NIC_ETH_HLEN;
-
-    if (frame_is_ipv6(frame)) {
-        return lduw_be_p(ip + 4);
-    }
-    return lduw_be_p(ip + 2) - (ip[0] & 0xf) * 4;
-}
-
-/*
- * An IPv4 or IPv6 TCP/UDP frame for @f with a patterned payload and
- * correct checksums.  Returns the frame length.
- */
-size_t ioat_nic_build_ip(uint8_t *buf, const uint8_t *dst_mac,
-                         const QIoatNicFlow *f, size_t payload_len)
-{
-    bool tcp = f->proto == IPPROTO_TCP;
-    size_t l3len = f->ipv6 ? QIOAT_NIC_IP6_HLEN : QIOAT_NIC_IP4_HLEN;
-    size_t l4hlen = tcp ? QIOAT_NIC_TCP_HLEN : QIOAT_NIC_UDP_HLEN;
-    size_t l4len = l4hlen + payload_len;
-    size_t len = ioat_nic_build_eth(buf, dst_mac, f->ipv6 ? 0x86dd : 0x0800,
-                                    l3len + l4len);
-    uint8_t *ip = buf + QIOAT_NIC_ETH_HLEN, *l4 = ip + l3len;
-
-    memset(ip, 0, l3len + l4hlen);
-    if (f->ipv6) {
-        stl_be_p(ip, 0x60000000);
-        stw_be_p(ip + 4, l4len);
-        ip[6] = f->proto;
-        ip[7] = 64;
-        memcpy(ip + 8, f->src, 16);
-        memcpy(ip + 24, f->dst, 16);
-    } else {
-        ip[0] = 0x45;
-        stw_be_p(ip + 2, l3len + l4len);
-        stw_be_p(ip + 4, 0x1234);                  /* identification */
-        stw_be_p(ip + 6, 0x4000);                  /* don't fragment */
-        ip[8] = 64;
-        ip[9] = f->proto;
-        memcpy(ip + 12, f->src, 4);
-        memcpy(ip + 16, f->dst, 4);
-        stw_be_p(ip + 10, ~ioat_nic_csum_fold(ioat_nic_csum_add(0, ip, 20)));
-    }
-    stw_be_p(l4, f->sport);
-    stw_be_p(l4 + 2, f->dport);
-    if (tcp) {
-        stl_be_p(l4 + 4, 0x10000000);              /* sequence number */
-        l4[12] = (QIOAT_NIC_TCP_HLEN / 4) << 4;
-        l4[13] = 0x18;                             /* PSH, ACK */
-        stw_be_p(l4 + 14, 0xffff);
-        stw_be_p(l4 + 16, ~ioat_nic_csum_fold(
-                     ioat_nic_csum_add(ioat_nic_pseudo_sum(buf, l4len),
-                                       l4, l4len)));
-    } else {
-        uint16_t csum;
-
-        stw_be_p(l4 + 4, l4len);
-        csum = ~ioat_nic_csum_fold(
-            ioat_nic_csum_add(ioat_nic_pseudo_sum(buf, l4len), l4, l4len));
-        stw_be_p(l4 + 6, csum ? csum : 0xffff);
-    }
-    return len;
-}
-
-bool ioat_nic_ip4_csum_ok(const uint8_t *frame)
-{
-    const uint8_t *ip = frame + QIOAT_NIC_ETH_HLEN;
-
-    return ioat_nic_csum_fold(ioat_nic_csum_add(0, ip, (ip[0] & 0xf) * 4)) ==
-           0xffff;
-}
-
-/* The L4 checksum over the IP payload, as a receiver verifies it. */
-bool ioat_nic_l4_csum_ok(const uint8_t *frame, size_t len)
-{
-    size_t l4 = ioat_nic_l4_offset(frame);
-    size_t l4len = frame_l4_len(frame);
-    uint32_t sum = ioat_nic_pseudo_sum(frame, l4len);
-
-    g_assert_cmpuint(l4 + l4len, <=, len);
-    return ioat_nic_csum_fold(ioat_nic_csum_add(sum, frame + l4, l4len)) ==
-           0xffff;
-}
-
 /* The qos node */
+
+const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS] = {
+    [QIOAT_NIC_REGISTERS] = "ioat-nic-registers",
+    [QIOAT_NIC_RECEIVE] = "ioat-nic-receive",
+    [QIOAT_NIC_TRANSMIT] = "ioat-nic-transmit",
+    [QIOAT_NIC_INTERRUPTS] = "ioat-nic-interrupts",
+    [QIOAT_NIC_STATISTICS] = "ioat-nic-statistics",
+    [QIOAT_NIC_OFFLOADS] = "ioat-nic-offloads",
+    [QIOAT_NIC_ROBUSTNESS] = "ioat-nic-robustness",
+    [QIOAT_NIC_MIGRATION] = "ioat-nic-migration",
+};
+
+QEMU_BUILD_BUG_ON(QIOAT_NIC_NUM_AREAS > IOAT_QOS_MAX_AREAS);
 
 static void ioat_nic_foreach_callback(QPCIDevice *dev, int devfn, void *data)
 {
@@ -576,8 +385,10 @@ static void *ioat_nic_get_driver(void *obj, const char *interface)
 {
     QIoatNic *d = obj;
 
-    if (!g_strcmp0(interface, "ioat-nic-if")) {
-        return d;
+    for (int i = 0; i < QIOAT_NIC_NUM_AREAS; i++) {
+        if (!g_strcmp0(interface, qioat_nic_areas[i])) {
+            return d;
+        }
     }
     if (!g_strcmp0(interface, "pci-device")) {
         return &d->pci_dev;
@@ -615,6 +426,9 @@ static void ioat_nic_register_nodes(void)
     add_qpci_address(&opts, &addr);
     qos_node_create_driver("ioat-nic", ioat_nic_create);
     qos_node_consumes("ioat-nic", "pci-bus", &opts);
+    for (int i = 0; i < QIOAT_NIC_NUM_AREAS; i++) {
+        qos_node_produces("ioat-nic", qioat_nic_areas[i]);
+    }
 }
 
 libqos_init(ioat_nic_register_nodes);

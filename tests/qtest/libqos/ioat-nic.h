@@ -2,9 +2,8 @@
  * libqos driver for the ioat-nic (Intel 82599) device
  *
  * Besides the qos node this provides what the register-level tests share:
- * descriptor rings, MSI-X waits, frames injected and captured through the
- * socket netdev "hs0", and frame builders and checksum verification that
- * do not rely on the device model.
+ * descriptor rings, interrupt set-up, and frames injected and captured
+ * through the socket netdev "hs0" (frames themselves: ioat-nic-frame.h).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,6 +14,7 @@
 #include "qgraph.h"
 #include "pci.h"
 #include "malloc.h"
+#include "ioat-pci.h"
 
 #define IOAT_NIC_VENDOR_ID  0x8086
 #define IOAT_NIC_DEVICE_ID  0x10f9
@@ -22,6 +22,25 @@
 /* Receive buffers the ring helpers allocate: SRRCTL.BSIZEPKT = 2 KiB. */
 #define QIOAT_NIC_RX_BUF_SIZE   2048
 #define QIOAT_NIC_RX_HDR_SIZE   128     /* SRRCTL.BSIZEHDR = 2 */
+
+/*
+ * The node produces one qos interface per area of tests, so that no node
+ * has more tests than qos-test can walk (ioat-qos.h); get_driver() hands
+ * the QIoatNic to each.
+ */
+typedef enum QIoatNicArea {
+    QIOAT_NIC_REGISTERS,    /* PCI, reset values, EEPROM, link */
+    QIOAT_NIC_RECEIVE,      /* rings, filters, header split, RSS */
+    QIOAT_NIC_TRANSMIT,     /* rings, head write-back, loopback */
+    QIOAT_NIC_INTERRUPTS,   /* IVAR, EITR, EIMS/EIAM/EIAC, MSI */
+    QIOAT_NIC_STATISTICS,
+    QIOAT_NIC_OFFLOADS,     /* checksums, VLAN, TSO */
+    QIOAT_NIC_ROBUSTNESS,   /* malformed frames and rings */
+    QIOAT_NIC_MIGRATION,
+    QIOAT_NIC_NUM_AREAS
+} QIoatNicArea;
+
+extern const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS];
 
 typedef struct QIoatNic {
     QOSGraphObject obj;
@@ -68,9 +87,22 @@ uint16_t ioat_nic_eeprom_read(QIoatNic *d, unsigned word);
 
 /* Interrupts */
 void ioat_nic_msix_enable(QIoatNic *d);
-bool ioat_nic_msix_pending(QIoatNic *d, unsigned vector);
-void ioat_nic_msix_clear(QIoatNic *d, unsigned vector);
-void ioat_nic_wait_msix(QIoatNic *d, unsigned vector);
+
+static inline bool ioat_nic_msix_pending(QIoatNic *d, unsigned vector)
+{
+    return qpci_msix_pending(&d->pci_dev, vector);
+}
+
+static inline void ioat_nic_msix_clear(QIoatNic *d, unsigned vector)
+{
+    ioat_pci_msix_clear(&d->pci_dev, vector);
+}
+
+static inline void ioat_nic_wait_msix(QIoatNic *d, unsigned vector)
+{
+    ioat_pci_msix_wait(&d->pci_dev, vector);
+}
+
 void ioat_nic_set_ivar(QIoatNic *d, unsigned queue, bool tx, unsigned vector);
 void ioat_nic_set_eitr(QIoatNic *d, unsigned vector, uint32_t val);
 
@@ -106,34 +138,5 @@ void ioat_nic_inject(int sock, const void *frame, size_t len);
 size_t ioat_nic_capture(int sock, void *buf, size_t size);
 void ioat_nic_wait_consumed(QIoatNic *d, int sock);
 bool ioat_nic_socket_idle(int sock);
-
-/* Frames, built and checked independently of the model */
-typedef struct QIoatNicFlow {
-    bool ipv6;
-    uint8_t proto;          /* IPPROTO_TCP or IPPROTO_UDP */
-    uint8_t src[16], dst[16];
-    uint16_t sport, dport;
-} QIoatNicFlow;
-
-#define QIOAT_NIC_ETH_HLEN      14
-#define QIOAT_NIC_IP4_HLEN      20
-#define QIOAT_NIC_IP6_HLEN      40
-#define QIOAT_NIC_TCP_HLEN      20
-#define QIOAT_NIC_UDP_HLEN      8
-
-void ioat_nic_flow_parse(QIoatNicFlow *f, uint8_t proto, const char *src,
-                         uint16_t sport, const char *dst, uint16_t dport);
-size_t ioat_nic_build_eth(uint8_t *buf, const uint8_t *dst_mac,
-                          uint16_t ethertype, size_t payload_len);
-size_t ioat_nic_build_ip(uint8_t *buf, const uint8_t *dst_mac,
-                         const QIoatNicFlow *f, size_t payload_len);
-size_t ioat_nic_l4_offset(const uint8_t *frame);
-uint8_t ioat_nic_l4_proto(const uint8_t *frame);
-size_t ioat_nic_l4_hlen(const uint8_t *frame);
-uint32_t ioat_nic_csum_add(uint32_t sum, const uint8_t *buf, size_t len);
-uint16_t ioat_nic_csum_fold(uint32_t sum);
-uint32_t ioat_nic_pseudo_sum(const uint8_t *frame, size_t l4_len);
-bool ioat_nic_ip4_csum_ok(const uint8_t *frame);
-bool ioat_nic_l4_csum_ok(const uint8_t *frame, size_t len);
 
 #endif

@@ -1,0 +1,127 @@
+/*
+ * Helpers shared by the ioat-nic and ioat-dma qtests: PCI probing, MSI-X
+ * vectors, polling until a deadline and waiting for a migration
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "hw/pci/pci_regs.h"
+#include "qobject/qdict.h"
+#include "ioat-pci.h"
+
+/*
+ * Size a memory BAR the way firmware does: write all ones, read the mask
+ * back, then restore the original value.
+ */
+IoatPciBarInfo ioat_pci_probe_bar(QPCIDevice *dev, int bar)
+{
+    uint8_t off = PCI_BASE_ADDRESS_0 + bar * 4;
+    uint32_t lo = qpci_config_readl(dev, off);
+    uint32_t hi = 0, mask_hi = 0xffffffff, mask_lo;
+    IoatPciBarInfo info = { };
+
+    info.is_io = lo & PCI_BASE_ADDRESS_SPACE_IO;
+    info.is_64bit = (lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) ==
+                    PCI_BASE_ADDRESS_MEM_TYPE_64;
+    info.prefetchable = lo & PCI_BASE_ADDRESS_MEM_PREFETCH;
+
+    qpci_config_writel(dev, off, 0xffffffff);
+    mask_lo = qpci_config_readl(dev, off) & PCI_BASE_ADDRESS_MEM_MASK;
+    qpci_config_writel(dev, off, lo);
+    if (info.is_64bit) {
+        hi = qpci_config_readl(dev, off + 4);
+        qpci_config_writel(dev, off + 4, 0xffffffff);
+        mask_hi = qpci_config_readl(dev, off + 4);
+        qpci_config_writel(dev, off + 4, hi);
+    }
+    info.size = ~(((uint64_t)mask_hi << 32) | mask_lo) + 1;
+    return info;
+}
+
+/* The IDs and offsets of the standard capabilities, in list order. */
+int ioat_pci_cap_list(QPCIDevice *dev, uint8_t *ids, uint8_t *offsets,
+                      int max)
+{
+    uint8_t off = qpci_config_readb(dev, PCI_CAPABILITY_LIST) & ~3;
+    int n = 0;
+
+    while (off && n < max) {
+        ids[n] = qpci_config_readb(dev, off + PCI_CAP_LIST_ID);
+        offsets[n] = off;
+        n++;
+        off = qpci_config_readb(dev, off + PCI_CAP_LIST_NEXT) & ~3;
+    }
+    return n;
+}
+
+/* Unmask and mask again: the pending message is sent, its bit clears. */
+void ioat_pci_msix_clear(QPCIDevice *dev, unsigned vector)
+{
+    uint64_t ctrl = dev->msix_table_off + vector * PCI_MSIX_ENTRY_SIZE +
+                    PCI_MSIX_ENTRY_VECTOR_CTRL;
+
+    qpci_io_writel(dev, dev->msix_table_bar, ctrl, 0);
+    qpci_io_writel(dev, dev->msix_table_bar, ctrl,
+                   PCI_MSIX_ENTRY_CTRL_MASKBIT);
+    g_assert_false(qpci_msix_pending(dev, vector));
+}
+
+/* As e1000e_wait_isr: poll the PBA, stepping the virtual clock. */
+void ioat_pci_msix_wait(QPCIDevice *dev, unsigned vector)
+{
+    IoatPoll p = {
+        .qts = dev->bus->qts,
+        .clock_step_ns = IOAT_POLL_CLOCK_STEP_NS,
+    };
+
+    while (ioat_poll(&p)) {
+        if (qpci_msix_pending(dev, vector)) {
+            return;
+        }
+    }
+    g_error("MSI-X vector %u never fired", vector);
+}
+
+bool ioat_poll(IoatPoll *p)
+{
+    gint64 now = g_get_monotonic_time();
+
+    if (!p->end) {
+        p->end = now + (p->timeout_us ? p->timeout_us : IOAT_POLL_TIMEOUT_US);
+        return true;
+    }
+    if (now >= p->end) {
+        return false;
+    }
+    if (p->clock_step_ns) {
+        qtest_clock_step(p->qts, p->clock_step_ns);
+    }
+    if (p->sleep_us) {
+        g_usleep(p->sleep_us);
+    }
+    return true;
+}
+
+/* Poll query-migrate until the migration completed; fail if it failed. */
+void ioat_qtest_wait_migration(QTestState *qts)
+{
+    IoatPoll p = {
+        .sleep_us = 10 * 1000,
+        .timeout_us = 30 * G_USEC_PER_SEC,
+    };
+
+    while (ioat_poll(&p)) {
+        QDict *rsp = qtest_qmp(qts, "{'execute': 'query-migrate'}");
+        QDict *ret = qdict_get_qdict(rsp, "return");
+        const char *status = qdict_get_try_str(ret, "status");
+        bool done = !g_strcmp0(status, "completed");
+
+        g_assert_cmpstr(status, !=, "failed");
+        qobject_unref(rsp);
+        if (done) {
+            return;
+        }
+    }
+    g_error("migration did not complete within 30 s");
+}
