@@ -82,12 +82,8 @@ concurrent() {
 check dmatest-and-ioat-copy-share-a-channel concurrent
 
 # Completions arrive by MSI-X, one vector per channel.
-ioat_irqs() {
-    awk '/ioat_dma-chan/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i }
-         END { print n + 0 }' /proc/interrupts
-}
 info "interrupts: $(awk '/ioat_dma-chan/ { s = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) s += $i; print $NF ":" s }' /proc/interrupts | xargs)"
-check ioat-dma-interrupts-delivered test "$(ioat_irqs)" -gt 0
+check ioat-dma-interrupts-delivered test "$(dma_irqs ioat_dma-chan)" -gt 0
 
 ioat-copy-bench --efault > /tmp/efault.txt 2>&1
 while read -r line; do
