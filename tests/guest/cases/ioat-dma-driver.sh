@@ -8,7 +8,9 @@
 #
 # The stock ioatdma also matches 8086:0B00.  Nothing loads it behind our
 # back (the initramfs has no hotplug agent), and this case unloads it if an
-# earlier case left it bound, so ioat_dma gets the device.
+# earlier case left it bound, so ioat_dma gets the device.  The ioatdma
+# case ends with raid6test, whose async_tx modules hold ioatdma's channels:
+# they go first.
 
 . /ioat/lib/dma.sh
 
@@ -40,6 +42,7 @@ load_ioat_dma() {
 
 if pci_bound "$DMA" ioatdma; then
     info "unloading the stock ioatdma left bound by an earlier case"
+    modprobe -r raid6test 2>/dev/null
     rmmod ioatdma
 fi
 
