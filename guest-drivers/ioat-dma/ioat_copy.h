@@ -2,14 +2,16 @@
 /*
  * /dev/ioat-copy: copy between two user buffers through an ioat-dma channel
  *
- * Shared by the ioat_dma driver and its user-space tools.  Both buffers are
- * pinned for the duration of the call; the ioctl returns once the engine has
- * finished (or failed) the copy.
+ * Shared by the ioat_dma driver and its user-space tools.  The driver pins
+ * both buffers and copies them 1 MiB at a time; the ioctl returns once the
+ * engine has finished (or failed) the copy.
  *
  * Errors: EFAULT for a buffer that cannot be pinned (unmapped, or a
- * destination that is not writable), EINVAL for a bad channel or flags,
- * E2BIG above IOAT_COPY_MAX_LEN, ETIMEDOUT or EIO if the engine did not
- * finish the copy.
+ * destination that is not writable), EINVAL for a bad channel, flags or
+ * reserved field, E2BIG above IOAT_COPY_MAX_LEN, EBUSY when the channel's
+ * ring has no room, ENODEV when no device is bound, ETIMEDOUT or EIO if
+ * the engine did not finish the copy.  A copy that fails part-way leaves
+ * the 1 MiB pieces before the failing one copied.
  */
 #ifndef _UAPI_IOAT_COPY_H
 #define _UAPI_IOAT_COPY_H
@@ -28,7 +30,9 @@
  * @channel: the channel to use, 0 .. number of channels - 1
  * @flags: must be 0
  * @descs: out: hardware descriptors the copy took
- * @ns: out: nanoseconds from the first doorbell to the completion
+ * @reserved: must be 0
+ * @ns: out: nanoseconds from doorbell to completion, summed over the
+ *	1 MiB pieces
  */
 struct ioat_copy {
 	__u64 dst;

@@ -6,7 +6,8 @@
 # BENCH_SPAN_MIB.  Reports "IOAT-INFO dma-bench BENCH dmatest SIZE KB/s"
 # and "... BENCH cpu SIZE GB/s" lines.
 
-DMATEST=/sys/module/dmatest/parameters
+. /ioat/lib/dma.sh
+
 SIZES=${BENCH_SIZES:-4096,65536,1048576}
 SPAN_MIB=${BENCH_SPAN_MIB:-128}
 

@@ -12,15 +12,6 @@ has_cap() {
     grep -qw "$1" $CAP
 }
 
-# dmatest starts a copy thread per channel, plus xor and pq threads when
-# the device has those.
-dmatest_threads() {
-    local n=1
-    has_cap xor && n=$((n + 1))
-    has_cap pq && n=$((n + 1))
-    echo $((n * $(channels)))
-}
-
 # dmatest_check NAME ITERATIONS: one dmatest round as a check (a copy
 # thread per channel, plus xor and pq threads when the device has those),
 # with its summary.
@@ -64,18 +55,13 @@ done
 check ioatdma-no-halts sh -c '! dmesg | grep -qE "Channel halted|Self-test|init failed"'
 
 # raid6test runs its checks at load time; async_tx then holds the channels,
-# so it comes last.
-# Interrupts the channels raised so far: proof that the engine did work.
-ioat_interrupts() {
-    awk '/ioat-msix/ { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i }
-         END { print n + 0 }' /proc/interrupts
-}
-
+# so it comes last.  The interrupts the channels raise (ioatdma names its
+# vectors ioat-msix) prove that the engine did the work.
 if has_cap pq; then
     dmesg -c > /dev/null
-    before=$(ioat_interrupts)
+    before=$(dma_irqs ioat-msix)
     check raid6test-loads modprobe raid6test
-    check raid6test-used-the-engine test "$(ioat_interrupts)" -gt "$before"
+    check raid6test-used-the-engine test "$(dma_irqs ioat-msix)" -gt "$before"
     dmesg | grep 'raid6test: complete' | while read -r line; do
         info "${line#*] }"
     done

@@ -1,4 +1,4 @@
-# dmatest helpers for guest cases.
+# DMA helpers for guest cases: channels, interrupts and dmatest rounds.
 
 DMATEST=/sys/module/dmatest/parameters
 DMATEST_SUMMARY=/tmp/dmatest-summary
@@ -6,6 +6,13 @@ DMATEST_SUMMARY=/tmp/dmatest-summary
 # dma_channels: the DMA channels the dmaengine core knows
 dma_channels() {
     ls -d /sys/class/dma/dma*chan* 2>/dev/null | wc -l
+}
+
+# dma_irqs PATTERN: interrupts of the /proc/interrupts lines matching
+# PATTERN (an awk regex), summed over vectors and CPUs
+dma_irqs() {
+    awk -v p="$1" '$0 ~ p { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i }
+         END { print n + 0 }' /proc/interrupts
 }
 
 # dmatest_run ITERATIONS THREADS [PARAM=VALUE...]: one dmatest round on

@@ -1,6 +1,8 @@
 # Network helpers for guest cases: bring an interface up through slirp's
 # DHCP server and move data to and from tests/guest/hostserver.py, which
-# the runner starts on the host (reachable at 10.0.2.2:$HOSTPORT).
+# the runner starts on the host (reachable at 10.0.2.2:$HOSTPORT).  The
+# netdev_* functions at the end are the checks the two NIC driver cases
+# (ixgbe, ioat-nic-driver) share.
 
 HOST=10.0.2.2
 HOSTPORT=$(cmdline_value ioat.hostport)
@@ -25,6 +27,28 @@ ip route add default via "${router%% *}" dev "$interface"
 SCRIPT
     chmod +x /tmp/udhcpc.sh
     udhcpc -i "$1" -n -q -t 5 -T 1 -s /tmp/udhcpc.sh
+}
+
+# net_up IF: link up, carrier, a DHCP lease and one ping of the gateway
+net_up() {
+    ip link set "$1" up && wait_carrier "$1" && dhcp "$1" > /dev/null &&
+        ping -c 1 -W 2 $HOST > /dev/null
+}
+
+# ethtool_stat IF NAME: one counter from ethtool -S
+ethtool_stat() {
+    ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2 }'
+}
+
+# rx_queues IF: the receive queues the stack has for IF
+rx_queues() {
+    ls -d "/sys/class/net/$1"/queues/rx-* | wc -l
+}
+
+# no_warnings REGEX: no kernel message matches.  Out-of-tree modules are
+# unsigned; the kernel says so once, at first load, which is expected.
+no_warnings() {
+    ! dmesg | grep -v 'module verification failed' | grep -E "$1"
 }
 
 # A 1 MiB block of random data, sent N times by push.
@@ -73,4 +97,70 @@ rate() {
     t1=$(cut -d' ' -f1 /proc/uptime)
     awk -v mib="$2" -v t0="$t0" -v t1="$t1" \
         'BEGIN { printf "%.1f\n", mib * 1.048576 / (t1 - t0) }'
+}
+
+# Checks shared by the NIC driver cases -------------------------------
+# Each takes the interface; the guest has 2 vCPUs, so a multiqueue driver
+# uses two queue pairs.  A case calls them in this order, with its
+# driver's own checks in between.
+
+# netdev_link_checks IF: link and carrier, 10 Gb/s, a DHCP lease, the
+# gateway answers, one RX queue per vCPU
+netdev_link_checks() {
+    local n
+    check link-up ip link set "$1" up
+    check carrier-within-5s wait_carrier "$1"
+    check speed-10000 sh -c "ethtool $1 | grep -qx '	Speed: 10000Mb/s'"
+    check dhcp-lease dhcp "$1"
+    check ping-gateway ping -c 3 -W 2 $HOST
+    n=$(rx_queues "$1")
+    info "rx queues: $n (2 vCPUs)"
+    check multiqueue-2-rx-queues test "$n" = 2
+}
+
+# netdev_transfer_checks: 100 MiB TCP each way, SHA-256 verified
+netdev_transfer_checks() {
+    check tcp-push-100MiB-verified push 100
+    check tcp-pull-100MiB-verified pull 100
+}
+
+# netdev_rss_checks IF: RSS spreads eight concurrent flows over both RX
+# queues
+netdev_rss_checks() {
+    local before0 before1 got0 got1
+    before0=$(ethtool_stat "$1" rx_queue_0_packets)
+    before1=$(ethtool_stat "$1" rx_queue_1_packets)
+    for _ in 1 2 3 4 5 6 7 8; do pull_raw 2 > /dev/null & done
+    wait
+    got0=$(( $(ethtool_stat "$1" rx_queue_0_packets) - before0 ))
+    got1=$(( $(ethtool_stat "$1" rx_queue_1_packets) - before1 ))
+    info "8 flows: rx_queue_0 +$got0 packets, rx_queue_1 +$got1 packets"
+    check rss-flows-on-queue-0 test "$got0" -gt 0
+    check rss-flows-on-queue-1 test "$got1" -gt 0
+    info "interrupts: $(grep "$1" /proc/interrupts | awk '{ print $NF ":" $2 + $3 }' | xargs)"
+}
+
+# netdev_ethtool_checks IF DRIVER: ethtool -i names DRIVER, -l shows two
+# combined channels, -x a 128-entry indirection table (16 rows of 8)
+netdev_ethtool_checks() {
+    check "ethtool-driver-$2" sh -c "ethtool -i $1 | grep -qx 'driver: $2'"
+    check ethtool-channels-combined-2 sh -c "ethtool -l $1 | awk '/^Combined:/ { n++; v = \$2 } END { exit !(n == 2 && v == 2) }'"
+    check ethtool-rss-table-128 sh -c "test \$(ethtool -x $1 | grep -cE '^ +[0-9]+:') = 16"
+}
+
+# netdev_down_up_checks IF: carrier and traffic come back after down/up
+netdev_down_up_checks() {
+    check link-down ip link set "$1" down
+    check link-up-again ip link set "$1" up
+    check carrier-after-down-up wait_carrier "$1"
+    check ping-after-down-up ping -c 2 -W 2 $HOST
+}
+
+# netdev_reload_checks CMD [ARG...]: three unload/reload cycles; CMD
+# unloads the driver, loads it again and brings the interface up (net_up)
+netdev_reload_checks() {
+    local n
+    for n in 1 2 3; do
+        check "rmmod-modprobe-$n" "$@"
+    done
 }
