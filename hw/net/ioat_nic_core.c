@@ -209,24 +209,21 @@ static void ioat_nic_unimp_write(IoatNicCore *core, hwaddr addr, uint32_t val)
 }
 
 /*
- * A register the model stores but does not act on: reported at the first
- * write to any instance of it.
+ * A register the model stores but does not act on: the first write that
+ * moves it away from its reset value, to any instance, is reported.
  */
 static void ioat_nic_unimp_reg(IoatNicCore *core, const IoatNicReg *reg,
                                unsigned n, hwaddr addr, uint32_t val)
 {
     trace_ioat_nic_unimp_reg(reg->name, n, addr, val);
-    if (!ioat_nic_report_unimp_once(core, reg->base)) {
+    if (val == reg->reset || !ioat_nic_report_unimp_once(core, reg->base)) {
         return;
     }
     qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: %s[%u] (0x%05" HWADDR_PRIx
-                  ") = 0x%08" PRIx32 " stored; not modelled: %s\n",
-                  reg->name, n, addr, val, reg->unimp);
-    if (reg->count > 1) {
-        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: (not reported again "
-                      "for %s[%u-%u])\n", reg->name, reg->first,
-                      reg->first + reg->count - 1);
-    }
+                  ") = 0x%08" PRIx32 " stored; not modelled: %s; not "
+                  "reported again for %s[%u..%u]\n", reg->name, n, addr, val,
+                  reg->unimp, reg->name, reg->first,
+                  reg->first + reg->count - 1);
 }
 
 uint64_t ioat_nic_core_read(IoatNicCore *core, hwaddr addr, unsigned size)

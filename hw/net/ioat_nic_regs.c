@@ -8,7 +8,8 @@
  * effects.  An offset no line covers is unimplemented: it reads 0, ignores
  * writes and is reported once with LOG_UNIMP.  Lines flagged UNIMP name
  * registers that read back what was written but whose function the model
- * does not have; the first write to each is reported the same way.
+ * does not have; the first write to one of them that changes it from its
+ * reset value is reported the same way.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

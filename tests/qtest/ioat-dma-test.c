@@ -19,6 +19,9 @@
 #include "hw/dma/ioat_dma_regs.h"
 #include "qobject/qdict.h"
 
+/* The -d guest_errors,unimp log of the running test's machine */
+static char *dma_log;
+
 /* The channel count each test expects, matching its edge options. */
 typedef struct ChannelsCase {
     const char *name;
@@ -1111,16 +1114,186 @@ static void test_migration_resumes_chain(void *obj, void *data,
 }
 
 /*
+ * The register map: unimplemented offsets, values stored but not acted
+ * on, read-only registers and channels that do not exist, as the log of
+ * the test's machine reports them.
+ */
+
+static unsigned logged(const char *prefix)
+{
+    return ioat_log_count(dma_log, prefix);
+}
+
+/* 0x18-0x4b: nothing between DCAOFFSET's dword and CHWPREFLMT. */
+static void test_unimp_offset_read_logged_once(void *obj, void *data,
+                                               QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    g_assert_cmphex(ioat_dma_readl(d, 0x18), ==, 0);
+    g_assert_cmpuint(logged("ioat_dma_unimp_offset: read of unimplemented "
+                            "offset 0x18 (size 4)"), ==, 1);
+    ioat_dma_readl(d, 0x18);
+    ioat_dma_readb(d, 0x19);
+    g_assert_cmpuint(logged("ioat_dma_unimp_offset: "), ==, 1);
+}
+
+static void test_unimp_offset_write_dropped(void *obj, void *data,
+                                            QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    ioat_dma_writel(d, 0xf0, 0xdeadbeef);
+    g_assert_cmphex(ioat_dma_readl(d, 0xf0), ==, 0);
+    g_assert_cmpuint(logged("ioat_dma_unimp_offset: write of unimplemented "
+                            "offset 0xf0 (size 4)"), ==, 1);
+    g_assert_cmpuint(logged("ioat_dma_err_"), ==, 0);
+}
+
+/* A dword write over CBVER, a hole and PERPORTOFFSET reaches each. */
+static void test_access_spanning_a_hole(void *obj, void *data,
+                                        QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    ioat_dma_writel(d, A_CBVER, 0xffffffff);
+    g_assert_cmphex(ioat_dma_readb(d, A_CBVER), ==, IOAT_DMA_CBVER_3_4);
+    g_assert_cmpuint(logged("ioat_dma_err_ro_write: write to read-only "
+                            "CBVER (offset 0x8)"), ==, 1);
+    g_assert_cmpuint(logged("ioat_dma_err_ro_write: write to read-only "
+                            "PERPORTOFFSET (offset 0xa)"), ==, 1);
+    g_assert_cmpuint(logged("ioat_dma_unimp_offset: write of unimplemented "
+                            "offset 0x9 (size 1)"), ==, 1);
+}
+
+/* DCACTRL is stored; a value asking for DCA is reported, once. */
+static void test_stored_only_value_logged_once(void *obj, void *data,
+                                               QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+    uint32_t dcactrl = ioat_dma_chan_reg(0, A_DCACTRL);
+
+    ioat_dma_writel(d, dcactrl, 0);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: "), ==, 0);
+    ioat_dma_writel(d, dcactrl, 0xffffffff);
+    g_assert_cmphex(ioat_dma_readl(d, dcactrl), ==, 0xffffffff);
+    ioat_dma_writel(d, dcactrl, 1);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: DCACTRL (offset 0xb0) = "
+                            "0xffffffff"), ==, 1);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: "), ==, 1);
+}
+
+/* INTRDELAY stores its delay but does not coalesce (yet). */
+static void test_intrdelay_delay_logged(void *obj, void *data,
+                                        QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    ioat_dma_writew(d, A_INTRDELAY, 0);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: "), ==, 0);
+    ioat_dma_writew(d, A_INTRDELAY, R_INTRDELAY_COALESCE_SUPPORT_MASK | 0x10);
+    g_assert_cmphex(ioat_dma_readl(d, A_INTRDELAY) & 0xffff, ==, 0x10);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: INTRDELAY (offset 0xc) = "
+                            "0x10"), ==, 1);
+}
+
+/* CHANCTRL bits other than the four the engine acts on are reported. */
+static void test_chanctrl_unmodelled_bits_logged(void *obj, void *data,
+                                                 QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    ioat_dma_writew(d, ioat_dma_chan_reg(0, A_CHANCTRL), 0x1d);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: "), ==, 0);
+    ioat_dma_writew(d, ioat_dma_chan_reg(1, A_CHANCTRL), 0x21d);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: CHANCTRL (offset 0x100) "
+                            "= 0x21d: stored, but bits 0x200"), ==, 1);
+}
+
+/* With 2 channels, channel 2's registers are a guest error every time. */
+static void test_missing_channel_is_guest_error(void *obj, void *data,
+                                                QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    g_assert_cmphex(ioat_dma_readl(d, ioat_dma_chan_reg(2, A_CHANSTS_LO)),
+                    ==, 0);
+    ioat_dma_readl(d, ioat_dma_chan_reg(2, A_CHANSTS_LO));
+    g_assert_cmpuint(logged("ioat_dma_err_no_chan: read of offset 0x188 "
+                            "(size 4): channel 2 does not exist, CHANCNT is "
+                            "2"), ==, 2);
+    /* channel 2's LTR_ACTIVE sits in channel 3's window */
+    ioat_dma_readl(d, ioat_dma_chan_reg(2, A_LTR_ACTIVE));
+    g_assert_cmpuint(logged("ioat_dma_err_no_chan: "), ==, 3);
+    g_assert_cmpuint(logged("ioat_dma_unimp_offset: "), ==, 0);
+}
+
+/* The last channel's LTR block lies in the window of a missing channel. */
+static void test_ltr_of_last_channel(void *obj, void *data,
+                                     QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+    uint32_t ltr = ioat_dma_chan_reg(1, A_LTR_ACTIVE);
+
+    ioat_dma_writel(d, ltr, 0x258);
+    g_assert_cmphex(ioat_dma_readl(d, ltr), ==, 0x258);
+    g_assert_cmpuint(logged("ioat_dma_unimp_value: LTR_ACTIVE (offset "
+                            "0x1c0)"), ==, 1);
+    g_assert_cmpuint(logged("ioat_dma_err_no_chan: "), ==, 0);
+}
+
+static void test_dma_comp_is_read_only(void *obj, void *data,
+                                       QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    ioat_dma_writew(d, ioat_dma_chan_reg(0, A_DMA_COMP), 5);
+    g_assert_cmphex(ioat_dma_readl(d, ioat_dma_chan_reg(0, A_CHANCTRL)) >> 16,
+                    ==, 0x0002);
+    g_assert_cmpuint(logged("ioat_dma_err_chan_ro_write: channel 0: write to "
+                            "read-only DMA_COMP (channel offset 0x2)"), ==, 1);
+}
+
+/* START is a CHANCMD bit the engine does not implement. */
+static void test_chancmd_unknown_bits_logged(void *obj, void *data,
+                                             QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+    uint64_t chansts = ioat_dma_readq(d, ioat_dma_chan_reg(0, A_CHANSTS_LO));
+
+    ioat_dma_writeb(d, ioat_dma_chan_reg(0, A_CHANCMD),
+                    R_CHANCMD_START_MASK);
+    g_assert_cmphex(ioat_dma_readq(d, ioat_dma_chan_reg(0, A_CHANSTS_LO)), ==,
+                    chansts);
+    g_assert_cmpuint(logged("ioat_dma_unimp_chancmd: channel 0: CHANCMD 0x01 "
+                            "not implemented"), ==, 1);
+}
+
+/* 0xb4 is the hole before channel 0's DRSCTL, in channel 1's window. */
+static void test_hole_before_ltr_block(void *obj, void *data,
+                                       QGuestAllocator *alloc)
+{
+    QIoatDma *d = obj;
+
+    g_assert_cmphex(ioat_dma_readl(d, 0xb4), ==, 0);
+    g_assert_cmpuint(logged("ioat_dma_unimp_offset: read of unimplemented "
+                            "offset 0xb4 (size 4)"), ==, 1);
+}
+
+/*
  * Registration.  Every test starts from a freshly reset machine of its
  * own, with the device options its table row gives.
  */
 static void fresh_machine_clear(void *unused)
 {
     qos_invalidate_command_line();
+    ioat_log_remove(dma_log);
+    dma_log = NULL;
 }
 
 static void *fresh_machine(GString *cmd_line, void *arg)
 {
+    dma_log = ioat_log_attach(cmd_line, "ioat-dma");
     g_test_queue_destroy(fresh_machine_clear, NULL);
     return arg;
 }
@@ -1178,6 +1351,18 @@ static const DmaTestCase registers_tests[] = {
     { "reset-intrctrl-zero", test_reset_intrctrl_is_zero },
     { "chancmd-reset-self-clears", test_chancmd_reset_self_clears },
     { "chainaddr-write-arms-channel", test_chainaddr_write_arms_channel },
+    { "unimp-offset-read-logged-once", test_unimp_offset_read_logged_once },
+    { "unimp-offset-write-dropped", test_unimp_offset_write_dropped },
+    { "access-spanning-a-hole", test_access_spanning_a_hole },
+    { "stored-only-value-logged-once", test_stored_only_value_logged_once },
+    { "intrdelay-delay-logged", test_intrdelay_delay_logged },
+    { "chanctrl-unmodelled-bits-logged", test_chanctrl_unmodelled_bits_logged },
+    { "missing-channel-is-guest-error", test_missing_channel_is_guest_error,
+      "channels=2" },
+    { "ltr-of-last-channel", test_ltr_of_last_channel, "channels=2" },
+    { "dma-comp-is-read-only", test_dma_comp_is_read_only },
+    { "chancmd-unknown-bits-logged", test_chancmd_unknown_bits_logged },
+    { "hole-before-ltr-block", test_hole_before_ltr_block },
 };
 
 static const DmaTestCase copy_tests[] = {

@@ -43,7 +43,7 @@ struct NicTest {
     QGuestAllocator *alloc;
     int wire;               /* the test's end of netdev "hs0" */
     int qemu_sock;
-    char *log;              /* -d guest_errors -D */
+    char *log;              /* -d guest_errors,unimp -D */
     NicTestFunc fn;
     const void *arg;        /* the test's row of its case table */
     QIoatNicRing *rx[NIC_QUEUES];
@@ -309,18 +309,7 @@ static unsigned transmit(NicTest *t, QIoatNicRing *tx, const Frame *f)
 /* A line of the guest error log starts with trace event @event. */
 static bool guest_error_logged(NicTest *t, const char *event)
 {
-    g_autofree char *log = NULL;
-    g_autofree char *prefix = g_strconcat(event, ": ", NULL);
-    g_auto(GStrv) lines = NULL;
-
-    g_assert_true(g_file_get_contents(t->log, &log, NULL, NULL));
-    lines = g_strsplit(log, "\n", -1);
-    for (char **line = lines; *line; line++) {
-        if (g_str_has_prefix(*line, prefix)) {
-            return true;
-        }
-    }
-    return false;
+    return ioat_log_events(t->log, event) > 0;
 }
 
 /* Registers: PCI identity, reset values, EEPROM, link */
@@ -459,6 +448,105 @@ static void test_status_is_read_only(NicTest *t)
 
     wr(t, A_STATUS, ~before);
     g_assert_cmphex(rd(t, A_STATUS), ==, before);
+}
+
+/* Writing a read-only register is a guest error that names it. */
+static void test_read_only_write_is_guest_error(NicTest *t)
+{
+    wr(t, A_LINKS, 0);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_err_ro_write: LINKS[0]"),
+                     ==, 1);
+    g_assert_cmphex(rd(t, A_LINKS), ==, 0xf0000000);
+}
+
+/* 0x0000c lies between STATUS and CTRL_EXT, where no register is. */
+#define UNIMPLEMENTED_OFFSET    0x0000c
+
+static void test_unimplemented_offset_reads_zero(NicTest *t)
+{
+    wr(t, UNIMPLEMENTED_OFFSET, 0xdeadbeef);
+    g_assert_cmphex(rd(t, UNIMPLEMENTED_OFFSET), ==, 0);
+}
+
+/* The first access to an unimplemented offset is reported, no later one. */
+static void test_unimplemented_offset_reported_once(NicTest *t)
+{
+    rd(t, UNIMPLEMENTED_OFFSET);
+    rd(t, UNIMPLEMENTED_OFFSET);
+    wr(t, UNIMPLEMENTED_OFFSET, 1);
+    wr(t, UNIMPLEMENTED_OFFSET + 4, 1);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_read"), ==, 1);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_write: offset "
+                                    "0x00010 "), ==, 1);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_write"), ==, 1);
+}
+
+/*
+ * A register stored but not modelled (flow control thresholds) reads back
+ * what was written; the first write away from its reset value, to any of
+ * its instances, is reported once.
+ */
+static void test_unmodelled_register_reads_back_reported_once(NicTest *t)
+{
+    wr(t, IOAT_NIC_FCRTH(0), 0);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 0);
+    for (unsigned i = 0; i < 8; i++) {
+        wr(t, IOAT_NIC_FCRTH(i), 0x80000100 + 0x10 * i);
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        g_assert_cmphex(rd(t, IOAT_NIC_FCRTH(i)), ==, 0x80000100 + 0x10 * i);
+    }
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: FCRTH[0] "),
+                     ==, 1);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 1);
+}
+
+/* A Flow Director command completes but says it did nothing. */
+static void test_fdir_command_reported_unimplemented(NicTest *t)
+{
+    wr(t, A_FDIRCMD, 0x00038849);       /* add a perfect TCP4 filter */
+    g_assert_cmphex(rd(t, A_FDIRCMD) & R_FDIRCMD_CMD_MASK, ==, 0);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: FDIRCMD"),
+                     ==, 1);
+}
+
+/*
+ * The legacy windows of the first 16 queues and filters (8.2.3.8.7,
+ * 8.2.3.7.9, 8.2.3.7.10, 8.2.3.7.4) are the registers they name.
+ */
+static void test_legacy_alias_windows(NicTest *t)
+{
+    wr(t, IOAT_NIC_SRRCTL_ALIAS(3), 0x02000402);
+    g_assert_cmphex(rd(t, IOAT_NIC_SRRCTL(3)), ==, 0x02000402);
+    wr(t, IOAT_NIC_SRRCTL(15), 0x02000203);
+    g_assert_cmphex(rd(t, IOAT_NIC_SRRCTL_ALIAS(15)), ==, 0x02000203);
+    wr(t, IOAT_NIC_RAL_ALIAS(2), 0x44332211);
+    wr(t, IOAT_NIC_RAH_ALIAS(2), R_RAH0_AV_MASK | 0x6655);
+    g_assert_cmphex(rd(t, IOAT_NIC_RAL(2)), ==, 0x44332211);
+    g_assert_cmphex(rd(t, IOAT_NIC_RAH(2)), ==, R_RAH0_AV_MASK | 0x6655);
+    wr(t, IOAT_NIC_PSRTYPE(7), IOAT_NIC_PSRTYPE_TCPHDR);
+    g_assert_cmphex(rd(t, IOAT_NIC_PSRTYPE_ALIAS(7)), ==,
+                    IOAT_NIC_PSRTYPE_TCPHDR);
+    /* Queue 16 has no legacy window: the next dword is another register. */
+    wr(t, IOAT_NIC_SRRCTL(16), 0x02000402);
+    g_assert_cmphex(rd(t, IOAT_NIC_SRRCTL_ALIAS(16)), ==, 0);
+}
+
+/* Bits that start an action read back 0; reserved bits stay 0. */
+static void test_self_clearing_and_reserved_bits(NicTest *t)
+{
+    wr(t, IOAT_NIC_RXDCTL(1), R_RXDCTL_SWFLSH_MASK | R_RXDCTL_VME_MASK);
+    g_assert_cmphex(rd(t, IOAT_NIC_RXDCTL(1)), ==, R_RXDCTL_VME_MASK);
+    wr(t, A_AUTOC, rd(t, A_AUTOC) | R_AUTOC_AN_RESTART_MASK);
+    g_assert_false(rd(t, A_AUTOC) & R_AUTOC_AN_RESTART_MASK);
+    wr(t, IOAT_NIC_RDLEN(0), 0xffffffff);
+    g_assert_cmphex(rd(t, IOAT_NIC_RDLEN(0)), ==, 0x000fff80);
+    wr(t, IOAT_NIC_TDBAL(0), 0xffffffff);
+    g_assert_cmphex(rd(t, IOAT_NIC_TDBAL(0)), ==, 0xffffff80);
+    wr(t, IOAT_NIC_RAH(5), 0xffffffff);
+    g_assert_cmphex(rd(t, IOAT_NIC_RAH(5)), ==, 0x8000ffff);
+    wr(t, A_RDRXCTL, 0);
+    g_assert_cmphex(rd(t, A_RDRXCTL), ==, R_RDRXCTL_DMAIDONE_MASK);
 }
 
 /* Reset values the driver depends on (datasheet 8.2.3). */
@@ -1875,8 +1963,7 @@ static void nic_test_clear(void *opaque)
     close(t->wire);
     qos_invalidate_command_line();
     close(t->qemu_sock);
-    unlink(t->log);
-    g_free(t->log);
+    ioat_log_remove(t->log);
     for (unsigned q = 0; q < NIC_QUEUES; q++) {
         g_free(t->rx[q]);
         g_free(t->tx[q]);
@@ -1895,11 +1982,8 @@ static void *nic_test_init(GString *cmd_line, void *arg)
     t->qemu_sock = fds[1];
     t->fn = def->fn;
     t->arg = def->arg;
-    t->log = g_strdup_printf("%s/ioat-nic-qtest-%d.log", g_get_tmp_dir(),
-                             getpid());
-    g_string_append_printf(cmd_line,
-                           " -netdev socket,fd=%d,id=hs0"
-                           " -d guest_errors -D %s ", fds[1], t->log);
+    t->log = ioat_log_attach(cmd_line, "ioat-nic");
+    g_string_append_printf(cmd_line, " -netdev socket,fd=%d,id=hs0 ", fds[1]);
     g_test_queue_destroy(nic_test_clear, t);
     return t;
 }
@@ -1963,6 +2047,16 @@ static const NicTestCase registers_tests[] = {
       test_ctrl_rst_self_clears_and_restores },
     { "ctrl-rst-keeps-msix-table", test_ctrl_rst_keeps_msix_table },
     { "status-is-read-only", test_status_is_read_only },
+    { "read-only-write-is-guest-error", test_read_only_write_is_guest_error },
+    { "unimplemented-offset-reads-zero", test_unimplemented_offset_reads_zero },
+    { "unimplemented-offset-reported-once",
+      test_unimplemented_offset_reported_once },
+    { "unmodelled-register-reads-back-reported-once",
+      test_unmodelled_register_reads_back_reported_once },
+    { "fdir-command-reported-unimplemented",
+      test_fdir_command_reported_unimplemented },
+    { "legacy-alias-windows", test_legacy_alias_windows },
+    { "self-clearing-and-reserved-bits", test_self_clearing_and_reserved_bits },
     { "reset-register-defaults", test_reset_register_defaults },
     { "eec-eeprom-present-1024-words", test_eec_eeprom_present_1024_words },
     { "eeprom-checksum-is-baba", test_eeprom_checksum_is_baba },

@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the ioat-nic and ioat-dma qtests: PCI probing, MSI-X
- * vectors, polling until a deadline and waiting for a migration
+ * vectors, polling until a deadline, waiting for a migration and reading
+ * the device's log
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -124,4 +125,51 @@ void ioat_qtest_wait_migration(QTestState *qts)
         }
     }
     g_error("migration did not complete within 30 s");
+}
+
+/*
+ * Send QEMU's guest-error and unimplemented-feature log of the machine
+ * @cmd_line starts to a file of its own; returns the file's name.
+ */
+char *ioat_log_attach(GString *cmd_line, const char *dev)
+{
+    char *path = g_strdup_printf("%s/%s-qtest-%d.log", g_get_tmp_dir(), dev,
+                                 getpid());
+
+    unlink(path);
+    g_string_append_printf(cmd_line, " -d guest_errors,unimp -D %s ", path);
+    return path;
+}
+
+/* The number of lines of the log at @path that start with @prefix. */
+unsigned ioat_log_count(const char *path, const char *prefix)
+{
+    g_autofree char *log = NULL;
+    g_auto(GStrv) lines = NULL;
+    unsigned n = 0;
+
+    if (!g_file_get_contents(path, &log, NULL, NULL)) {
+        return 0;               /* QEMU opens the file at its first line */
+    }
+    lines = g_strsplit(log, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        n += g_str_has_prefix(*line, prefix);
+    }
+    return n;
+}
+
+/* Lines of the log at @path that start with trace event @event's name. */
+unsigned ioat_log_events(const char *path, const char *event)
+{
+    g_autofree char *prefix = g_strconcat(event, ": ", NULL);
+
+    return ioat_log_count(path, prefix);
+}
+
+void ioat_log_remove(char *path)
+{
+    if (path) {
+        unlink(path);
+        g_free(path);
+    }
 }

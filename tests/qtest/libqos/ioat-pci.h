@@ -61,4 +61,13 @@ bool ioat_poll(IoatPoll *p);
 
 void ioat_qtest_wait_migration(QTestState *qts);
 
+/*
+ * The -d guest_errors,unimp log of one test's machine.  The devices start
+ * each line with the name of its trace event, so tests count events.
+ */
+char *ioat_log_attach(GString *cmd_line, const char *dev);
+unsigned ioat_log_count(const char *path, const char *prefix);
+unsigned ioat_log_events(const char *path, const char *event);
+void ioat_log_remove(char *path);
+
 #endif
