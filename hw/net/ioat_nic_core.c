@@ -17,25 +17,54 @@
 #include "trace.h"
 
 /*
- * EEPROM words the driver reads (datasheet 6.2); everything else reads
- * 0xffff, i.e. "no section".  Word 0x3f is the checksum, computed at
- * realize so that words 0x00-0x3f add up to 0xbaba.
+ * The EEPROM image (datasheet 6.2, 6.3): control words, the module
+ * pointers of words 0x03-0x0f, PBA number, device capabilities and
+ * ETrack ID; the LAN core 0 module holds the MAC address.  A pointer or
+ * word left at 0xffff means "no module".  Word 0x3f makes the datasheet's
+ * checksum come out at 0xbaba: words 0x00-0x3e plus the words of every
+ * module pointers 0x03-0x0e name, excluding each module's length word.
  */
 static const struct {
     uint16_t word;
     uint16_t val;
 } ioat_nic_eeprom_words[] = {
     { 0x00, 0x0000 }, { 0x01, 0x0000 }, { 0x02, 0x0000 },
+    { IOAT_NIC_EEPROM_LAN_CORE0_PTR, IOAT_NIC_EEPROM_LAN_CORE0 },
     { 0x15, 0xe687 }, { 0x16, 0x8505 },     /* PBA number E68785-005 */
     { 0x2c, 0x0082 },                       /* device caps: no FCoE */
     { 0x2d, 0x05e4 }, { 0x2e, 0x8000 },     /* ETrack ID 0x800005e4 */
+    { IOAT_NIC_EEPROM_LAN_CORE0, 3 },       /* module length in words */
 };
-#define IOAT_NIC_EEPROM_CHECKSUM_WORD   0x3f
-#define IOAT_NIC_EEPROM_CHECKSUM        0xbaba
+
+/* The datasheet's checksum over an image whose word 0x3f is not yet set. */
+static uint16_t ioat_nic_eeprom_sum(const uint16_t *eeprom, unsigned words)
+{
+    uint16_t sum = 0;
+
+    for (unsigned i = 0; i < IOAT_NIC_EEPROM_CHECKSUM_WORD; i++) {
+        sum += eeprom[i];
+    }
+    for (unsigned p = IOAT_NIC_EEPROM_FIRST_PTR; p <= IOAT_NIC_EEPROM_LAST_PTR;
+         p++) {
+        unsigned ptr = eeprom[p], len;
+
+        if (ptr == 0 || ptr == 0xffff || ptr >= words) {
+            continue;
+        }
+        len = eeprom[ptr];
+        if (len == 0 || len == 0xffff) {
+            continue;
+        }
+        for (unsigned j = ptr + 1; j <= ptr + len && j < words; j++) {
+            sum += eeprom[j];
+        }
+    }
+    return sum;
+}
 
 static void ioat_nic_eeprom_init(IoatNicCore *core)
 {
-    uint16_t sum = 0;
+    uint16_t *mac = &core->eeprom[IOAT_NIC_EEPROM_LAN_CORE0 + 1];
 
     for (unsigned i = 0; i < IOAT_NIC_EEPROM_WORDS; i++) {
         core->eeprom[i] = 0xffff;
@@ -44,11 +73,13 @@ static void ioat_nic_eeprom_init(IoatNicCore *core)
         core->eeprom[ioat_nic_eeprom_words[i].word] =
             ioat_nic_eeprom_words[i].val;
     }
-    for (unsigned i = 0; i < IOAT_NIC_EEPROM_CHECKSUM_WORD; i++) {
-        sum += core->eeprom[i];
+    /* Ethernet address, first byte in the low byte of the first word */
+    for (unsigned i = 0; i < 3; i++) {
+        mac[i] = lduw_le_p(core->permanent_mac + 2 * i);
     }
     core->eeprom[IOAT_NIC_EEPROM_CHECKSUM_WORD] =
-        IOAT_NIC_EEPROM_CHECKSUM - sum;
+        IOAT_NIC_EEPROM_CHECKSUM -
+        ioat_nic_eeprom_sum(core->eeprom, IOAT_NIC_EEPROM_WORDS);
 }
 
 /* Link */
@@ -95,6 +126,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_load_mac_address(core);
     ioat_nic_update_links(core);
     ioat_nic_tx_reset(core);
+    ioat_nic_fdir_reset(core);
 }
 
 void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
@@ -109,6 +141,7 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
     ioat_nic_eeprom_init(core);
     ioat_nic_rx_init(core);
     ioat_nic_tx_init(core);
+    ioat_nic_fdir_realize(core);
 }
 
 void ioat_nic_core_unrealize(IoatNicCore *core)
@@ -116,6 +149,7 @@ void ioat_nic_core_unrealize(IoatNicCore *core)
     ioat_nic_intr_unrealize(core);
     ioat_nic_rx_uninit(core);
     ioat_nic_tx_uninit(core);
+    ioat_nic_fdir_unrealize(core);
     g_free(core->unimp_reported);
     core->unimp_reported = NULL;
 }
@@ -156,15 +190,20 @@ void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
     if (!FIELD_EX32(val, EERD, START)) {
         return;
     }
+    /*
+     * A serial EEPROM ignores the address bits above its size (EEC.SIZE),
+     * so a read past the end wraps around.
+     */
     if (word >= IOAT_NIC_EEPROM_WORDS) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_eeprom_addr,
-                           "EERD: word 0x%x beyond the %u-word EEPROM",
-                           word, IOAT_NIC_EEPROM_WORDS);
-        core->mac[R_EERD] = FIELD_DP32(val & ~R_EERD_START_MASK, EERD, DONE, 1);
-        return;
+                           "EERD: word 0x%x beyond the %u-word EEPROM "
+                           "(EEC.SIZE); the read wraps to word 0x%x",
+                           word, IOAT_NIC_EEPROM_WORDS,
+                           word % IOAT_NIC_EEPROM_WORDS);
     }
     val = FIELD_DP32(0, EERD, ADDR, word);
-    val = FIELD_DP32(val, EERD, DATA, core->eeprom[word]);
+    val = FIELD_DP32(val, EERD, DATA,
+                     core->eeprom[word % IOAT_NIC_EEPROM_WORDS]);
     core->mac[R_EERD] = FIELD_DP32(val, EERD, DONE, 1);
 }
 
@@ -177,14 +216,6 @@ void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
         core->mac[R_MSRWD] = 0xffff0000 | (core->mac[R_MSRWD] & 0xffff);
     }
     ioat_nic_reg_store(core, reg, addr, val);
-}
-
-/* Flow Director table initialisation completes at once (7.1.2.7.5). */
-void ioat_nic_write_fdirctrl(IoatNicCore *core, const IoatNicReg *reg,
-                             unsigned n, hwaddr addr, uint32_t val)
-{
-    ioat_nic_reg_store(core, reg, addr,
-                       FIELD_DP32(val, FDIRCTRL, INIT_DONE, 1));
 }
 
 /* BAR0 access */
@@ -320,7 +351,7 @@ int ioat_nic_core_post_load(IoatNicCore *core)
         core->txq[q].len = 0;
     }
     ioat_nic_update_links(core);
-    return 0;
+    return ioat_nic_fdir_post_load(core);
 }
 
 static const VMStateDescription ioat_nic_vmstate_tx_ctx = {
@@ -351,6 +382,25 @@ static const VMStateDescription ioat_nic_vmstate_txq = {
     }
 };
 
+static bool ioat_nic_fdir_needed(void *opaque)
+{
+    IoatNicCore *core = opaque;
+
+    return core->fdir.nfilter > 0;
+}
+
+static const VMStateDescription ioat_nic_vmstate_fdir_table = {
+    .name = "ioat-nic-core/fdir",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ioat_nic_fdir_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT(fdir, IoatNicCore, 1, ioat_nic_vmstate_fdir,
+                       IoatNicFdir),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 const VMStateDescription ioat_nic_core_vmstate = {
     .name = "ioat-nic-core",
     .version_id = 1,
@@ -370,5 +420,9 @@ const VMStateDescription ioat_nic_core_vmstate = {
         VMSTATE_STRUCT_ARRAY(txq, IoatNicCore, IOAT_NIC_NUM_QUEUES, 1,
                              ioat_nic_vmstate_txq, IoatNicTxQueue),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &ioat_nic_vmstate_fdir_table,
+        NULL
     }
 };

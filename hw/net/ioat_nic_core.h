@@ -42,6 +42,26 @@ typedef struct IoatNicTxQueue {
     size_t size;                    /* allocated bytes at data */
 } IoatNicTxQueue;
 
+/* One Flow Director filter (7.1.2.7) */
+typedef struct IoatNicFdirFilter {
+    uint32_t cmd;               /* the FDIRCMD that added it */
+    uint16_t bucket;            /* FDIRHASH.HASH & the table's bucket mask */
+    uint16_t id;                /* signature, or software index (perfect) */
+    /* Perfect filters: the fields latched at ADD, as the registers hold them */
+    uint32_t src_ip[4];         /* FDIRSIPv6(0..2), FDIRIPSA */
+    uint32_t dst_ip;            /* FDIRIPDA */
+    uint32_t port;              /* FDIRPORT */
+    uint32_t vlan_flex;         /* FDIRVLAN */
+} IoatNicFdirFilter;
+
+typedef struct IoatNicFdir {
+    IoatNicFdirFilter *filter;  /* nfilter in use, in no particular order */
+    int32_t nfilter;
+    int32_t alloc;              /* entries allocated at filter and next */
+    int32_t *next;              /* per filter: the next in its bucket */
+    int32_t *head;              /* per bucket: its first filter, or -1 */
+} IoatNicFdir;
+
 typedef struct IoatNicCore {
     /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
     uint32_t mac[IOAT_NIC_MAC_WORDS];
@@ -62,6 +82,7 @@ typedef struct IoatNicCore {
 
     IoatNicTxQueue txq[IOAT_NIC_NUM_QUEUES];
     struct NetRxPkt *rx_pkt;
+    IoatNicFdir fdir;
 
     /*
      * Unimplemented offsets, and the first instance of registers stored

@@ -123,15 +123,14 @@ void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
-void ioat_nic_write_fdirctrl(IoatNicCore *core, const IoatNicReg *reg,
-                             unsigned n, hwaddr addr, uint32_t val);
 bool ioat_nic_link_up(IoatNicCore *core);
 
 /* ioat_nic_intr.c */
 void ioat_nic_intr_realize(IoatNicCore *core);
 void ioat_nic_intr_unrealize(IoatNicCore *core);
 void ioat_nic_intr_reset(IoatNicCore *core);
-void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx);
+void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx,
+                          bool now);
 void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes);
 uint32_t ioat_nic_read_eicr(IoatNicCore *core, const IoatNicReg *reg,
                             unsigned n, hwaddr addr);
@@ -155,6 +154,50 @@ void ioat_nic_write_eimc(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_eimc_ex(IoatNicCore *core, const IoatNicReg *reg,
                             unsigned n, hwaddr addr, uint32_t val);
+
+/* What the receive filters look at in one frame (7.1.2) */
+typedef struct IoatNicRxTuple {
+    const uint8_t *frame;       /* as received: before any VLAN strip */
+    size_t len;
+    bool tagged;
+    uint16_t tci;               /* of the 802.1Q tag; 0 when untagged */
+    uint16_t etype;             /* after the tag, if tagged */
+    bool ip4, ip6, frag;
+    EthL4HdrProto l4;           /* ETH_L4_HDR_PROTO_INVALID: none */
+    const uint8_t *src, *dst;   /* the IP addresses, in the frame */
+    uint16_t sport, dport;      /* TCP, UDP or SCTP, unfragmented; else 0 */
+    uint8_t tcp_flags;          /* TCP only */
+} IoatNicRxTuple;
+
+/* What they decided */
+typedef struct IoatNicRxSteer {
+    bool steered;               /* queue was chosen by a filter, not RSS */
+    unsigned queue;
+    bool lli;                   /* interrupt at once (7.3.2.2) */
+    bool fdir_match;            /* report FLM, and fdir_id in DW1 */
+    uint32_t fdir_id;           /* signature or index, bucket in 31:16 */
+    uint32_t err;               /* descriptor error bits (FDIR drop, ...) */
+} IoatNicRxSteer;
+
+/* ioat_nic_filter.c */
+void ioat_nic_filter_steer(IoatNicCore *core, const IoatNicRxTuple *t,
+                           IoatNicRxSteer *st);
+
+/* ioat_nic_fdir.c */
+extern const VMStateDescription ioat_nic_vmstate_fdir;
+void ioat_nic_fdir_realize(IoatNicCore *core);
+void ioat_nic_fdir_unrealize(IoatNicCore *core);
+void ioat_nic_fdir_reset(IoatNicCore *core);
+int ioat_nic_fdir_post_load(IoatNicCore *core);
+bool ioat_nic_fdir_enabled(IoatNicCore *core);
+void ioat_nic_fdir_lookup(IoatNicCore *core, const IoatNicRxTuple *t,
+                          IoatNicRxSteer *st);
+void ioat_nic_write_fdirctrl(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_fdircmd(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr, uint32_t val);
+uint32_t ioat_nic_read_fdirfree(IoatNicCore *core, const IoatNicReg *reg,
+                                unsigned n, hwaddr addr);
 
 /* ioat_nic_rx.c */
 void ioat_nic_rx_init(IoatNicCore *core);

@@ -45,18 +45,22 @@ static unsigned ioat_nic_eitr_interval_ns(IoatNicCore *core, unsigned v)
              IOAT_NIC_EITR_ITR_MASK) >> 3) * 2000;
 }
 
-/* Deliver vector @v now, or when its EITR interval ends. */
-static void ioat_nic_msix_fire(IoatNicCore *core, unsigned v)
+/*
+ * Deliver vector @v now, or when its EITR interval ends; a low latency
+ * interrupt (@now) does not wait for the interval (7.3.2.2).
+ */
+static void ioat_nic_msix_fire(IoatNicCore *core, unsigned v, bool now)
 {
     uint64_t bit = 1ULL << v;
     unsigned interval;
 
-    if (timer_pending(core->eitr_timer[v])) {
+    if (timer_pending(core->eitr_timer[v]) && !now) {
         core->eitr_pending[v] = true;
         trace_ioat_nic_irq_throttled(v);
         return;
     }
-    trace_ioat_nic_irq_msix(v);
+    core->eitr_pending[v] = false;
+    trace_ioat_nic_irq_msix(v, now);
     msix_notify(core->owner, v);
 
     /* Auto-mask (GPIE.EIAME + EIAM) and auto-clear (EIAC; always >= 16). */
@@ -102,7 +106,8 @@ static void ioat_nic_update_legacy_irq(IoatNicCore *core)
 }
 
 /* Fire every vector with a pending, unmasked cause among @vectors. */
-static void ioat_nic_raise_queue_vectors(IoatNicCore *core, uint64_t vectors)
+static void ioat_nic_raise_queue_vectors(IoatNicCore *core, uint64_t vectors,
+                                         bool now)
 {
     uint64_t ready = core->qcause & core->qmask & vectors;
 
@@ -110,7 +115,7 @@ static void ioat_nic_raise_queue_vectors(IoatNicCore *core, uint64_t vectors)
         unsigned v = ctz64(ready);
 
         ready &= ready - 1;
-        ioat_nic_msix_fire(core, v);
+        ioat_nic_msix_fire(core, v, now);
     }
 }
 
@@ -140,11 +145,11 @@ void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes)
 
 /* Causes set through EICS or EICS_EX (datasheet 8.2.3.5.3). */
 static void ioat_nic_set_causes(IoatNicCore *core, uint64_t queue_vectors,
-                                uint32_t other)
+                                uint32_t other, bool now)
 {
     core->qcause |= queue_vectors;
     if (ioat_nic_msix_mode(core)) {
-        ioat_nic_raise_queue_vectors(core, queue_vectors);
+        ioat_nic_raise_queue_vectors(core, queue_vectors, now);
     } else {
         ioat_nic_update_legacy_irq(core);
     }
@@ -160,7 +165,7 @@ static void ioat_nic_set_mask(IoatNicCore *core, uint64_t queue_vectors,
     core->qmask |= queue_vectors;
     core->mac[R_EIMS] |= other & IOAT_NIC_EICR_OTHER;
     if (ioat_nic_msix_mode(core)) {
-        ioat_nic_raise_queue_vectors(core, queue_vectors);
+        ioat_nic_raise_queue_vectors(core, queue_vectors, false);
         if (core->mac[R_EICR] & other & IOAT_NIC_EICR_OTHER) {
             ioat_nic_raise_other(core, 0);
         }
@@ -186,16 +191,18 @@ static void ioat_nic_eitr_expired(void *opaque)
     for (unsigned v = 0; v < IOAT_NIC_MSIX_VECTORS; v++) {
         if (core->eitr_pending[v] && !timer_pending(core->eitr_timer[v])) {
             core->eitr_pending[v] = false;
-            ioat_nic_raise_queue_vectors(core, 1ULL << v);
+            ioat_nic_raise_queue_vectors(core, 1ULL << v, false);
         }
     }
 }
 
 /*
  * An RX write-back or TX RS write-back on @queue: the cause goes to the
- * vector IVAR assigns to it (datasheet 7.3.4, IVAR 8.2.3.5.16).
+ * vector IVAR assigns to it (datasheet 7.3.4, IVAR 8.2.3.5.16); @now for
+ * a low latency interrupt.
  */
-void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx)
+void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx,
+                          bool now)
 {
     uint32_t ivar = ioat_nic_reg(core, IOAT_NIC_IVAR(queue / 2));
     uint8_t entry = ivar >> ((queue & 1) * 16 + tx * 8);
@@ -207,10 +214,10 @@ void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx)
     v = entry & IOAT_NIC_IVAR_VECTOR_MASK;
     trace_ioat_nic_queue_event(queue, tx, v);
     if (ioat_nic_msix_mode(core)) {
-        ioat_nic_set_causes(core, 1ULL << v, 0);
+        ioat_nic_set_causes(core, 1ULL << v, 0, now);
     } else {
         /* MSI/INTx: the vector number selects an EICR bit 0-15. */
-        ioat_nic_set_causes(core, 1ULL << (v & 15), 0);
+        ioat_nic_set_causes(core, 1ULL << (v & 15), 0, now);
     }
 }
 
@@ -255,13 +262,14 @@ uint32_t ioat_nic_read_eics(IoatNicCore *core, const IoatNicReg *reg,
 void ioat_nic_write_eics(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val)
 {
-    ioat_nic_set_causes(core, val & R_EICR_RTXQ_MASK, val);
+    ioat_nic_set_causes(core, val & R_EICR_RTXQ_MASK, val, false);
 }
 
 void ioat_nic_write_eics_ex(IoatNicCore *core, const IoatNicReg *reg,
                             unsigned n, hwaddr addr, uint32_t val)
 {
-    ioat_nic_set_causes(core, ioat_nic_ex_vectors(addr, A_EICS_EX0, val), 0);
+    ioat_nic_set_causes(core, ioat_nic_ex_vectors(addr, A_EICS_EX0, val), 0,
+                        false);
 }
 
 uint32_t ioat_nic_read_eims(IoatNicCore *core, const IoatNicReg *reg,

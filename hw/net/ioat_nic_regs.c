@@ -54,8 +54,6 @@
 #define DCA                 "direct cache access"
 #define PACKET_BUFFERS      "packet buffer partitioning"
 #define POOLS               "VMDq pools and SR-IOV"
-#define FDIR                "Flow Director filtering"
-#define FIVE_TUPLE          "5-tuple, SYN and L3/L4 filters"
 #define MANAGEABILITY       "manageability"
 #define SECURITY            "IPsec and MACsec offload"
 #define QUEUE_STATS_MAP     "queue statistics mapping"
@@ -163,12 +161,14 @@ static const IoatNicReg ioat_nic_regs[] = {
     ARR(RAH, 0, IOAT_NIC_NUM_RAR, .ro = ~IOAT_NIC_RAH_WMASK),
     ARR(MPSAR, 0, 256, UNIMP(POOLS)),
     ARR(PSRTYPE, 0, 64),
-    ARR(SAQF, 0, 128, UNIMP(FIVE_TUPLE)),
-    ARR(DAQF, 0, 128, UNIMP(FIVE_TUPLE)),
-    ARR(SDPQF, 0, 128, UNIMP(FIVE_TUPLE)),
-    ARR(FTQF, 0, 128, UNIMP(FIVE_TUPLE)),
-    ARR(L34T_IMIR, 0, 128, UNIMP(FIVE_TUPLE)),
-    R(SYNQF, UNIMP(FIVE_TUPLE)),
+    ARR(SAQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
+    ARR(DAQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
+    ARR(SDPQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
+    ARR(FTQF, 0, IOAT_NIC_NUM_FIVE_TUPLE, .ro = 0x01ffc0e0),  /* reserved */
+    ARR(L34T_IMIR, 0, IOAT_NIC_NUM_FIVE_TUPLE, .ro = 0xf0000fff),
+    R(SYNQF, .ro = 0x7fffff00),
+    R(IMIRVP, .ro = ~0xfu),
+    R(LLITHRESH, .ro = ~R_LLITHRESH_SIZE_MASK),
     ARR(VMOLR, 0, 64, UNIMP(POOLS)),
     ARR(VLVF, 0, 64, UNIMP(POOLS)),
     ARR(VLVFB, 0, 128, UNIMP(POOLS)),
@@ -277,29 +277,29 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(TSAUXC, UNIMP(TIME_SYNC)),
 
     /* Flow Director (8.2.3.21) */
-    R(FDIRCTRL, UNIMP(FDIR), .write = ioat_nic_write_fdirctrl),
-    ARR(FDIRSIPV6, 0, 3, UNIMP(FDIR)),
-    R(FDIRIPSA, UNIMP(FDIR)),
-    R(FDIRIPDA, UNIMP(FDIR)),
-    R(FDIRPORT, UNIMP(FDIR)),
-    R(FDIRVLAN, UNIMP(FDIR)),
-    R(FDIRHASH, UNIMP(FDIR)),
-    R(FDIRCMD, UNIMP(FDIR), .sc = R_FDIRCMD_CMD_MASK),
-    R(FDIRFREE, RO),
-    R(FDIRDIP4M, UNIMP(FDIR)),
-    R(FDIRSIP4M, UNIMP(FDIR)),
-    R(FDIRTCPM, UNIMP(FDIR)),
-    R(FDIRUDPM, UNIMP(FDIR)),
-    R(FDIRLEN, RO),
-    R(FDIRUSTAT, RO),
-    R(FDIRFSTAT, RO),
+    R(FDIRCTRL, .write = ioat_nic_write_fdirctrl),
+    ARR(FDIRSIPV6, 0, 3),
+    R(FDIRIPSA),
+    R(FDIRIPDA),
+    R(FDIRPORT),
+    R(FDIRVLAN),
+    R(FDIRHASH),
+    R(FDIRCMD, .write = ioat_nic_write_fdircmd),
+    R(FDIRFREE, .ro = R_FDIRFREE_FREE_MASK, .read = ioat_nic_read_fdirfree),
+    R(FDIRDIP4M),
+    R(FDIRSIP4M),
+    R(FDIRTCPM),
+    R(FDIRUDPM),
+    R(FDIRLEN, STAT),
+    R(FDIRUSTAT, STAT),
+    R(FDIRFSTAT, STAT),
     R(FDIRMATCH, STAT),
     R(FDIRMISS, STAT),
-    R(FDIRHKEY, UNIMP(FDIR)),
-    R(FDIRSKEY, UNIMP(FDIR)),
-    R(FDIRM, UNIMP(FDIR)),
-    R(FDIRIP6M, UNIMP(FDIR)),
-    R(FDIRSCTPM, UNIMP(FDIR)),
+    R(FDIRHKEY),
+    R(FDIRSKEY),
+    R(FDIRM),
+    R(FDIRIP6M),
+    R(FDIRSCTPM, UNIMP("SCTP port masks")),
 
     /* Statistics (8.2.3.23) */
     R(CRCERRS, STAT),

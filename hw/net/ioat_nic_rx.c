@@ -37,6 +37,7 @@ typedef struct IoatNicRxFrame {
     bool sph;                       /* header identified (split point found) */
     bool hbo;                       /* header larger than its buffer */
     unsigned ndesc;                 /* descriptors the frame takes */
+    IoatNicRxSteer steer;           /* what the queue filters decided */
 } IoatNicRxFrame;
 
 void ioat_nic_rx_init(IoatNicCore *core)
@@ -214,33 +215,58 @@ static void ioat_nic_rss(IoatNicCore *core, IoatNicRxFrame *f)
     }
 }
 
-/* The frame's EtherType: the one after an 802.1Q tag, if tagged. */
-static uint16_t ioat_nic_rx_ethertype(const IoatNicRxFrame *f)
+/* The fields the queue filters match on, from the parsed frame. */
+static void ioat_nic_rx_tuple(IoatNicCore *core, const IoatNicRxFrame *f,
+                              IoatNicRxTuple *t)
 {
-    return lduw_be_p(f->data + (f->tagged ? 16 : 12));
+    struct NetRxPkt *pkt = core->rx_pkt;
+    size_t l4 = net_rx_pkt_get_l4_hdr_offset(pkt);
+
+    memset(t, 0, sizeof(*t));
+    t->frame = f->data;
+    t->len = f->len;
+    t->tagged = f->tagged;
+    t->tci = f->tagged ? lduw_be_p(f->data + 14) : 0;
+    t->etype = lduw_be_p(f->data + (f->tagged ? 16 : 12));
+    net_rx_pkt_get_protocols(pkt, &t->ip4, &t->ip6, &t->l4);
+    t->frag = ioat_nic_rx_is_fragment(pkt, t->ip4, t->ip6);
+    if (t->ip4) {
+        const struct ip_header *ip = &net_rx_pkt_get_ip4_info(pkt)->ip4_hdr;
+
+        t->src = (const uint8_t *)&ip->ip_src;
+        t->dst = (const uint8_t *)&ip->ip_dst;
+    } else if (t->ip6) {
+        const struct ip6_header *ip6 = &net_rx_pkt_get_ip6_info(pkt)->ip6_hdr;
+
+        t->src = (const uint8_t *)&ip6->ip6_src;
+        t->dst = (const uint8_t *)&ip6->ip6_dst;
+    }
+    if (!t->frag && t->l4 != ETH_L4_HDR_PROTO_INVALID && l4 + 4 <= f->len) {
+        t->sport = lduw_be_p(f->data + l4);
+        t->dport = lduw_be_p(f->data + l4 + 2);
+    }
+    if (!t->frag && t->l4 == ETH_L4_HDR_PROTO_TCP &&
+        l4 + sizeof(struct tcp_header) <= f->len) {
+        t->tcp_flags = f->data[l4 + offsetof(struct tcp_header,
+                                             th_offset_flags) + 1];
+    }
 }
 
 /*
- * Queue selection: an enabled EtherType filter with a queue assignment
- * wins (7.1.2.3; it matches the EtherType after any VLAN tag, as FCoE
- * over DCB needs); otherwise the RSS redirection table (7.1.2.8.3),
- * whose 128 entries hold 4-bit queue numbers.  Frames RSS does not hash
- * have hash 0 and so take RETA entry 0.
+ * Queue selection (7.1.2): the queue filters in their order of
+ * precedence, then the RSS redirection table (7.1.2.8.3), whose 128
+ * entries hold 4-bit queue numbers.  Frames RSS does not hash have hash
+ * 0 and so take RETA entry 0.
  */
 static unsigned ioat_nic_select_queue(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    uint16_t etype = ioat_nic_rx_ethertype(f);
+    IoatNicRxTuple t;
     unsigned entry;
 
-    for (unsigned n = 0; n < IOAT_NIC_NUM_ETQF; n++) {
-        uint32_t etqf = ioat_nic_reg(core, IOAT_NIC_ETQF(n));
-        uint32_t etqs = ioat_nic_reg(core, IOAT_NIC_ETQS(n));
-
-        if (FIELD_EX32(etqf, ETQF, FILTER_EN) &&
-            FIELD_EX32(etqf, ETQF, ETYPE) == etype &&
-            FIELD_EX32(etqs, ETQS, QUEUE_EN)) {
-            return FIELD_EX32(etqs, ETQS, RX_QUEUE);
-        }
+    ioat_nic_rx_tuple(core, f, &t);
+    ioat_nic_filter_steer(core, &t, &f->steer);
+    if (f->steer.steered) {
+        return f->steer.queue;
     }
     if (FIELD_EX32(core->mac[R_MRQC], MRQC, MRQE) != IOAT_NIC_MRQE_RSS) {
         return 0;
@@ -334,7 +360,13 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
     if (f->hbo) {
         status |= IOAT_NIC_RXD_ERR_HBO;
     }
-    return status;
+    if (f->steer.fdir_match) {
+        status |= IOAT_NIC_RXD_STAT_FLM;
+    }
+    if (f->steer.lli) {
+        status |= IOAT_NIC_RXD_STAT_LLINT;
+    }
+    return status | f->steer.err;
 }
 
 static unsigned ioat_nic_ring_size(IoatNicCore *core, unsigned q)
@@ -395,6 +427,15 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
     bool split = f->split;
     uint16_t pkt_type;
     uint32_t status = ioat_nic_rx_status(core, f, &pkt_type);
+    uint32_t dw1 = f->rss_hash;
+    uint8_t rss_type = f->rss_type;
+
+    /* With RXCSUM.PCSD, a Flow Director match reports its ID (7.1.6.2). */
+    if (f->steer.fdir_match &&
+        FIELD_EX32(core->mac[R_RXCSUM], RXCSUM, PCSD)) {
+        dw1 = f->steer.fdir_id;
+        rss_type = IOAT_NIC_RSS_TYPE_FDIR;
+    }
 
     for (unsigned i = 0; i < f->ndesc; i++) {
         dma_addr_t daddr = ioat_nic_rx_desc_addr(core, q, head);
@@ -431,7 +472,7 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         }
         done += chunk;
 
-        dw0 = FIELD_DP32(0, RXD_WB0, RSS_TYPE, f->rss_type);
+        dw0 = FIELD_DP32(0, RXD_WB0, RSS_TYPE, rss_type);
         dw0 = FIELD_DP32(dw0, RXD_WB0, PKT_TYPE, pkt_type);
         if (split && i == 0) {
             dw0 = FIELD_DP32(dw0, RXD_WB0, HDR_LEN, f->sph ? f->hdr_len : hdr);
@@ -444,7 +485,7 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         upper = stat | ((uint64_t)chunk << 32) |
                 ((uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48);
         stl_le_pci_dma(d, daddr, dw0, MEMTXATTRS_UNSPECIFIED);
-        stl_le_pci_dma(d, daddr + 4, f->rss_hash, MEMTXATTRS_UNSPECIFIED);
+        stl_le_pci_dma(d, daddr + 4, dw1, MEMTXATTRS_UNSPECIFIED);
         /* The low dwords reach memory before the length and DD. */
         smp_wmb();
         stq_le_pci_dma(d, daddr + 8, upper, MEMTXATTRS_UNSPECIFIED);
@@ -677,6 +718,6 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
     trace_ioat_nic_rx_frame(f.queue, f.len, f.ndesc, f.rss_hash, f.hdr_len,
                             f.sph);
     ioat_nic_rx_count(core, &f);
-    ioat_nic_queue_event(core, f.queue, false);
+    ioat_nic_queue_event(core, f.queue, false, f.steer.lli);
     return size;
 }

@@ -423,7 +423,7 @@ static void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
     trace_ioat_nic_tx_ring(q, head, tail);
     if (written_back) {
         ioat_nic_tx_head_writeback(core, q, head);
-        ioat_nic_queue_event(core, q, true);
+        ioat_nic_queue_event(core, q, true, false);
     }
 }
 

@@ -501,13 +501,13 @@ static void test_unmodelled_register_reads_back_reported_once(NicTest *t)
     g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 1);
 }
 
-/* A Flow Director command completes but says it did nothing. */
-static void test_fdir_command_reported_unimplemented(NicTest *t)
+/* A Flow Director command while FDIRCTRL.PBALLOC is 0 is a guest error. */
+static void test_fdir_command_while_off_is_guest_error(NicTest *t)
 {
     wr(t, A_FDIRCMD, 0x00038849);       /* add a perfect TCP4 filter */
     g_assert_cmphex(rd(t, A_FDIRCMD) & R_FDIRCMD_CMD_MASK, ==, 0);
-    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: FDIRCMD"),
-                     ==, 1);
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_fdir_off"));
+    g_assert_cmpuint(rd(t, A_FDIRUSTAT), ==, 0);
 }
 
 /*
@@ -622,6 +622,28 @@ static void test_eeprom_checksum_is_baba(NicTest *t)
         }
     }
     g_assert_cmphex(sum, ==, 0xbaba);
+}
+
+/* The LAN core 0 module (word 0x09 points at it) holds the MAC address. */
+static void test_eeprom_lan_core_module_holds_mac(NicTest *t)
+{
+    uint16_t ptr = ioat_nic_eeprom_read(t->d, 0x09);
+
+    g_assert_cmphex(ptr, !=, 0xffff);
+    g_assert_cmpuint(ptr + 3, <, 1024);
+    g_assert_cmpuint(ioat_nic_eeprom_read(t->d, ptr), >=, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        g_assert_cmphex(ioat_nic_eeprom_read(t->d, ptr + 1 + i), ==,
+                        lduw_le_p(test_mac + 2 * i));
+    }
+}
+
+/* EERD beyond the 1024 words EEC.SIZE reports wraps and is a guest error. */
+static void test_eeprom_read_beyond_size_wraps(NicTest *t)
+{
+    g_assert_cmphex(ioat_nic_eeprom_read(t->d, 1024 + 0x15), ==,
+                    ioat_nic_eeprom_read(t->d, 0x15));
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_eeprom_addr"));
 }
 
 static void set_link(NicTest *t, const char *name, bool up)
@@ -2053,13 +2075,16 @@ static const NicTestCase registers_tests[] = {
       test_unimplemented_offset_reported_once },
     { "unmodelled-register-reads-back-reported-once",
       test_unmodelled_register_reads_back_reported_once },
-    { "fdir-command-reported-unimplemented",
-      test_fdir_command_reported_unimplemented },
+    { "fdir-command-while-off-is-guest-error",
+      test_fdir_command_while_off_is_guest_error },
     { "legacy-alias-windows", test_legacy_alias_windows },
     { "self-clearing-and-reserved-bits", test_self_clearing_and_reserved_bits },
     { "reset-register-defaults", test_reset_register_defaults },
     { "eec-eeprom-present-1024-words", test_eec_eeprom_present_1024_words },
     { "eeprom-checksum-is-baba", test_eeprom_checksum_is_baba },
+    { "eeprom-lan-core-module-holds-mac",
+      test_eeprom_lan_core_module_holds_mac },
+    { "eeprom-read-beyond-size-wraps", test_eeprom_read_beyond_size_wraps },
     { "set-link-toggles-links", test_set_link_toggles_links },
 };
 
