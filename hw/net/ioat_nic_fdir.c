@@ -478,6 +478,16 @@ void ioat_nic_write_fdircmd(IoatNicCore *core, const IoatNicReg *reg,
     }
     core->mac[R_FDIRCMD] &= ~(R_FDIRCMD_FILTER_VALID_MASK |
                               R_FDIRCMD_COLLISION_MASK);
+    /* Tunnel filters came with later controllers; bit 23 is reserved. */
+    if (FIELD_EX32(val, FDIRCMD, TUNNEL_FILTER)) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_fdir_flow_type,
+                           "FDIRCMD 0x%08" PRIx32 ": TUNNEL_FILTER is "
+                           "reserved on the 82599; command ignored", val);
+        if (FIELD_EX32(val, FDIRCMD, CMD) == IOAT_NIC_FDIRCMD_ADD) {
+            FDIR_COUNT(core, FDIRFSTAT, FADD);
+        }
+        return;
+    }
     ioat_nic_fdir_command(core, val);
 }
 
