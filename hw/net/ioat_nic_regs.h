@@ -106,6 +106,7 @@ FIELD(SRRCTL, BSIZEPKT, 0, 5)           /* 1 KiB units */
 FIELD(SRRCTL, BSIZEHDR, 8, 6)           /* 64 byte units */
 FIELD(SRRCTL, DESCTYPE, 25, 3)
 FIELD(SRRCTL, DROP_EN, 28, 1)
+#define IOAT_NIC_DESCTYPE_LEGACY        0
 #define IOAT_NIC_DESCTYPE_ONEBUF        1
 #define IOAT_NIC_DESCTYPE_HDR_SPLIT     2
 #define IOAT_NIC_DESCTYPE_SPLIT_ALWAYS  5
@@ -127,6 +128,7 @@ REG32(DROPEN, 0x03d04)
 #define IOAT_NIC_RTRPT4C(i)         (0x02140 + 4 * (i))     /* i < 8 */
 REG32(RTRPCS, 0x02430)
 REG32(RXCSUM, 0x05000)
+    FIELD(RXCSUM, PCSS, 0, 8)
     FIELD(RXCSUM, PCSD, 13, 1)
 REG32(RFCTL, 0x05008)
 REG32(FCTRL, 0x05080)
@@ -608,6 +610,12 @@ FIELD(TXCTX_MSS_L4LEN, MSS, 16, 16)
 #define IOAT_NIC_L4T_UDP            0
 #define IOAT_NIC_L4T_TCP            1
 #define IOAT_NIC_L4T_SCTP           2
+
+/* Legacy transmit descriptor (7.2.3.2.2): the same EOP/IFCS/RS/VLE bits */
+FIELD(TXD_LEGACY, CSO, 16, 8)
+FIELD(TXD_LEGACY, IC, 26, 1)
+FIELD(TXD_LEGACY_UPPER, CSS, 8, 8)
+FIELD(TXD_LEGACY_UPPER, VLAN, 16, 16)
 
 typedef struct IoatNicTxDesc {
     uint64_t addr;                  /* buffer, or the context's first dwords */

@@ -12,6 +12,7 @@
 #include "qemu/log.h"
 #include "qemu/iov.h"
 #include "hw/pci/pci_device.h"
+#include "net/checksum.h"
 #include "net_rx_pkt.h"
 #include "ioat_nic_int.h"
 #include "trace.h"
@@ -31,6 +32,7 @@ typedef struct IoatNicRxFrame {
     uint32_t rss_hash;
     uint8_t rss_type;
     unsigned queue;
+    bool legacy;                    /* legacy descriptors (7.1.5) */
     bool split;                     /* header-split descriptor type */
     size_t hdr_buf;                 /* header buffer size */
     size_t hdr_len;                 /* bytes that go to the header buffer */
@@ -416,6 +418,38 @@ static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
  * and length are stored last, as one 8-byte store, because ixgbe takes a
  * non-zero length as the completion mark (7.1.6.2).
  */
+/*
+ * The fragment checksum (7.1.5, 7.1.6.2): the folded ones' complement sum
+ * of the frame from byte RXCSUM.PCSS on, for software to finish.
+ */
+static uint16_t ioat_nic_rx_fragment_csum(IoatNicCore *core,
+                                          const IoatNicRxFrame *f)
+{
+    size_t pcss = FIELD_EX32(core->mac[R_RXCSUM], RXCSUM, PCSS);
+
+    if (pcss >= f->len) {
+        return 0;
+    }
+    return ~net_checksum_finish(net_checksum_add(f->len - pcss,
+                                                 (uint8_t *)f->data + pcss));
+}
+
+/*
+ * The legacy write-back (7.1.5): length, fragment checksum, status and
+ * error bytes and the stripped tag in the second quadword; the buffer
+ * address stays.
+ */
+static uint64_t ioat_nic_rx_legacy_wb(IoatNicCore *core, IoatNicRxFrame *f,
+                                      uint32_t stat, size_t chunk)
+{
+    uint64_t errors = (stat >> 24) & (IOAT_NIC_RXD_ERR_TCPE >> 24 |
+                                      IOAT_NIC_RXD_ERR_IPE >> 24);
+
+    return chunk | (uint64_t)ioat_nic_rx_fragment_csum(core, f) << 16 |
+           (uint64_t)(stat & 0xff) << 32 | errors << 40 |
+           (uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48;
+}
+
 static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 {
     PCIDevice *d = core->owner;
@@ -427,14 +461,20 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
     bool split = f->split;
     uint16_t pkt_type;
     uint32_t status = ioat_nic_rx_status(core, f, &pkt_type);
+    bool pcsd = FIELD_EX32(core->mac[R_RXCSUM], RXCSUM, PCSD);
     uint32_t dw1 = f->rss_hash;
     uint8_t rss_type = f->rss_type;
 
-    /* With RXCSUM.PCSD, a Flow Director match reports its ID (7.1.6.2). */
-    if (f->steer.fdir_match &&
-        FIELD_EX32(core->mac[R_RXCSUM], RXCSUM, PCSD)) {
+    /*
+     * DW1 (7.1.6.2): with RXCSUM.PCSD the RSS hash, or a Flow Director
+     * match's ID; without it the IP identification and fragment checksum.
+     */
+    if (pcsd && f->steer.fdir_match) {
         dw1 = f->steer.fdir_id;
         rss_type = IOAT_NIC_RSS_TYPE_FDIR;
+    } else if (!pcsd) {
+        dw1 = net_rx_pkt_get_ip_id(core->rx_pkt) |
+              (uint32_t)ioat_nic_rx_fragment_csum(core, f) << 16;
     }
 
     for (unsigned i = 0; i < f->ndesc; i++) {
@@ -481,6 +521,14 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         stat = status | IOAT_NIC_RXD_STAT_DD;
         if (done == f->len) {
             stat |= IOAT_NIC_RXD_STAT_EOP;
+        }
+        if (f->legacy) {
+            stq_le_pci_dma(d, daddr + 8, ioat_nic_rx_legacy_wb(core, f, stat,
+                                                               chunk),
+                           MEMTXATTRS_UNSPECIFIED);
+            head = (head + 1) % n;
+            *ioat_nic_regp(core, IOAT_NIC_RDH(q)) = head;
+            continue;
         }
         upper = stat | ((uint64_t)chunk << 32) |
                 ((uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48);
@@ -620,6 +668,9 @@ static bool ioat_nic_rx_layout(IoatNicCore *core, IoatNicRxFrame *f)
     uint32_t srrctl = ioat_nic_reg(core, IOAT_NIC_SRRCTL(q));
 
     switch (FIELD_EX32(srrctl, SRRCTL, DESCTYPE)) {
+    case IOAT_NIC_DESCTYPE_LEGACY:
+        f->legacy = true;
+        break;
     case IOAT_NIC_DESCTYPE_ONEBUF:
         break;
     case IOAT_NIC_DESCTYPE_HDR_SPLIT:

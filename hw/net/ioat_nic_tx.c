@@ -245,6 +245,40 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
     trace_ioat_nic_tx_tso(q, paylen, mss, k);
 }
 
+/*
+ * A packet of legacy descriptors (7.2.3.2.2): the first one's IC inserts
+ * the checksum from CSS to the end of the packet at CSO, its VLE the tag
+ * in its VLAN field.
+ */
+static void ioat_nic_tx_legacy_packet(IoatNicCore *core, unsigned q)
+{
+    IoatNicTxQueue *p = &core->txq[q];
+    uint32_t cmd = p->first_cmd_type_len;
+    uint32_t upper = p->first_olinfo_status;
+    size_t css = FIELD_EX32(upper, TXD_LEGACY_UPPER, CSS);
+    size_t cso = FIELD_EX32(cmd, TXD_LEGACY, CSO);
+
+    if (FIELD_EX32(cmd, TXD_LEGACY, IC)) {
+        if (css >= p->len || cso + 2 > p->len) {
+            IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_legacy_csum,
+                               "TX queue %u: legacy checksum from CSS %zu to "
+                               "CSO %zu outside the %zu byte packet; not "
+                               "inserted", q, css, cso, p->len);
+        } else {
+            stw_be_p(p->data + cso, 0);
+            stw_be_p(p->data + cso,
+                     net_checksum_finish(net_checksum_add(p->len - css,
+                                                          p->data + css)));
+        }
+    }
+    if (FIELD_EX32(cmd, TXD_CMD, VLE)) {
+        p->len = ioat_nic_tx_insert_vlan(core, p->data, p->len,
+                                         FIELD_EX32(upper, TXD_LEGACY_UPPER,
+                                                    VLAN));
+    }
+    ioat_nic_tx_send(core, q, p->data, p->len);
+}
+
 static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
 {
     IoatNicTxQueue *txq = &core->txq[q], *p = txq;
@@ -260,6 +294,10 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
         IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_short,
                            "TX queue %u: %zu byte packet is shorter than %u",
                            q, p->len, IOAT_NIC_TX_MIN_PACKET);
+        return;
+    }
+    if (!FIELD_EX32(cmd, TXD_CMD, DEXT)) {
+        ioat_nic_tx_legacy_packet(core, q);
         return;
     }
     if (FIELD_EX32(cmd, TXD_CMD, TSE)) {
@@ -384,11 +422,7 @@ static void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
         d.olinfo_status = le32_to_cpu(d.olinfo_status);
 
         if (!FIELD_EX32(d.cmd_type_len, TXD_CMD, DEXT)) {
-            IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_legacy_desc,
-                               "TX queue %u: descriptor %u is a legacy "
-                               "descriptor "
-                               "(DEXT 0), which is not supported; skipped",
-                               q, head);
+            ioat_nic_tx_data(core, q, &d);      /* legacy (7.2.3.2.2) */
         } else if (FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP) ==
                    IOAT_NIC_TXD_DTYP_CTXT) {
             IoatNicTxContext *ctx = &core->txq[q].ctx[
