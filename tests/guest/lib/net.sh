@@ -164,3 +164,109 @@ netdev_reload_checks() {
         check "rmmod-modprobe-$n" "$@"
     done
 }
+
+# Receive steering ---------------------------------------------------
+
+# ip_in_packets: IPv4 packets the stack has received, each segment of a
+# GRO-merged packet counted once (IpExt In*Pkts, one per ECN codepoint),
+# so a comparable count to what the NIC's queues saw.
+ip_in_packets() {
+    awk '$1 == "IpExt:" {
+        if (!n) { for (i = 2; i <= NF; i++) col[$i] = i; n = 1; next }
+        print $col["InNoECTPkts"] + $col["InECT1Pkts"] + $col["InECT0Pkts"] + $col["InCEPkts"]
+    }' /proc/net/netstat
+}
+
+# with_local_port PORT CMD [ARG...]: run CMD with PORT the only free
+# ephemeral port, so that a socket it connects without binding first (nc,
+# tftp) gets that local port.  Not for commands that open two.  (The range
+# is PORT and PORT+1 with PORT+1 reserved: a one-port range makes the
+# kernel complain about its parity.)
+with_local_port() {
+    local range=/proc/sys/net/ipv4/ip_local_port_range
+    local reserved=/proc/sys/net/ipv4/ip_local_reserved_ports
+    local old_range old_reserved rc=0
+    old_range=$(cat $range) old_reserved=$(cat $reserved)
+    echo $(($1 + 1)) > $reserved && echo "$1 $(($1 + 1))" > $range || return 1
+    shift
+    "$@" || rc=$?
+    echo "$old_range" > $range
+    echo "$old_reserved" > $reserved
+    return $rc
+}
+
+# rss_queue IF SRC-IP DST-IP [SRC-PORT DST-PORT...]: the receive queue
+# RSS picks for an IPv4 packet from SRC to DST, one line per DST-PORT: the
+# Toeplitz hash of the addresses (and ports: TCP; ixgbe hashes UDP by
+# addresses alone unless told otherwise) with the key `ethtool -x` shows,
+# its low bits indexing the indirection table shown there.
+rss_queue() {
+    local ifname=$1 src=$2 dst=$3 sport=${4:-}
+    shift 3
+    [ $# = 0 ] || shift
+    ethtool -x "$ifname" | awk -v src="$src" -v dst="$dst" -v sport="$sport" -v dports="$*" '
+        function push_bits(v, n,   i) {
+            for (i = n - 1; i >= 0; i--) bit[nbit++] = and(rshift(v, i), 1)
+        }
+        function push_ip(a,   f, i) {
+            split(a, f, ".")
+            for (i = 1; i <= 4; i++) push_bits(f[i], 8)
+        }
+        function hash(   h, i, b, w) {
+            h = 0
+            for (i = 0; i < nbit; i++) {
+                if (!bit[i]) continue
+                w = 0
+                for (b = 0; b < 32; b++) w = w * 2 + kbit[i + b]
+                h = xor(h, w)
+            }
+            return h
+        }
+        /^ *[0-9]+:/ { for (i = 2; i <= NF; i++) table[n++] = $i; next }
+        /^RSS hash key:/ { getline; nkey = split($0, key, ":"); next }
+        END {
+            if (!n || !nkey) exit 1
+            for (i = 1; i <= nkey; i++)
+                for (j = 1; j <= 2; j++) {
+                    d = index("0123456789abcdef", tolower(substr(key[i], j, 1))) - 1
+                    for (b = 3; b >= 0; b--) kbit[nk++] = and(rshift(d, b), 1)
+                }
+            push_ip(src); push_ip(dst)
+            if (sport == "") { print table[hash() % n]; exit }
+            push_bits(sport, 16)
+            np = split(dports, port, " ")
+            for (p = 1; p <= np; p++) {
+                nbit = 80
+                push_bits(port[p], 16)
+                print table[hash() % n]
+            }
+        }'
+}
+
+# ntuple_rule IF LOC: the lines `ethtool -n` prints for the rule at LOC
+ntuple_rule() {
+    ethtool -n "$1" | awk -v loc="$2" '/^Filter: / { on = ($2 == loc) } /^$/ { on = 0 } on'
+}
+
+# ntuple_rule_count IF: the number of rules `ethtool -n` reports
+ntuple_rule_count() {
+    ethtool -n "$1" | awk '/^Total [0-9]+ rules/ { print $2 }'
+}
+
+# tftp_raw BYTES FILE [SECONDS]: receive BYTES of the host's stream over
+# UDP (TFTP from hostserver.py) into FILE, in 1400-byte blocks (one frame
+# each); give up after SECONDS (default 30)
+tftp_raw() {
+    rm -f "$2"
+    timeout "${3:-30}" tftp -g -r "$1" -l "$2" -b 1400 $HOST "$HOSTPORT"
+}
+
+# stream_intact FILE BYTES: FILE holds the first BYTES of the host's
+# stream (SHA-256 against the host's DIGEST)
+stream_intact() {
+    local ours theirs
+    ours=$(sha256sum < "$1" | cut -d' ' -f1)
+    theirs=$(echo "DIGEST $2" | nc $HOST "$HOSTPORT")
+    [ -n "$theirs" ] && [ "$theirs" = "$ours" ] ||
+        { echo "host digest '$theirs', ours $ours ($(wc -c < "$1") bytes)"; return 1; }
+}
