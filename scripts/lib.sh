@@ -1,7 +1,9 @@
 # Shared settings for the ioat scripts.  Sourced, not run.
 IOAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 IOAT_BUILD=${IOAT_BUILD:-$IOAT_ROOT/build}
-IOAT_STATE=$IOAT_BUILD/state
+# Stamps and locks (scripts/export-patches builds a second tree under another
+# IOAT_BUILD and keeps this one).
+IOAT_STATE=${IOAT_STATE:-$IOAT_BUILD/state}
 # Debian's qemu source package: suite and upstream series we build from.
 # The exact Debian version used is pinned in qemu-version at the top level.
 IOAT_QEMU_SUITE=trixie
