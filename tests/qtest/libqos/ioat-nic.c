@@ -357,6 +357,8 @@ const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS] = {
     [QIOAT_NIC_OFFLOADS] = "ioat-nic-offloads",
     [QIOAT_NIC_ROBUSTNESS] = "ioat-nic-robustness",
     [QIOAT_NIC_MIGRATION] = "ioat-nic-migration",
+    [QIOAT_NIC_FDIR] = "ioat-nic-fdir",
+    [QIOAT_NIC_FILTERS] = "ioat-nic-filters",
 };
 
 QEMU_BUILD_BUG_ON(QIOAT_NIC_NUM_AREAS > IOAT_QOS_MAX_AREAS);

@@ -37,6 +37,8 @@ typedef enum QIoatNicArea {
     QIOAT_NIC_OFFLOADS,     /* checksums, VLAN, TSO */
     QIOAT_NIC_ROBUSTNESS,   /* malformed frames and rings */
     QIOAT_NIC_MIGRATION,
+    QIOAT_NIC_FDIR,         /* Flow Director: perfect, signature, hash */
+    QIOAT_NIC_FILTERS,      /* 5-tuple, SYN, precedence, low latency irq */
     QIOAT_NIC_NUM_AREAS
 } QIoatNicArea;
 
