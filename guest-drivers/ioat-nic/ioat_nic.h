@@ -45,8 +45,14 @@
 #define IOAT_NIC_EIMS_EX(n)		(0x00aa0 + 4 * (n))
 #define IOAT_NIC_EIMC_EX(n)		(0x00ab0 + 4 * (n))
 #define IOAT_NIC_EIAM_EX(n)		(0x00ad0 + 4 * (n))
-#define IOAT_NIC_EITR(v)		((v) < 24 ? 0x00820 + 4 * (v) : \
-					 0x12300 + 4 * ((v) - 24))
+
+/* EITR 0-23 and 24-63 live in two blocks. */
+static inline u32 ioat_nic_eitr_reg(unsigned int v)
+{
+	return v < 24 ? 0x00820 + 4 * v : 0x12300 + 4 * (v - 24);
+}
+
+#define IOAT_NIC_EITR(v)		ioat_nic_eitr_reg(v)
 #define  IOAT_NIC_EITR_ITR		GENMASK(11, 3)	/* 2 us units */
 
 /* Receive (8.2.3.8) */
