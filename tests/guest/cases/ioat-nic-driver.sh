@@ -114,8 +114,8 @@ pulls() {  # eight concurrent 1 MiB TCP flows from the host server
     wait
 }
 
-dhcp_replies() {  # 15 DHCP exchanges: 30 UDP frames from 10.0.2.2:67
-    for _ in $(seq 15); do
+dhcp_replies() {  # 10 DHCP exchanges: 20 UDP frames from 10.0.2.2:67
+    for _ in $(seq 10); do
         udhcpc -i "$IF" -n -q -t 3 -T 1 -s /bin/true || return 1
     done
 }
@@ -147,9 +147,9 @@ steered tcp-stream-on-queue-1 1 4000 pulls
 check tcp-rule-queue-0 rule 0 $TCP_RULE action 0
 steered tcp-stream-on-queue-0 0 4000 pulls
 check udp-rule-queue-1 rule 1 $UDP_RULE action 1
-steered udp-stream-on-queue-1 1 30 dhcp_replies
+steered udp-stream-on-queue-1 1 20 dhcp_replies
 check udp-rule-queue-0 rule 1 $UDP_RULE action 0
-steered udp-stream-on-queue-0 0 30 dhcp_replies
+steered udp-stream-on-queue-0 0 20 dhcp_replies
 check ethtool-n-two-rules test "$(ntuple_rules "$IF")" = 2
 check ethtool-n-rule-0 sh -c "ethtool -n $IF rule 0 | grep -q 'Src port: $HOSTPORT ' &&
     ethtool -n $IF rule 0 | grep -q 'Action: Direct to queue 0'"
@@ -168,7 +168,7 @@ check rules-down-up sh -c "ip link set $IF down && ip link set $IF up"
 check carrier-after-rules-down-up wait_carrier "$IF"
 check rules-kept-after-L-down-up test "$(ntuple_rules "$IF")" = 2
 steered tcp-stream-on-queue-0-after-reset 0 4000 pulls
-steered udp-stream-on-queue-0-after-reset 0 30 dhcp_replies
+steered udp-stream-on-queue-0-after-reset 0 20 dhcp_replies
 
 # SYN filter (location 128, user-def bit 32): every segment with SYN set,
 # here the host's SYN-ACKs; bit 33 puts it ahead of the 5-tuple filters,
@@ -214,9 +214,12 @@ check rss-after-delete-queue-1 test "${2:-0}" -gt "$STRAY"
 # waits for the interval to end; ping -A sends each request as soon as
 # the previous reply is in, so nearly every reply does.  An LLI rule
 # (user-def bit 0) fires the vector at once.  The median of 200 round
-# trips compares the two: the wait is a fixed ~1 ms of virtual time
-# (host time under TCG) while the guest's own, noisy, latency is in both
-# and the median drops the samples where a vCPU was descheduled.
+# trips compares the two: the wait is up to one interval of virtual time
+# (host time under TCG) while the guest's own latency, slow and noisy,
+# is in both and the median drops the samples where a vCPU was
+# descheduled.  So the test wants the difference, not the ratio, to be at
+# least half an interval: on a loaded host the guest's latency grows past
+# the interval, the difference stays (1.4-1.6 ms in runs).
 lli_count() { ethtool_stat "$IF" rx_queue_1_lli; }
 check eitr-1022us ethtool -C "$IF" rx-usecs 1022
 check icmp-rule-queue-1 rule 2 flow-type ip4 src-ip $HOST action 1
@@ -226,7 +229,7 @@ n=$(lli_count); fast=$(ping_median 200); fast_lli=$(( $(lli_count) - n ))
 info "ping median at rx-usecs 1022: ${slow:-?} ms without LLI, ${fast:-?} ms with (LLINT frames $slow_lli, $fast_lli)"
 check no-llint-without-lli test "$slow_lli" = 0
 check llint-on-every-reply test "$fast_lli" -ge 200
-check lli-skips-eitr-wait awk -v s="${slow:-0}" -v f="${fast:-0}" 'BEGIN { exit !(f > 0 && f < 0.6 * s) }'
+check lli-skips-eitr-wait awk -v s="${slow:-0}" -v f="${fast:-0}" 'BEGIN { exit !(f > 0 && s - f >= 0.511) }'
 # Conditions: frames under 128 bytes (bits 27:16), TCP SYN (bit 9).
 check lli-size-rule rule 2 flow-type ip4 src-ip $HOST action 1 user-def 0x800001
 n=$(lli_count); ping -A -c 5 -s 56 $HOST > /dev/null; small=$(( $(lli_count) - n ))
@@ -267,7 +270,7 @@ check ntuple-on-again ethtool -K "$IF" ntuple on
 # One rule left behind for the unload below.
 check rule-before-unload rule 0 $TCP_RULE action 1
 
-info "split headers: push $(rate push 20) MB/s, pull $(rate pull 20) MB/s"
+info "split headers: push $(rate push 10) MB/s, pull $(rate pull 10) MB/s"
 
 # reload [PARAM...]: unload, bind again with PARAMs, bring the link up
 reload() {
@@ -288,7 +291,7 @@ check unsplit-pull-verified pull 20
 check unsplit-push-verified push 20
 check unsplit-no-split-frames test "$(ethtool_stat "$IF" rx_hdr_split)" = 0
 check unsplit-frames-counted test "$(ethtool_stat "$IF" rx_hdr_nosplit)" -gt 1000
-info "one buffer: push $(rate push 20) MB/s, pull $(rate pull 20) MB/s"
+info "one buffer: push $(rate push 10) MB/s, pull $(rate pull 10) MB/s"
 check reload-split reload
 
 check clean-unload modprobe -r ioat_nic
