@@ -211,15 +211,11 @@ check rss-after-delete-queue-1 test "${2:-0}" -gt "$STRAY"
 
 # Low latency interrupts.  With rx-usecs 1022 (the longest EITR interval)
 # a ping reply that arrives within 1 ms of the vector's last interrupt
-# waits for the interval to end; ping -A sends each request as soon as
-# the previous reply is in, so nearly every reply does.  An LLI rule
-# (user-def bit 0) fires the vector at once.  The median of 200 round
-# trips compares the two: the wait is up to one interval of virtual time
-# (host time under TCG) while the guest's own latency, slow and noisy,
-# is in both and the median drops the samples where a vCPU was
-# descheduled.  So the test wants the difference, not the ratio, to be at
-# least half an interval: on a loaded host the guest's latency grows past
-# the interval, the difference stays (1.4-1.6 ms in runs).
+# waits for the interval to end; an LLI rule (user-def bit 0) fires the
+# vector at once and the model marks the frame's descriptor LLINT.  The
+# checks count LLINT frames; the round trips are reported, not asserted
+# (a timing assertion under TCG on a shared host would be a timed test;
+# the qtests check the interrupt time on the virtual clock).
 lli_count() { ethtool_stat "$IF" rx_queue_1_lli; }
 check eitr-1022us ethtool -C "$IF" rx-usecs 1022
 check icmp-rule-queue-1 rule 2 flow-type ip4 src-ip $HOST action 1
@@ -229,7 +225,6 @@ n=$(lli_count); fast=$(ping_median 200); fast_lli=$(( $(lli_count) - n ))
 info "ping median at rx-usecs 1022: ${slow:-?} ms without LLI, ${fast:-?} ms with (LLINT frames $slow_lli, $fast_lli)"
 check no-llint-without-lli test "$slow_lli" = 0
 check llint-on-every-reply test "$fast_lli" -ge 200
-check lli-skips-eitr-wait awk -v s="${slow:-0}" -v f="${fast:-0}" 'BEGIN { exit !(f > 0 && s - f >= 0.511) }'
 # Conditions: frames under 128 bytes (bits 27:16), TCP SYN (bit 9).
 check lli-size-rule rule 2 flow-type ip4 src-ip $HOST action 1 user-def 0x800001
 n=$(lli_count); ping -A -c 5 -s 56 $HOST > /dev/null; small=$(( $(lli_count) - n ))
