@@ -13,6 +13,7 @@
 #define _IOAT_NIC_H_
 
 #include <linux/bitfield.h>
+#include <linux/ethtool.h>
 #include <linux/netdevice.h>
 #include <linux/pci.h>
 #include <linux/u64_stats_sync.h>
@@ -44,8 +45,14 @@
 #define IOAT_NIC_EIMS_EX(n)		(0x00aa0 + 4 * (n))
 #define IOAT_NIC_EIMC_EX(n)		(0x00ab0 + 4 * (n))
 #define IOAT_NIC_EIAM_EX(n)		(0x00ad0 + 4 * (n))
-#define IOAT_NIC_EITR(v)		((v) < 24 ? 0x00820 + 4 * (v) : \
-					 0x12300 + 4 * ((v) - 24))
+
+/* EITR 0-23 and 24-63 live in two blocks. */
+static inline u32 ioat_nic_eitr_reg(unsigned int v)
+{
+	return v < 24 ? 0x00820 + 4 * v : 0x12300 + 4 * (v - 24);
+}
+
+#define IOAT_NIC_EITR(v)		ioat_nic_eitr_reg(v)
 #define  IOAT_NIC_EITR_ITR		GENMASK(11, 3)	/* 2 us units */
 
 /* Receive (8.2.3.8) */
@@ -88,6 +95,40 @@
 #define IOAT_NIC_RAH0			0x0a204
 #define  IOAT_NIC_RAH_AV		BIT(31)
 
+/* 5-tuple filters (7.1.2.5): IPv4 addresses as little-endian wire bytes */
+#define IOAT_NIC_NUM_5TUPLE		128
+#define IOAT_NIC_SAQF(n)		(0x0e000 + 4 * (n))
+#define IOAT_NIC_DAQF(n)		(0x0e200 + 4 * (n))
+#define IOAT_NIC_SDPQF(n)		(0x0e400 + 4 * (n))	/* ports in network order */
+#define  IOAT_NIC_SDPQF_SRC		GENMASK(15, 0)
+#define  IOAT_NIC_SDPQF_DST		GENMASK(31, 16)
+#define IOAT_NIC_FTQF(n)		(0x0e600 + 4 * (n))
+#define  IOAT_NIC_FTQF_PROTO		GENMASK(1, 0)
+#define  IOAT_NIC_FTQF_PROTO_TCP	0
+#define  IOAT_NIC_FTQF_PROTO_UDP	1
+#define  IOAT_NIC_FTQF_PROTO_SCTP	2
+#define  IOAT_NIC_FTQF_PRIO		GENMASK(4, 2)
+#define  IOAT_NIC_FTQF_MASK_SRC_ADDR	BIT(25)	/* 1: not compared */
+#define  IOAT_NIC_FTQF_MASK_DST_ADDR	BIT(26)
+#define  IOAT_NIC_FTQF_MASK_SRC_PORT	BIT(27)
+#define  IOAT_NIC_FTQF_MASK_DST_PORT	BIT(28)
+#define  IOAT_NIC_FTQF_MASK_PROTO	BIT(29)
+#define  IOAT_NIC_FTQF_POOL_MASK	BIT(30)
+#define  IOAT_NIC_FTQF_QUEUE_EN		BIT(31)
+#define IOAT_NIC_L34T_IMIR(n)		(0x0e800 + 4 * (n))
+#define  IOAT_NIC_IMIR_SIZE_BP		BIT(12)
+#define  IOAT_NIC_IMIR_TCP_FLAGS	GENMASK(18, 13)	/* URG ACK PSH RST SYN FIN */
+#define  IOAT_NIC_IMIR_CTRL_BP		BIT(19)
+#define  IOAT_NIC_IMIR_LLI		BIT(20)
+#define  IOAT_NIC_IMIR_RX_QUEUE		GENMASK(27, 21)
+/* SYN filter (7.1.2.6) and the LLI size threshold (7.3.2.2) */
+#define IOAT_NIC_SYNQF			0x0ec30
+#define  IOAT_NIC_SYNQF_QUEUE_EN	BIT(0)
+#define  IOAT_NIC_SYNQF_RX_QUEUE	GENMASK(7, 1)
+#define  IOAT_NIC_SYNQF_SYNQFP		BIT(31)	/* ahead of the 5-tuple filters */
+#define IOAT_NIC_LLITHRESH		0x0ec90
+#define  IOAT_NIC_LLITHRESH_SIZE	GENMASK(11, 0)
+
 /* Transmit (8.2.3.9) */
 #define IOAT_NIC_TDBAL(q)		(0x06000 + 0x40 * (q))
 #define IOAT_NIC_TDBAH(q)		(0x06004 + 0x40 * (q))
@@ -120,6 +161,7 @@ union ioat_nic_rx_desc {
 #define IOAT_NIC_RXD_STAT_DD		BIT(0)
 #define IOAT_NIC_RXD_STAT_EOP		BIT(1)
 #define IOAT_NIC_RXD_STAT_L4CS		BIT(5)
+#define IOAT_NIC_RXD_STAT_LLINT		BIT(11)	/* a low latency interrupt */
 #define IOAT_NIC_RXD_ERR_HBO		BIT(23)
 #define IOAT_NIC_RXD_ERR_TCPE		BIT(30)
 #define IOAT_NIC_RXD_ERR_IPE		BIT(31)
@@ -180,6 +222,7 @@ struct ioat_nic_rx_stats {
 	u64 csum_err;
 	u64 alloc_fail;
 	u64 page_reuse;
+	u64 lli;		/* frames written back with LLINT */
 };
 
 struct ioat_nic_tx_stats {
@@ -189,6 +232,20 @@ struct ioat_nic_tx_stats {
 	u64 tso;
 	u64 csum;
 	u64 stopped;
+};
+
+/*
+ * Receive filter rules (ioat_nic_filter.c): locations 0-127 are the
+ * 5-tuple filters of the same number, IOAT_NIC_SYN_LOC the SYN filter.
+ */
+#define IOAT_NIC_SYN_LOC		IOAT_NIC_NUM_5TUPLE
+#define IOAT_NIC_NUM_RULE_LOCS		(IOAT_NIC_NUM_5TUPLE + 1)
+
+struct ioat_nic_filter {
+	struct ethtool_rx_flow_spec fs;	/* as ethtool -n reports it */
+	u32 saqf, daqf, sdpqf, imir;
+	u32 ftqf;			/* SYNQF for the SYN rule */
+	u16 lli_size;			/* LLITHRESH, 0: no size condition */
 };
 
 /* One half page the device may write a payload into. */
@@ -270,6 +327,10 @@ struct ioat_nic_priv {
 	u8 rss_key[IOAT_NIC_RSS_KEY_SIZE];
 	u8 reta[IOAT_NIC_RETA_SIZE];
 
+	/* Under RTNL; written to the device at every ioat_nic_up(). */
+	struct ioat_nic_filter *filters[IOAT_NIC_NUM_RULE_LOCS];
+	unsigned int num_filters;
+
 	struct work_struct reset_task;
 };
 
@@ -304,6 +365,14 @@ netdev_tx_t ioat_nic_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t ioat_nic_features_check(struct sk_buff *skb,
 					  struct net_device *netdev,
 					  netdev_features_t features);
+
+/* ioat_nic_filter.c */
+int ioat_nic_get_rules(struct ioat_nic_priv *priv, struct ethtool_rxnfc *cmd,
+		       u32 *rule_locs);
+int ioat_nic_set_rxnfc(struct net_device *netdev, struct ethtool_rxnfc *cmd);
+void ioat_nic_filters_write(struct ioat_nic_priv *priv);
+void ioat_nic_filters_clear(struct ioat_nic_priv *priv);
+bool ioat_nic_filters_fit(struct ioat_nic_priv *priv, unsigned int queues);
 
 /* ioat_nic_ethtool.c */
 extern const struct ethtool_ops ioat_nic_ethtool_ops;

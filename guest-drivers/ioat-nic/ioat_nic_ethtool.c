@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ioat_nic ethtool operations: driver info, link, per-queue statistics
- * (-S), channels (-l/-L), rings (-g/-G), RSS (-x/-X), coalescing (-c/-C).
+ * (-S), channels (-l/-L), rings (-g/-G), RSS (-x/-X), coalescing (-c/-C);
+ * the filter rules of -n/-N are in ioat_nic_filter.c.
  */
 
 #include <linux/ethtool.h>
@@ -10,7 +11,7 @@
 
 static const char ioat_nic_rx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "hdr_split", "hdr_nosplit", "csum_err",
-	"alloc_fail", "page_reuse",
+	"alloc_fail", "page_reuse", "lli",
 };
 
 static const char ioat_nic_tx_stat_names[][ETH_GSTRING_LEN] = {
@@ -106,6 +107,7 @@ static void ioat_nic_get_ethtool_stats(struct net_device *netdev,
 			v[4] = s->csum_err;
 			v[5] = s->alloc_fail;
 			v[6] = s->page_reuse;
+			v[7] = s->lli;
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		totals[0] += v[2];
 		totals[1] += v[3];
@@ -150,6 +152,9 @@ static int ioat_nic_set_channels(struct net_device *netdev,
 		return -EINVAL;
 	if (ch->combined_count == priv->num_queues)
 		return 0;
+	/* A filter rule must not point at a queue that goes away. */
+	if (!ioat_nic_filters_fit(priv, ch->combined_count))
+		return -EINVAL;
 	return ioat_nic_reconfigure(priv, ch->combined_count,
 				    priv->rx_ring_size, priv->tx_ring_size);
 }
@@ -221,7 +226,7 @@ static int ioat_nic_get_rxnfc(struct net_device *netdev,
 	struct ioat_nic_priv *priv = netdev_priv(netdev);
 
 	if (cmd->cmd != ETHTOOL_GRXRINGS)
-		return -EOPNOTSUPP;
+		return ioat_nic_get_rules(priv, cmd, rule_locs);
 	cmd->data = priv->num_queues;
 	return 0;
 }
@@ -285,6 +290,7 @@ const struct ethtool_ops ioat_nic_ethtool_ops = {
 	.get_coalesce		= ioat_nic_get_coalesce,
 	.set_coalesce		= ioat_nic_set_coalesce,
 	.get_rxnfc		= ioat_nic_get_rxnfc,
+	.set_rxnfc		= ioat_nic_set_rxnfc,
 	.get_rxfh_indir_size	= ioat_nic_get_rxfh_indir_size,
 	.get_rxfh_key_size	= ioat_nic_get_rxfh_key_size,
 	.get_rxfh		= ioat_nic_get_rxfh,

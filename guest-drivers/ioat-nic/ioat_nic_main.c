@@ -313,6 +313,7 @@ static int ioat_nic_up(struct ioat_nic_priv *priv)
 	ioat_nic_write_frame_size(priv);
 	ioat_nic_wr(priv, IOAT_NIC_RXCSUM, IOAT_NIC_RXCSUM_PCSD);
 	ioat_nic_write_rss(priv);
+	ioat_nic_filters_write(priv);
 	ioat_nic_write_ivars(priv);
 	ioat_nic_write_eitr(priv);
 
@@ -419,6 +420,15 @@ static int ioat_nic_change_mtu(struct net_device *netdev, int mtu)
 	return 0;
 }
 
+/* ntuple off forgets the filter rules, as other Linux drivers do. */
+static int ioat_nic_set_features(struct net_device *netdev,
+				 netdev_features_t features)
+{
+	if ((netdev->features & NETIF_F_NTUPLE) && !(features & NETIF_F_NTUPLE))
+		ioat_nic_filters_clear(netdev_priv(netdev));
+	return 0;
+}
+
 static void ioat_nic_get_stats64(struct net_device *netdev,
 				 struct rtnl_link_stats64 *s)
 {
@@ -481,6 +491,7 @@ static const struct net_device_ops ioat_nic_netdev_ops = {
 	.ndo_set_mac_address	= ioat_nic_set_mac_address,
 	.ndo_validate_addr	= eth_validate_addr,
 	.ndo_change_mtu		= ioat_nic_change_mtu,
+	.ndo_set_features	= ioat_nic_set_features,
 	.ndo_get_stats64	= ioat_nic_get_stats64,
 	.ndo_tx_timeout		= ioat_nic_tx_timeout,
 };
@@ -550,6 +561,8 @@ static int ioat_nic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
 			      NETIF_F_TSO6 | NETIF_F_RXCSUM | NETIF_F_RXHASH;
 	netdev->features = netdev->hw_features;
+	/* Filter rules (ethtool -N) wait for ethtool -K ntuple on. */
+	netdev->hw_features |= NETIF_F_NTUPLE;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = IOAT_NIC_MAX_MTU;
 	netif_carrier_off(netdev);
@@ -578,6 +591,7 @@ static void ioat_nic_remove(struct pci_dev *pdev)
 
 	unregister_netdev(priv->netdev);
 	cancel_work_sync(&priv->reset_task);
+	ioat_nic_filters_clear(priv);
 	ioat_nic_reset(priv);
 	for (q = 0; q < priv->max_queues; q++)
 		netif_napi_del(&priv->qv[q].napi);

@@ -282,7 +282,7 @@ static void ioat_nic_rx_offloads(struct ioat_nic_rx_ring *rx,
 int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 {
 	struct device *dev = &rx->priv->pdev->dev;
-	u64 bytes = 0, split = 0, nosplit = 0, alloc_fail = 0;
+	u64 bytes = 0, split = 0, nosplit = 0, alloc_fail = 0, lli = 0;
 	struct sk_buff *skb = rx->skb;
 	int done = 0;
 
@@ -332,6 +332,8 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 		if (!(status & IOAT_NIC_RXD_STAT_EOP))
 			continue;
 
+		if (status & IOAT_NIC_RXD_STAT_LLINT)
+			lli++;
 		ioat_nic_rx_offloads(rx, skb, info, status, hash);
 		bytes += skb->len;
 		skb->protocol = eth_type_trans(skb, rx->priv->netdev);
@@ -348,6 +350,7 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 	rx->stats->hdr_split += split;
 	rx->stats->hdr_nosplit += nosplit;
 	rx->stats->alloc_fail += alloc_fail;
+	rx->stats->lli += lli;
 	u64_stats_update_end(&rx->stats->syncp);
 
 	/* Out of pages: poll again rather than wait for an interrupt. */

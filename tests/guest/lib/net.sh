@@ -270,3 +270,36 @@ stream_intact() {
     [ -n "$theirs" ] && [ "$theirs" = "$ours" ] ||
         { echo "host digest '$theirs', ours $ours ($(wc -c < "$1") bytes)"; return 1; }
 }
+
+# Receive steering helpers -----------------------------------------------
+
+# rx_queue_packets IF: the rx_queue_N_packets counters, queue 0 first
+rx_queue_packets() {
+    ethtool -S "$1" | awk '$1 ~ /^rx_queue_[0-9]+_packets:$/ {
+            split($1, a, "_"); v[a[3] + 0] = $2; if (a[3] + 0 > n) n = a[3] + 0 }
+        END { for (i = 0; i <= n; i++) printf "%d%s", v[i], i < n ? " " : "\n" }'
+}
+
+# rx_queue_deltas IF CMD [ARG...]: run CMD (quietly) and print how many
+# packets each RX queue received meanwhile, queue 0 first; fails if CMD does
+rx_queue_deltas() {
+    local ifc=$1 before after
+    shift
+    before=$(rx_queue_packets "$ifc")
+    "$@" > /dev/null 2>&1 || return 1
+    after=$(rx_queue_packets "$ifc")
+    echo "$before $after" | awk '{ n = NF / 2
+        for (i = 1; i <= n; i++) printf "%d%s", $(n + i) - $i, i < n ? " " : "\n" }'
+}
+
+# ntuple_rules IF: how many receive filter rules ethtool -n lists
+ntuple_rules() {
+    ethtool -n "$1" | awk '/^Total [0-9]+ rules/ { print $2 }'
+}
+
+# ping_median N: median round trip (ms) of N back-to-back pings of the
+# gateway (each sent as soon as the previous reply is in)
+ping_median() {
+    ping -A -c "$1" $HOST | awk -F'time=' '/time=/ { split($2, a, " "); print a[1] }' |
+        sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
