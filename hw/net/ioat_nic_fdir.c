@@ -481,7 +481,7 @@ void ioat_nic_write_fdircmd(IoatNicCore *core, const IoatNicReg *reg,
     /* Tunnel filters came with later controllers; bit 23 is reserved. */
     if (FIELD_EX32(val, FDIRCMD, TUNNEL_FILTER)) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_fdir_flow_type,
-                           "FDIRCMD 0x%08" PRIx32 ": TUNNEL_FILTER is "
+                           "FDIRCMD: TUNNEL_FILTER (0x%08" PRIx32 ") is "
                            "reserved on the 82599; command ignored", val);
         if (FIELD_EX32(val, FDIRCMD, CMD) == IOAT_NIC_FDIRCMD_ADD) {
             FDIR_COUNT(core, FDIRFSTAT, FADD);
@@ -525,7 +525,8 @@ uint32_t ioat_nic_read_fdirfree(IoatNicCore *core, const IoatNicReg *reg,
 
 /*
  * The lookup for one received frame (7.1.2.7.1): IP frames only, hashed
- * and compared with the masks applied.  Counts FDIRMATCH or FDIRMISS.
+ * and compared with the masks applied.  The result is counted by
+ * ioat_nic_fdir_count_lookup(), once per frame however often it is retried.
  */
 void ioat_nic_fdir_lookup(IoatNicCore *core, const IoatNicRxTuple *t,
                           IoatNicRxSteer *st)
@@ -580,11 +581,11 @@ void ioat_nic_fdir_lookup(IoatNicCore *core, const IoatNicRxTuple *t,
     }
 
     if (!hit) {
-        ioat_nic_stat_inc(core, A_FDIRMISS);
+        st->fdir = IOAT_NIC_FDIR_MISS;
         trace_ioat_nic_fdir_miss(bucket, sig);
         return;
     }
-    ioat_nic_stat_inc(core, A_FDIRMATCH);
+    st->fdir = IOAT_NIC_FDIR_MATCH;
     trace_ioat_nic_fdir_match(bucket, hit->id,
                               FIELD_EX32(hit->cmd, FDIRCMD, RX_QUEUE));
     if (FIELD_EX32(hit->cmd, FDIRCMD, DROP)) {
@@ -602,6 +603,16 @@ void ioat_nic_fdir_lookup(IoatNicCore *core, const IoatNicRxTuple *t,
         if (walked > FIELD_EX32(ctrl, FDIRCTRL, MAX_LENGTH)) {
             st->err |= IOAT_NIC_RXD_ERR_FDIR_LEN;
         }
+    }
+}
+
+/* FDIRMATCH or FDIRMISS (8.2.3.21) for a frame delivered or dropped. */
+void ioat_nic_fdir_count_lookup(IoatNicCore *core, const IoatNicRxSteer *st)
+{
+    if (st->fdir == IOAT_NIC_FDIR_MATCH) {
+        ioat_nic_stat_inc(core, A_FDIRMATCH);
+    } else if (st->fdir == IOAT_NIC_FDIR_MISS) {
+        ioat_nic_stat_inc(core, A_FDIRMISS);
     }
 }
 

@@ -170,10 +170,17 @@ typedef struct IoatNicRxTuple {
 } IoatNicRxTuple;
 
 /* What they decided */
+typedef enum IoatNicFdirResult {
+    IOAT_NIC_FDIR_NOT_LOOKED_UP,
+    IOAT_NIC_FDIR_MATCH,
+    IOAT_NIC_FDIR_MISS,
+} IoatNicFdirResult;
+
 typedef struct IoatNicRxSteer {
     bool steered;               /* queue was chosen by a filter, not RSS */
     unsigned queue;
     bool lli;                   /* interrupt at once (7.3.2.2) */
+    IoatNicFdirResult fdir;     /* counted once the frame is not held */
     bool fdir_match;            /* report FLM, and fdir_id in DW1 */
     uint32_t fdir_id;           /* signature or index, bucket in 31:16 */
     uint32_t err;               /* descriptor error bits (FDIR drop, ...) */
@@ -192,6 +199,7 @@ int ioat_nic_fdir_post_load(IoatNicCore *core);
 bool ioat_nic_fdir_enabled(IoatNicCore *core);
 void ioat_nic_fdir_lookup(IoatNicCore *core, const IoatNicRxTuple *t,
                           IoatNicRxSteer *st);
+void ioat_nic_fdir_count_lookup(IoatNicCore *core, const IoatNicRxSteer *st);
 void ioat_nic_write_fdirctrl(IoatNicCore *core, const IoatNicReg *reg,
                              unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_fdircmd(IoatNicCore *core, const IoatNicReg *reg,

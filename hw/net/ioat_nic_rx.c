@@ -736,9 +736,41 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
 }
 
 /*
- * Receive one frame: accept, classify, strip, lay out, reserve, then
- * write, count and raise.  Returns the frame's size when it was delivered
- * or dropped, 0 when the queue has no room and the frame should be held.
+ * After classification: strip, lay out, reserve, then write, count and
+ * raise.  Returns @size when the frame was delivered or dropped, 0 when
+ * the queue has no room and the frame should be held.
+ */
+static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
+                                   size_t size, bool loopback)
+{
+    IoatNicRxRoom room;
+
+    if (!ioat_nic_rx_queue_ready(core, f)) {
+        return size;
+    }
+    ioat_nic_rx_strip_vlan(core, f);
+    if (!ioat_nic_rx_layout(core, f)) {
+        return size;
+    }
+    room = ioat_nic_rx_reserve(core, f, loopback);
+    if (room != IOAT_NIC_RX_ROOM) {
+        return room == IOAT_NIC_RX_HOLD ? 0 : size;
+    }
+    if (!ioat_nic_rx_write(core, f)) {
+        return size;
+    }
+    trace_ioat_nic_rx_frame(f->queue, f->len, f->ndesc, f->rss_hash,
+                            f->hdr_len, f->sph);
+    ioat_nic_rx_count(core, f);
+    ioat_nic_queue_event(core, f->queue, false, f->steer.lli);
+    return size;
+}
+
+/*
+ * Receive one frame: accept, classify, deliver.  A held frame comes back
+ * when the guest moves RDT; its filter statistics count once, when it
+ * leaves (delivered or dropped), as on the device, where it waits in the
+ * packet buffer after one lookup.
  */
 ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
                           int iovcnt, bool loopback)
@@ -746,29 +778,15 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
     size_t size = iov_size(iov, iovcnt);
     IoatNicRxFrame f = { };
     g_autofree uint8_t *buf = NULL;
-    IoatNicRxRoom room;
+    ssize_t ret;
 
     if (!ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
         return size;
     }
     ioat_nic_rx_classify(core, &f);
-    if (!ioat_nic_rx_queue_ready(core, &f)) {
-        return size;
+    ret = ioat_nic_rx_deliver(core, &f, size, loopback);
+    if (ret) {
+        ioat_nic_fdir_count_lookup(core, &f.steer);
     }
-    ioat_nic_rx_strip_vlan(core, &f);
-    if (!ioat_nic_rx_layout(core, &f)) {
-        return size;
-    }
-    room = ioat_nic_rx_reserve(core, &f, loopback);
-    if (room != IOAT_NIC_RX_ROOM) {
-        return room == IOAT_NIC_RX_HOLD ? 0 : size;
-    }
-    if (!ioat_nic_rx_write(core, &f)) {
-        return size;
-    }
-    trace_ioat_nic_rx_frame(f.queue, f.len, f.ndesc, f.rss_hash, f.hdr_len,
-                            f.sph);
-    ioat_nic_rx_count(core, &f);
-    ioat_nic_queue_event(core, f.queue, false, f.steer.lli);
-    return size;
+    return ret;
 }

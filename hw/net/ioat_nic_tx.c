@@ -247,8 +247,8 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
 
 /*
  * A packet of legacy descriptors (7.2.3.2.2): the first one's IC inserts
- * the checksum from CSS to the end of the packet at CSO, its VLE the tag
- * in its VLAN field.
+ * the checksum from CSS to the end of the packet at CSO, over what the
+ * driver stored at CSO too; its VLE inserts the tag of its VLAN field.
  */
 static void ioat_nic_tx_legacy_packet(IoatNicCore *core, unsigned q)
 {
@@ -265,10 +265,10 @@ static void ioat_nic_tx_legacy_packet(IoatNicCore *core, unsigned q)
                                "CSO %zu outside the %zu byte packet; not "
                                "inserted", q, css, cso, p->len);
         } else {
-            stw_be_p(p->data + cso, 0);
+            /* What the driver left at CSO (a pseudo-header sum) counts. */
             stw_be_p(p->data + cso,
-                     net_checksum_finish(net_checksum_add(p->len - css,
-                                                          p->data + css)));
+                     net_checksum_finish_nozero(
+                         net_checksum_add(p->len - css, p->data + css)));
         }
     }
     if (FIELD_EX32(cmd, TXD_CMD, VLE)) {

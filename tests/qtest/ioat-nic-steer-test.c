@@ -1513,6 +1513,23 @@ static void test_fdir_remove_missing_filter(NicTest *t)
     g_assert_true(fdir_query(&fd, fill_hash(&fd, 1)));
 }
 
+/*
+ * FDIRCMD.TUNNEL_FILTER (bit 23) is reserved on the 82599: an ADD with it
+ * is a guest error counted in FDIRFSTAT.FADD, and adds nothing.
+ */
+static void test_fdir_tunnel_filter_is_guest_error(NicTest *t)
+{
+    Fdir fd;
+
+    fdir_start(&fd, t, fdirctrl(1, true), NULL);
+    wr(t, A_FDIRHASH, fill_hash(&fd, 0));
+    wr(t, A_FDIRCMD, fill_cmd() | R_FDIRCMD_TUNNEL_FILTER_MASK);
+    expect_guest_errors(t, "ioat_nic_err_fdir_flow_type", "FDIRCMD", 1);
+    g_assert_cmphex(rd(t, A_FDIRFSTAT), ==, 1);
+    g_assert_cmpuint(rd(t, A_FDIRFREE), ==, fdir_capacity(&fd));
+    g_assert_false(fdir_query(&fd, fill_hash(&fd, 0)));
+}
+
 /* Flow Director: signature filters, keyed by the hash */
 
 typedef struct SignatureCase {
@@ -2635,6 +2652,8 @@ static const NicTestCase fdir_tests[] = {
       test_fdir_command_after_pballoc_0 },
     { "fdir-remove-missing-filter-is-guest-error",
       test_fdir_remove_missing_filter },
+    { "fdir-tunnel-filter-is-guest-error",
+      test_fdir_tunnel_filter_is_guest_error },
     { "fdir-signature-v2-tagged-tcp6", test_fdir_signature_v2_tagged_tcp6 },
     { "fdir-signature-other-signature-in-bucket-misses",
       test_fdir_signature_mismatch_misses },

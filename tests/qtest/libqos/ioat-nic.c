@@ -232,6 +232,14 @@ void ioat_nic_tx_put_data(QIoatNic *d, QIoatNicRing *r, uint64_t addr,
     tx_put(d, r, addr, cmd_type_len, olinfo);
 }
 
+/* Legacy transmit descriptor (datasheet 7.2.3.2.2): DEXT stays 0. */
+void ioat_nic_tx_put_legacy(QIoatNic *d, QIoatNicRing *r, uint64_t addr,
+                            uint32_t lower, uint32_t upper)
+{
+    g_assert_false(FIELD_EX32(lower, TXD_CMD, DEXT));
+    tx_put(d, r, addr, lower, upper);
+}
+
 void ioat_nic_tx_kick(QIoatNic *d, QIoatNicRing *r)
 {
     ioat_nic_writel(d, IOAT_NIC_TDT(r->queue), r->tail);
@@ -359,6 +367,7 @@ const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS] = {
     [QIOAT_NIC_MIGRATION] = "ioat-nic-migration",
     [QIOAT_NIC_FDIR] = "ioat-nic-fdir",
     [QIOAT_NIC_FILTERS] = "ioat-nic-filters",
+    [QIOAT_NIC_DESCRIPTORS] = "ioat-nic-descriptors",
 };
 
 QEMU_BUILD_BUG_ON(QIOAT_NIC_NUM_AREAS > IOAT_QOS_MAX_AREAS);

@@ -39,6 +39,7 @@ typedef enum QIoatNicArea {
     QIOAT_NIC_MIGRATION,
     QIOAT_NIC_FDIR,         /* Flow Director: perfect, signature, hash */
     QIOAT_NIC_FILTERS,      /* 5-tuple, SYN, precedence, low latency irq */
+    QIOAT_NIC_DESCRIPTORS,  /* legacy descriptors, DW1 without PCSD */
     QIOAT_NIC_NUM_AREAS
 } QIoatNicArea;
 
@@ -129,6 +130,8 @@ void ioat_nic_tx_put_ctx(QIoatNic *d, QIoatNicRing *r, uint32_t vlan_macip_lens,
                          uint32_t type_tucmd, uint32_t mss_l4len_idx);
 void ioat_nic_tx_put_data(QIoatNic *d, QIoatNicRing *r, uint64_t addr,
                           uint32_t cmd_type_len, uint32_t olinfo);
+void ioat_nic_tx_put_legacy(QIoatNic *d, QIoatNicRing *r, uint64_t addr,
+                            uint32_t lower, uint32_t upper);
 void ioat_nic_tx_kick(QIoatNic *d, QIoatNicRing *r);
 uint32_t ioat_nic_tx_status(QIoatNic *d, QIoatNicRing *r, unsigned idx);
 unsigned ioat_nic_tx_frame(QIoatNic *d, QIoatNicRing *r, const void *frame,
