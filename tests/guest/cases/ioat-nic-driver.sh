@@ -1,5 +1,5 @@
 # Our own driver, guest-drivers/ioat-nic (module ioat_nic), drives
-# ioat-nic: probe, link, DHCP from slirp, ping, verified 100 MiB TCP
+# ioat-nic: probe, link, DHCP from slirp, ping, verified TCP
 # transfers each way, split-header receive, RSS over several queues,
 # ethtool -S/-L/-g/-x/-C, receive filter rules (ethtool -N/-n: 5-tuple
 # and SYN steering, low latency interrupts, what is refused), down/up,

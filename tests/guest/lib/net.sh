@@ -118,9 +118,11 @@ netdev_link_checks() {
     check multiqueue-2-rx-queues test "$n" = 2
 }
 
-# netdev_transfer_checks: 100 MiB TCP each way, SHA-256 verified
+# netdev_transfer_checks: TCP each way, SHA-256 verified: 32 MiB from the
+# guest (guest-to-host TCP over slirp runs at a few MB/s under TCG
+# whatever the NIC, see benchmarks/nic-throughput), 100 MiB to it
 netdev_transfer_checks() {
-    check tcp-push-100MiB-verified push 100
+    check tcp-push-32MiB-verified push 32
     check tcp-pull-100MiB-verified pull 100
 }
 
