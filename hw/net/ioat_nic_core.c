@@ -332,16 +332,25 @@ ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
 }
 
 /* Reject ring indexes no guest could have programmed (RDH/TDH < ring). */
+/*
+ * A ring's length as a guest can write it (within RDLEN/TDLEN's bits) and
+ * its head inside it.  The tail may lie outside: use checks it.
+ */
+static bool ioat_nic_ring_regs_valid(uint32_t len, uint32_t head)
+{
+    uint32_t n = len / IOAT_NIC_DESC_SIZE;
+
+    return !(len & ~IOAT_NIC_RING_LEN_MASK) && (!n || head < n);
+}
+
+/* The incoming state is a guest's: refuse what no guest could set. */
 int ioat_nic_core_post_load(IoatNicCore *core)
 {
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
-        unsigned rn = ioat_nic_reg(core, IOAT_NIC_RDLEN(q)) /
-                      IOAT_NIC_DESC_SIZE;
-        unsigned tn = ioat_nic_reg(core, IOAT_NIC_TDLEN(q)) /
-                      IOAT_NIC_DESC_SIZE;
-
-        if ((rn && ioat_nic_reg(core, IOAT_NIC_RDH(q)) >= rn) ||
-            (tn && ioat_nic_reg(core, IOAT_NIC_TDH(q)) >= tn)) {
+        if (!ioat_nic_ring_regs_valid(ioat_nic_reg(core, IOAT_NIC_RDLEN(q)),
+                                      ioat_nic_reg(core, IOAT_NIC_RDH(q))) ||
+            !ioat_nic_ring_regs_valid(ioat_nic_reg(core, IOAT_NIC_TDLEN(q)),
+                                      ioat_nic_reg(core, IOAT_NIC_TDH(q)))) {
             return -EINVAL;
         }
         /* A packet half gathered at save time is lost: drop its rest. */

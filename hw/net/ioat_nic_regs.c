@@ -46,8 +46,8 @@
     .flags = IOAT_NIC_REG_RO | IOAT_NIC_REG_STAT36_HI, \
     .stat36 = offsetof(IoatNicCore, c)
 #define BASE_ADDR_LO_RO     0x7f    /* ring and buffer bases: 128-byte units */
-#define RING_LEN_RO         (~0x000fff80u)
-#define RING_INDEX_RO       (~0x0000ffffu)
+#define RING_LEN_RO         (~IOAT_NIC_RING_LEN_MASK)
+#define RING_INDEX_RO       (~IOAT_NIC_RING_INDEX_MASK)
 
 #define FLOW_CONTROL        "flow control"
 #define DCB                 "DCB arbitration"

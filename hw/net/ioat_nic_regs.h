@@ -636,6 +636,8 @@ typedef struct IoatNicTxDesc {
 #define IOAT_NIC_EEPROM_CHECKSUM        0xbaba
 #define IOAT_NIC_EEPROM_LAN_CORE0       0x0040
 #define IOAT_NIC_DESC_SIZE          16
+#define IOAT_NIC_RING_LEN_MASK      0x000fff80  /* RDLEN/TDLEN: 128 B units */
+#define IOAT_NIC_RING_INDEX_MASK    0x0000ffff  /* RDH/RDT/TDH/TDT */
 
 /* BAR layout */
 #define IOAT_NIC_MMIO_SIZE          (512 * KiB)

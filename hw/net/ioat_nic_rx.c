@@ -22,6 +22,9 @@
 #define IOAT_NIC_MAX_HDR_BUF        1024
 
 /* What the receive path learned about one frame. */
+#define IOAT_NIC_HDR_LEN_MAX \
+    (R_RXD_WB0_HDR_LEN_MASK >> R_RXD_WB0_HDR_LEN_SHIFT)
+
 typedef struct IoatNicRxFrame {
     uint8_t *buf;                   /* the frame, padded to ETH_ZLEN */
     const uint8_t *data;            /* frame with any stripped tag removed */
@@ -686,7 +689,12 @@ static bool ioat_nic_rx_layout(IoatNicCore *core, IoatNicRxFrame *f)
                                f->hdr_buf ? IOAT_NIC_MAX_HDR_BUF : 0);
             f->hdr_buf = MIN(f->hdr_buf, IOAT_NIC_MAX_HDR_BUF);
         }
-        ioat_nic_split_point(core, f, q, f->hdr_buf);
+        /*
+         * HDR_LEN has 10 bits (7.1.6.2): at most 1023 bytes go to a
+         * 1 KiB header buffer, so that HDR_LEN + PKT_LEN is the frame.
+         */
+        ioat_nic_split_point(core, f, q,
+                             MIN(f->hdr_buf, IOAT_NIC_HDR_LEN_MAX));
         break;
     default:
         IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desctype,
@@ -716,6 +724,7 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
 {
     unsigned q = f->queue;
     unsigned free = ioat_nic_rx_free(core, q);
+    unsigned n = ioat_nic_ring_size(core, q);
     bool drop;
 
     if (free >= f->ndesc) {
@@ -723,6 +732,14 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
     }
     drop = loopback ||
            FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)), SRRCTL, DROP_EN);
+    /* A ring holds n - 1 buffers at most: holding would stall the queue. */
+    if (n && f->ndesc > n - 1) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_ring_too_small,
+                           "RX queue %u: a %zu byte frame needs %u "
+                           "descriptors, more than the %u-entry ring can "
+                           "ever hold; dropped", q, f->len, f->ndesc, n);
+        drop = true;
+    }
     trace_ioat_nic_rx_no_descriptors(q, f->ndesc, free, drop);
     if (!drop) {
         return IOAT_NIC_RX_HOLD;

@@ -118,25 +118,28 @@ static unsigned ioat_nic_l4_csum_offset(unsigned l4t)
 /*
  * L4 checksum from @l4 to the end of the frame; the checksum field holds
  * the pseudo-header sum, plus @extra_len when the driver left the length
- * out of it (segmentation, 7.2.5.2).
+ * out of it (segmentation, 7.2.5.2).  False, and nothing written, when
+ * the field (4 bytes for SCTP's CRC32c) does not lie inside the frame.
  */
-static void ioat_nic_tx_l4_csum(uint8_t *frame, size_t len, size_t l4,
+static bool ioat_nic_tx_l4_csum(uint8_t *frame, size_t len, size_t l4,
                                 unsigned l4t, uint32_t extra_len)
 {
     unsigned off = ioat_nic_l4_csum_offset(l4t);
+    unsigned field = l4t == IOAT_NIC_L4T_SCTP ? 4 : 2;
     uint32_t sum;
 
-    if (l4 + off + 2 > len) {
-        return;
+    if (l4 + off + field > len) {
+        return false;
     }
     if (l4t == IOAT_NIC_L4T_SCTP) {
         stl_le_p(frame + l4 + off, 0);
         stl_le_p(frame + l4 + off, ~crc32c(0xffffffff, frame + l4, len - l4));
-        return;
+        return true;
     }
     sum = net_checksum_add(len - l4, frame + l4) + extra_len;
     stw_be_p(frame + l4 + off, l4t == IOAT_NIC_L4T_UDP ?
              net_checksum_finish_nozero(sum) : net_checksum_finish(sum));
+    return true;
 }
 
 static void ioat_nic_tx_ip4_csum(uint8_t *frame, size_t len, size_t l3)
@@ -307,10 +310,17 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
     if (FIELD_EX32(olinfo, TXD_OLINFO, IXSM)) {
         ioat_nic_tx_ip4_csum(p->data, p->len, maclen);
     }
-    if (FIELD_EX32(olinfo, TXD_OLINFO, TXSM)) {
-        ioat_nic_tx_l4_csum(p->data, p->len, maclen + iplen,
-                            FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD,
-                                       L4T), 0);
+    if (FIELD_EX32(olinfo, TXD_OLINFO, TXSM) &&
+        !ioat_nic_tx_l4_csum(p->data, p->len, maclen + iplen,
+                             FIELD_EX32(ctx->type_tucmd_mlhl, TXCTX_TUCMD,
+                                        L4T), 0)) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_csum_field,
+                           "TX queue %u: TXSM with the L4 checksum field of "
+                           "L4T %u past the end of the %zu byte packet "
+                           "(MACLEN %zu, IPLEN %zu); not inserted", q,
+                           (unsigned)FIELD_EX32(ctx->type_tucmd_mlhl,
+                                                TXCTX_TUCMD, L4T),
+                           p->len, maclen, iplen);
     }
     if (vle) {
         p->len = ioat_nic_tx_insert_vlan(core, p->data, p->len,

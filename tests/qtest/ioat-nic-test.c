@@ -637,6 +637,42 @@ static void test_header_split(NicTest *t)
     expect_mem(t, rx->pkt_buf[0], f.data + hdr, f.len - hdr);
 }
 
+/*
+ * HDR_LEN has 10 bits: with a 1 KiB header buffer in split-always mode a
+ * frame without a split point puts its first 1023 bytes in the header
+ * buffer and the rest in the packet buffer, so that HDR_LEN + PKT_LEN is
+ * the frame's length.
+ */
+static void test_split_always_header_fits_hdr_len(NicTest *t)
+{
+    const size_t hdr_size = 1024;
+    Frame f = eth_frame(1200 - QIOAT_NIC_ETH_HLEN);
+    uint64_t hdr = guest_alloc(t->alloc, hdr_size);
+    uint64_t pkt = guest_alloc(t->alloc, QIOAT_NIC_RX_BUF_SIZE);
+    QIoatNicRing *rx;
+    QIoatNicRxWb wb;
+    uint32_t srrctl;
+    size_t hdr_len;
+
+    srrctl = FIELD_DP32(0, SRRCTL, BSIZEPKT, QIOAT_NIC_RX_BUF_SIZE / 1024);
+    srrctl = FIELD_DP32(srrctl, SRRCTL, BSIZEHDR, hdr_size / 64);
+    srrctl = FIELD_DP32(srrctl, SRRCTL, DESCTYPE,
+                        IOAT_NIC_DESCTYPE_SPLIT_ALWAYS);
+    rx = rx_ring(t, 0, 16, srrctl);
+    qtest_memset(qts(t), hdr, 0, hdr_size);
+    qtest_memset(qts(t), pkt, 0, QIOAT_NIC_RX_BUF_SIZE);
+    ioat_nic_rx_post_at(t->d, rx, pkt, hdr);
+    ioat_nic_rx_enable(t->d);
+    inject(t, &f);
+    wb = rx_wait(t, rx, 0);
+
+    hdr_len = FIELD_EX32(wb.dw0, RXD_WB0, HDR_LEN);
+    g_assert_cmpuint(hdr_len, ==, hdr_size - 1);
+    g_assert_cmpuint(hdr_len + wb.length, ==, f.len);
+    expect_mem(t, hdr, f.data, hdr_len);
+    expect_mem(t, pkt, f.data + hdr_len, f.len - hdr_len);
+}
+
 /* RSS (datasheet 7.1.2.8), against the published verification suite */
 
 static const uint8_t rss_key[40] = {
@@ -1727,6 +1763,8 @@ static const NicTestCase receive_tests[] = {
       test_rx_etqf_after_vlan_tag },
     { "rx-frame-spans-descriptors", test_rx_frame_spans_descriptors },
     { "rx-held-until-rdt-advances", test_rx_held_until_rdt_advances },
+    { "split-always-header-fits-hdr-len",
+      test_split_always_header_fits_hdr_len },
     { "rx-drop-en-drops-without-descriptors",
       test_rx_drop_en_drops_without_descriptors },
     { "rx-address-filter", test_rx_address_filter },
@@ -1773,6 +1811,93 @@ static const NicTestCase offloads_tests[] = {
     { "tx-checksum-offload-udp6", test_tx_checksum_offload_udp6 },
 };
 
+/*
+ * TXSM whose checksum field does not fit in the packet (here SCTP's
+ * 4-byte CRC32c starting 2 bytes before the end): a guest error, and the
+ * packet goes out as the driver wrote it.
+ */
+static void test_tx_checksum_field_outside_packet(NicTest *t)
+{
+    Frame f = eth_frame(66);
+    const size_t l4 = f.len - 10;   /* the CRC field at l4 + 8 */
+    QIoatNicRing *tx = tx_queue(t, 0);
+    uint32_t olinfo;
+
+    ioat_nic_tx_put_ctx(t->d, tx, ctx_macip(QIOAT_NIC_ETH_HLEN,
+                                            l4 - QIOAT_NIC_ETH_HLEN),
+                        ctx_tucmd(true, IOAT_NIC_L4T_SCTP), 0);
+    olinfo = FIELD_DP32(0, TXD_OLINFO, TXSM, 1);
+    olinfo = FIELD_DP32(olinfo, TXD_OLINFO, PAYLEN, f.len);
+    transmit_olinfo(t, tx, &f, olinfo);
+
+    expect_sent(t, &f);
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_tx_csum_field"));
+}
+
+/*
+ * The destination refuses a stream whose TDLEN has bits no guest can set
+ * (the length register holds bits 19:7): a ring of 2^28 descriptors
+ * would be walked by the next TDT write.  The same stream unpatched loads.
+ */
+static void test_migration_refuses_ring_length_outside_tdlen(NicTest *t)
+{
+    const uint32_t tdlen = 0x000d5a80;      /* found nowhere else */
+    g_autofree char *path = migration_file("");
+    g_autofree char *bad = migration_file("-tdlen");
+    g_autofree char *status = NULL;
+    QTestState *src = qts(t), *dst;
+    int src_wire = t->wire, dst_wire;
+
+    wr(t, IOAT_NIC_TDLEN(5), tdlen);
+    migrate_to_file(t, path);
+    patch_migration(path, bad, tdlen, 0xffffff80);
+
+    dst = migration_destination(path, &dst_wire, &status);
+    g_assert_cmpstr(status, ==, "completed");
+    use_machine(t, dst, dst_wire);
+    g_assert_cmphex(rd(t, IOAT_NIC_TDLEN(5)), ==, tdlen);
+    qtest_quit(dst);
+    close(dst_wire);
+    g_free(status);
+
+    dst = migration_destination(bad, &dst_wire, &status);
+    g_assert_cmpstr(status, ==, "failed");
+    qtest_quit(dst);
+    close(dst_wire);
+
+    use_machine(t, src, src_wire);
+    unlink(path);
+    unlink(bad);
+}
+
+/*
+ * A frame that needs more descriptors than the ring can ever hold (an
+ * 8-entry ring holds 7 buffers; 8200 bytes take 9 of 1 KiB) is dropped
+ * and counted in MPC even without SRRCTL.DROP_EN, with a guest error:
+ * held, it would stop the queue for good.  The next frame is received.
+ */
+static void test_rx_frame_larger_than_ring_dropped(NicTest *t)
+{
+    uint8_t jumbo[8200];
+    Frame small = eth_frame(100);
+    uint32_t srrctl = FIELD_DP32(0, SRRCTL, BSIZEPKT, 1);
+    QIoatNicRing *rx;
+
+    ioat_nic_build_eth(jumbo, test_mac, TEST_ETHERTYPE,
+                       sizeof(jumbo) - QIOAT_NIC_ETH_HLEN);
+    srrctl = FIELD_DP32(srrctl, SRRCTL, DESCTYPE, IOAT_NIC_DESCTYPE_ONEBUF);
+    wr(t, A_MAXFRS, FIELD_DP32(0, MAXFRS, MFS, 9018));
+    rx = rx_ring(t, 0, 8, srrctl);
+    ioat_nic_rx_post(t->d, rx, 7);
+    ioat_nic_rx_enable(t->d);
+
+    ioat_nic_inject(t->wire, jumbo, sizeof(jumbo));
+    inject(t, &small);
+    expect_rx(t, rx, 0, &small);
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_rx_ring_too_small"));
+    g_assert_cmpuint(rd(t, IOAT_NIC_MPC(0)), ==, 1);
+}
+
 static const NicTestCase robustness_tests[] = {
     { "rx-oversized-frame-dropped", test_rx_oversized_frame_dropped },
     { "rx-rdt-beyond-rdlen", test_rx_rdt_beyond_rdlen },
@@ -1782,10 +1907,16 @@ static const NicTestCase robustness_tests[] = {
     { "tx-link-down-completes-descriptors",
       test_tx_link_down_completes_descriptors },
     { "zero-length-rings-are-inert", test_zero_length_rings_are_inert },
+    { "tx-checksum-field-outside-packet-is-guest-error",
+      test_tx_checksum_field_outside_packet },
+    { "rx-frame-larger-than-ring-dropped",
+      test_rx_frame_larger_than_ring_dropped },
 };
 
 static const NicTestCase migration_tests[] = {
     { "migration-mid-traffic", test_migration_mid_traffic },
+    { "migration-refuses-ring-length-outside-tdlen",
+      test_migration_refuses_ring_length_outside_tdlen },
 };
 
 static void register_ioat_nic_tests(void)

@@ -10,6 +10,7 @@
 #include "qgraph.h"
 #include "ioat-qos.h"
 #include "ioat-nic-fixture.h"
+#include "qobject/qdict.h"
 
 typedef struct NicTestDef {
     NicTestFunc fn;
@@ -78,4 +79,90 @@ void ioat_nic_add_tests(QIoatNicArea area, const NicTestCase *tests, int n)
     for (int i = 0; i < n; i++) {
         ioat_nic_add_test(area, tests[i].name, tests[i].fn, NULL);
     }
+}
+
+/* Migration */
+
+char *migration_file(const char *suffix)
+{
+    return g_strdup_printf("%s/ioat-nic-mig-%d%s", g_get_tmp_dir(),
+                           getpid(), suffix);
+}
+
+/* Migrate the test's machine into the file @path. */
+void migrate_to_file(NicTest *t, const char *path)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+
+    qtest_qmp_assert_success(qts(t), "{'execute': 'migrate', 'arguments': "
+                             "{'uri': %s}}", uri);
+    ioat_qtest_wait_migration(qts(t));
+}
+
+/*
+ * A machine with the NIC on a wire of its own (@wire: the test's end)
+ * that loads the migration in file @path.  Returns the migration's final
+ * status, "completed" or "failed"; a failed load leaves it running.
+ */
+QTestState *migration_destination(const char *path, int *wire,
+                                  char **status)
+{
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    IoatPoll p = { .sleep_us = 10 * 1000, .timeout_us = 30 * G_USEC_PER_SEC };
+    QTestState *dst;
+    int fds[2];
+
+    /* No RARP self-announcements: only the test's frames on the wire */
+    g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
+    dst = qtest_initf("-M pc -device ioat-nic,netdev=hs0,mac=%s "
+                      "-netdev socket,fd=%d,id=hs0 "
+                      "-global migration.announce-rounds=0 -incoming defer",
+                      TEST_MAC_STR, fds[1]);
+    close(fds[1]);
+    *wire = fds[0];
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s, "
+                             "'exit-on-error': false}}", uri);
+    while (ioat_poll(&p)) {
+        QDict *rsp = qtest_qmp(dst, "{'execute': 'query-migrate'}");
+        const char *s = qdict_get_try_str(qdict_get_qdict(rsp, "return"),
+                                          "status");
+
+        if (!g_strcmp0(s, "completed") || !g_strcmp0(s, "failed")) {
+            *status = g_strdup(s);
+            qobject_unref(rsp);
+            return dst;
+        }
+        qobject_unref(rsp);
+    }
+    g_error("the incoming migration did not end within 30 s");
+}
+
+/* Point the fixture (its MMIO and its wire) at machine @qts. */
+void use_machine(NicTest *t, QTestState *qts, int wire)
+{
+    t->d->pci_dev.bus->qts = qts;
+    t->wire = wire;
+}
+
+/* Write @path's copy with its one 32-bit value @from replaced by @to. */
+void patch_migration(const char *path, const char *copy, uint32_t from,
+                     uint32_t to)
+{
+    g_autofree char *data = NULL;
+    uint8_t be_from[4], *hit = NULL;
+    unsigned found = 0;
+    gsize len;
+
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    stl_be_p(be_from, from);
+    for (gsize i = 0; i + 4 <= len; i++) {
+        if (!memcmp(data + i, be_from, 4)) {
+            hit = (uint8_t *)data + i;
+            found++;
+        }
+    }
+    g_assert_cmpuint(found, ==, 1);
+    stl_be_p(hit, to);
+    g_assert_true(g_file_set_contents(copy, data, len, NULL));
 }

@@ -316,6 +316,20 @@ static inline bool guest_error_logged(NicTest *t, const char *event)
 }
 
 /*
+ * Migration: the test's machine into a file, a destination machine (with
+ * the NIC on a wire of its own) loading it, the fixture pointed at either.
+ * patch_migration() copies a stream with its one occurrence of a 32-bit
+ * big-endian value replaced, to feed a destination a corrupt state.
+ */
+char *migration_file(const char *suffix);
+void migrate_to_file(NicTest *t, const char *path);
+QTestState *migration_destination(const char *path, int *wire,
+                                  char **status);
+void use_machine(NicTest *t, QTestState *qts, int wire);
+void patch_migration(const char *path, const char *copy, uint32_t from,
+                     uint32_t to);
+
+/*
  * Registration.  Each test runs on a machine of its own, with the netdev
  * and the guest error log on its command line; @arg is its t->arg.
  */
