@@ -39,7 +39,7 @@ else
     check ioatdma-cap-copy-intr grep -qx 'copy intr' $CAP
 fi
 info "quickdata version $(cat /sys/class/dma/dma0chan0/quickdata/version 2>/dev/null)"
-dmatest_check dmatest-2000-msix 2000
+dmatest_check dmatest-1000-msix 1000
 
 for style in msi intx; do
     rmmod ioatdma
