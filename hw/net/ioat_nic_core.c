@@ -360,6 +360,7 @@ int ioat_nic_core_post_load(IoatNicCore *core)
         core->txq[q].len = 0;
     }
     ioat_nic_update_links(core);
+    ioat_nic_tx_resume(core);
     return ioat_nic_fdir_post_load(core);
 }
 

@@ -81,6 +81,9 @@ typedef struct IoatNicCore {
     uint64_t qbtc[IOAT_NIC_NUM_STAT_QUEUES];
 
     IoatNicTxQueue txq[IOAT_NIC_NUM_QUEUES];
+    /* Queues with descriptors left after a bounded pass, and its BH */
+    DECLARE_BITMAP(tx_pending, IOAT_NIC_NUM_QUEUES);
+    QEMUBH *tx_bh;
     struct NetRxPkt *rx_pkt;
     IoatNicFdir fdir;
 

@@ -224,6 +224,7 @@ void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
 void ioat_nic_tx_init(IoatNicCore *core);
 void ioat_nic_tx_uninit(IoatNicCore *core);
 void ioat_nic_tx_reset(IoatNicCore *core);
+void ioat_nic_tx_resume(IoatNicCore *core);
 void ioat_nic_write_tdt(IoatNicCore *core, const IoatNicReg *reg,
                         unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_txdctl(IoatNicCore *core, const IoatNicReg *reg,

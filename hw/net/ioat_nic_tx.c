@@ -16,6 +16,8 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/crc32c.h"
+#include "qemu/units.h"
+#include "qemu/main-loop.h"
 #include "hw/pci/pci_device.h"
 #include "net/checksum.h"
 #include "ioat_nic_int.h"
@@ -24,21 +26,38 @@
 /* The largest TSO packet: PAYLEN is 18 bits, plus headers. */
 #define IOAT_NIC_TX_MAX_PACKET      (256 * 1024 + 512)
 #define IOAT_NIC_TX_MIN_PACKET      17
+/*
+ * Work per register write or BH run: at most this many descriptors, each
+ * packet at most 256 KiB / IOAT_NIC_TX_MIN_MSS segments (7.2.5).  Linux
+ * never sends an MSS below 48.
+ */
+#define IOAT_NIC_TX_DESC_BUDGET     256
+#define IOAT_NIC_TX_MIN_MSS         32
+/* The 82599's largest frame, 15.5 KiB, bounds a segment's header + MSS. */
+#define IOAT_NIC_TX_MAX_FRAME       (15 * KiB + 512)
 /* SCTP's CRC32c sits after the ports and verification tag (RFC 4960). */
 #define IOAT_NIC_SCTP_CSUM_OFF      8
 /* The TCP flags are the low byte of th_offset_flags. */
 #define IOAT_NIC_TCP_FLAGS_OFF \
     (offsetof(struct tcp_header, th_offset_flags) + 1)
 
+static void ioat_nic_tx_bh(void *opaque);
+
 void ioat_nic_tx_init(IoatNicCore *core)
 {
+    DeviceState *dev = DEVICE(core->owner);
+
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
         core->txq[q].first = true;
     }
+    core->tx_bh = qemu_bh_new_guarded(ioat_nic_tx_bh, core,
+                                      &dev->mem_reentrancy_guard);
 }
 
 void ioat_nic_tx_uninit(IoatNicCore *core)
 {
+    qemu_bh_delete(core->tx_bh);
+    core->tx_bh = NULL;
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
         g_free(core->txq[q].data);
         core->txq[q].data = NULL;
@@ -55,6 +74,8 @@ static void ioat_nic_tx_restart_packet(IoatNicCore *core, unsigned q)
 
 void ioat_nic_tx_reset(IoatNicCore *core)
 {
+    qemu_bh_cancel(core->tx_bh);
+    bitmap_zero(core->tx_pending, IOAT_NIC_NUM_QUEUES);
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
         memset(core->txq[q].ctx, 0, sizeof(core->txq[q].ctx));
         ioat_nic_tx_restart_packet(core, q);
@@ -181,8 +202,8 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
     uint32_t seq = 0;
     unsigned k = 0;
 
-    if (!mss || l4t == IOAT_NIC_L4T_SCTP || hlen > p->len ||
-        maclen < ETH_HLEN ||
+    if (mss < IOAT_NIC_TX_MIN_MSS || hlen + mss > IOAT_NIC_TX_MAX_FRAME ||
+        l4t == IOAT_NIC_L4T_SCTP || hlen > p->len || maclen < ETH_HLEN ||
         l4len < (l4t == IOAT_NIC_L4T_TCP ? sizeof(struct tcp_header)
                                          : sizeof(struct udp_header))) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_tso_ctx,
@@ -393,10 +414,11 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
 }
 
 /*
- * Process the descriptors the guest has handed over, from TDH to TDT.
- * At most one ring's worth per call, so a bogus tail cannot loop.
+ * Process the descriptors the guest has handed over, from TDH to TDT, at
+ * most *@budget of them (taken from it).  What is left waits for the BH.
  */
-static void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
+static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
+                                unsigned *budget)
 {
     uint32_t txdctl = ioat_nic_reg(core, IOAT_NIC_TXDCTL(q));
     unsigned n = ioat_nic_reg(core, IOAT_NIC_TDLEN(q)) / IOAT_NIC_DESC_SIZE;
@@ -417,7 +439,7 @@ static void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
         return;
     }
 
-    for (unsigned budget = n; head != tail && budget; budget--) {
+    for (; head != tail && *budget; --*budget) {
         dma_addr_t daddr = base + head * IOAT_NIC_DESC_SIZE;
         IoatNicTxDesc d;
 
@@ -465,17 +487,70 @@ static void ioat_nic_tx_tail_written(IoatNicCore *core, unsigned q)
     }
     *ioat_nic_regp(core, IOAT_NIC_TDH(q)) = head;
     trace_ioat_nic_tx_ring(q, head, tail);
+    if (head != tail && !*budget) {
+        set_bit(q, core->tx_pending);
+        qemu_bh_schedule(core->tx_bh);
+    }
     if (written_back) {
         ioat_nic_tx_head_writeback(core, q, head);
         ioat_nic_queue_event(core, q, true, false);
     }
 }
 
+/*
+ * One bounded pass over the queues marked pending (in queue order); the
+ * BH comes back while any has descriptors left.
+ */
+static void ioat_nic_tx_pass(IoatNicCore *core)
+{
+    DECLARE_BITMAP(todo, IOAT_NIC_NUM_QUEUES);
+    unsigned budget = IOAT_NIC_TX_DESC_BUDGET;
+    unsigned q;
+
+    bitmap_copy(todo, core->tx_pending, IOAT_NIC_NUM_QUEUES);
+    bitmap_zero(core->tx_pending, IOAT_NIC_NUM_QUEUES);
+    for (q = find_first_bit(todo, IOAT_NIC_NUM_QUEUES);
+         q < IOAT_NIC_NUM_QUEUES;
+         q = find_next_bit(todo, IOAT_NIC_NUM_QUEUES, q + 1)) {
+        if (budget) {
+            ioat_nic_tx_process(core, q, &budget);
+        } else {
+            set_bit(q, core->tx_pending);
+        }
+    }
+    if (!bitmap_empty(core->tx_pending, IOAT_NIC_NUM_QUEUES)) {
+        qemu_bh_schedule(core->tx_bh);
+    }
+}
+
+static void ioat_nic_tx_bh(void *opaque)
+{
+    IoatNicCore *core = opaque;
+
+    if (core->tx_bh) {
+        ioat_nic_tx_pass(core);
+    }
+}
+
+/* After migration: every queue may have descriptors to send. */
+void ioat_nic_tx_resume(IoatNicCore *core)
+{
+    bitmap_fill(core->tx_pending, IOAT_NIC_NUM_QUEUES);
+    qemu_bh_schedule(core->tx_bh);
+}
+
+static void ioat_nic_tx_kick(IoatNicCore *core, unsigned q)
+{
+    unsigned budget = IOAT_NIC_TX_DESC_BUDGET;
+
+    ioat_nic_tx_process(core, q, &budget);
+}
+
 void ioat_nic_write_tdt(IoatNicCore *core, const IoatNicReg *reg,
                         unsigned n, hwaddr addr, uint32_t val)
 {
     ioat_nic_reg_store(core, reg, addr, val);
-    ioat_nic_tx_tail_written(core, n);
+    ioat_nic_tx_kick(core, n);
 }
 
 void ioat_nic_write_txdctl(IoatNicCore *core, const IoatNicReg *reg,
@@ -483,16 +558,16 @@ void ioat_nic_write_txdctl(IoatNicCore *core, const IoatNicReg *reg,
 {
     ioat_nic_reg_store(core, reg, addr, val);
     trace_ioat_nic_tx_queue_enable(n, FIELD_EX32(val, TXDCTL, ENABLE));
-    ioat_nic_tx_tail_written(core, n);
+    ioat_nic_tx_kick(core, n);
 }
 
+/* TE on: every queue, one bounded pass now, the rest from the BH. */
 void ioat_nic_write_dmatxctl(IoatNicCore *core, const IoatNicReg *reg,
                              unsigned n, hwaddr addr, uint32_t val)
 {
     ioat_nic_reg_store(core, reg, addr, val);
     if (FIELD_EX32(val, DMATXCTL, TE)) {
-        for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
-            ioat_nic_tx_tail_written(core, q);
-        }
+        bitmap_fill(core->tx_pending, IOAT_NIC_NUM_QUEUES);
+        ioat_nic_tx_pass(core);
     }
 }

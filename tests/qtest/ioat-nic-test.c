@@ -1898,6 +1898,81 @@ static void test_rx_frame_larger_than_ring_dropped(NicTest *t)
     g_assert_cmpuint(rd(t, IOAT_NIC_MPC(0)), ==, 1);
 }
 
+/*
+ * TSO with an MSS the model refuses: below its floor of 32 bytes (MSS 1
+ * would make a 256 KiB packet 262,144 frames), or with header + MSS
+ * beyond the 82599's 15.5 KiB frame.  A guest error; nothing is sent and
+ * the descriptor is written back.
+ */
+static void tso_with_mss(NicTest *t, size_t mss)
+{
+    Frame f = ip_frame(FRAME_TCP4, 3000);
+    QIoatNicRing *tx = tx_queue(t, 0);
+    uint32_t olinfo;
+
+    ioat_nic_tx_put_ctx(t->d, tx, ctx_macip(QIOAT_NIC_ETH_HLEN,
+                                            QIOAT_NIC_IP4_HLEN),
+                        ctx_tucmd(true, IOAT_NIC_L4T_TCP),
+                        FIELD_DP32(0, TXCTX_MSS_L4LEN, MSS, mss) |
+                        FIELD_DP32(0, TXCTX_MSS_L4LEN, L4LEN,
+                                   QIOAT_NIC_TCP_HLEN));
+    olinfo = FIELD_DP32(0, TXD_OLINFO, TXSM, 1);
+    olinfo = FIELD_DP32(olinfo, TXD_OLINFO, PAYLEN, 3000);
+    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f),
+                         FIELD_DP32(tx_cmd_eop(f.len), TXD_CMD, TSE, 1),
+                         olinfo);
+    ioat_nic_tx_kick(t->d, tx);
+    ioat_nic_tx_wait(t->d, tx, 1);
+    g_assert_true(wire_idle(t));
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_tx_tso_ctx"));
+}
+
+static void test_tso_mss_below_floor(NicTest *t)
+{
+    tso_with_mss(t, 31);
+}
+
+static void test_tso_frame_beyond_max(NicTest *t)
+{
+    tso_with_mss(t, 15 * 1024 + 512 - 53);
+}
+
+/*
+ * A TDT write does a bounded amount of work (256 descriptors); the rest
+ * of a longer burst follows from a bottom half: all 600 packets of one
+ * TDT write go out, in order, and TDH reaches TDT.
+ */
+static void test_tx_burst_beyond_budget_completes(NicTest *t)
+{
+    const unsigned count = 600;
+    Frame f = eth_frame(60);
+    QIoatNicRing *tx = g_new(QIoatNicRing, 1);
+    uint64_t buf;
+
+    t->tx[1] = tx;
+    ioat_nic_tx_ring_init(t->d, tx, 1, 1024);
+    for (unsigned i = 0; i < count; i++) {
+        f.data[QIOAT_NIC_ETH_HLEN] = i;
+        f.data[QIOAT_NIC_ETH_HLEN + 1] = i >> 8;
+        buf = guest_frame(t, &f);
+        ioat_nic_tx_put_data(t->d, tx, buf,
+                             i == count - 1 ? tx_cmd_eop(f.len)
+                                            : FIELD_DP32(0, TXD_CMD, DTALEN,
+                                                         f.len) |
+                                              R_TXD_CMD_EOP_MASK, 0);
+    }
+    ioat_nic_tx_kick(t->d, tx);
+    ioat_nic_tx_wait(t->d, tx, count - 1);
+    for (unsigned i = 0; i < count; i++) {
+        Frame got = capture(t);
+
+        g_assert_cmpuint(got.len, ==, f.len);
+        g_assert_cmpuint(lduw_le_p(got.data + QIOAT_NIC_ETH_HLEN), ==,
+                         i & 0xffff);
+    }
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(1)), ==, count);
+}
+
 static const NicTestCase robustness_tests[] = {
     { "rx-oversized-frame-dropped", test_rx_oversized_frame_dropped },
     { "rx-rdt-beyond-rdlen", test_rx_rdt_beyond_rdlen },
@@ -1911,6 +1986,10 @@ static const NicTestCase robustness_tests[] = {
       test_tx_checksum_field_outside_packet },
     { "rx-frame-larger-than-ring-dropped",
       test_rx_frame_larger_than_ring_dropped },
+    { "tso-mss-below-floor-is-guest-error", test_tso_mss_below_floor },
+    { "tso-frame-beyond-max-is-guest-error", test_tso_frame_beyond_max },
+    { "tx-burst-beyond-budget-completes",
+      test_tx_burst_beyond_budget_completes },
 };
 
 static const NicTestCase migration_tests[] = {
