@@ -320,6 +320,15 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
                            q, p->len, IOAT_NIC_TX_MIN_PACKET);
         return;
     }
+    /* Only segmentation turns more than one frame's worth into frames. */
+    if (!(FIELD_EX32(cmd, TXD_CMD, DEXT) && FIELD_EX32(cmd, TXD_CMD, TSE)) &&
+        p->len > IOAT_NIC_TX_MAX_FRAME) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_frame_too_long,
+                           "TX queue %u: %zu byte packet without TSO is "
+                           "longer than the %u byte frame limit; dropped",
+                           q, p->len, (unsigned)IOAT_NIC_TX_MAX_FRAME);
+        return;
+    }
     if (!FIELD_EX32(cmd, TXD_CMD, DEXT)) {
         ioat_nic_tx_legacy_packet(core, q);
         return;

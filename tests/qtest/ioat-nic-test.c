@@ -1973,6 +1973,36 @@ static void test_tx_burst_beyond_budget_completes(NicTest *t)
     g_assert_cmpuint(rd(t, IOAT_NIC_TDH(1)), ==, count);
 }
 
+/*
+ * Without TSO a packet is one frame, and the 82599 sends none longer than
+ * 15.5 KiB: a 15,872-byte packet goes out, a 15,873-byte one is dropped
+ * with a guest error (its descriptor still written back).
+ */
+static void test_tx_frame_beyond_max_without_tso(NicTest *t)
+{
+    const size_t max = 15 * 1024 + 512;
+    g_autofree uint8_t *frame = g_malloc(max + 1);
+    g_autofree uint8_t *got = g_malloc(max + 64);
+    QIoatNicRing *tx = tx_queue(t, 0);
+    uint64_t buf = guest_alloc(t->alloc, max + 1);
+
+    ioat_nic_build_eth(frame, test_mac, TEST_ETHERTYPE,
+                       max + 1 - QIOAT_NIC_ETH_HLEN);
+    qtest_memwrite(qts(t), buf, frame, max + 1);
+
+    ioat_nic_tx_put_data(t->d, tx, buf, tx_cmd_eop(max), 0);
+    ioat_nic_tx_kick(t->d, tx);
+    ioat_nic_tx_wait(t->d, tx, 0);
+    g_assert_cmpuint(ioat_nic_capture(t->wire, got, max + 64), ==, max);
+    g_assert_cmpmem(got, max, frame, max);
+
+    ioat_nic_tx_put_data(t->d, tx, buf, tx_cmd_eop(max + 1), 0);
+    ioat_nic_tx_kick(t->d, tx);
+    ioat_nic_tx_wait(t->d, tx, 1);
+    g_assert_true(wire_idle(t));
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_tx_frame_too_long"));
+}
+
 static const NicTestCase robustness_tests[] = {
     { "rx-oversized-frame-dropped", test_rx_oversized_frame_dropped },
     { "rx-rdt-beyond-rdlen", test_rx_rdt_beyond_rdlen },
@@ -1990,6 +2020,8 @@ static const NicTestCase robustness_tests[] = {
     { "tso-frame-beyond-max-is-guest-error", test_tso_frame_beyond_max },
     { "tx-burst-beyond-budget-completes",
       test_tx_burst_beyond_budget_completes },
+    { "tx-frame-beyond-max-without-tso-dropped",
+      test_tx_frame_beyond_max_without_tso },
 };
 
 static const NicTestCase migration_tests[] = {
