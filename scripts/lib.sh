@@ -11,9 +11,16 @@ IOAT_QEMU_SERIES=10.0
 # The overlaid QEMU tree, its build directory, and the wrapper that adds
 # the firmware search paths (its name ends in -system-x86_64 so qtest's
 # QTEST_QEMU_BINARY can point at it).
+# IOAT_SANITIZE=1 selects the second build of the same tree, with ASan and
+# UBSan (scripts/build-qemu --sanitize; scripts/run-qtests uses it).
 IOAT_QEMU_SRC=$IOAT_BUILD/qemu
-IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build
-IOAT_QEMU=$IOAT_BUILD/bin/qemu-system-x86_64
+if [ -n "${IOAT_SANITIZE:-}" ]; then
+    IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build-san
+    IOAT_QEMU=$IOAT_BUILD/bin-san/qemu-system-x86_64
+else
+    IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build
+    IOAT_QEMU=$IOAT_BUILD/bin/qemu-system-x86_64
+fi
 # Guest side: unpacked kernel, out-of-tree modules, initramfs.
 IOAT_GUEST=$IOAT_BUILD/guest
 
