@@ -2612,49 +2612,21 @@ static const NicTestCase filters_tests[] = {
 static void register_ioat_nic_steer_tests(void)
 {
     ioat_nic_add_tests(QIOAT_NIC_FDIR, fdir_tests, ARRAY_SIZE(fdir_tests));
-    for (int i = 0; i < ARRAY_SIZE(perfect_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FDIR, perfect_cases[i].name,
-                          test_fdir_perfect, &perfect_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(mask_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FDIR, mask_cases[i].name,
-                          test_fdir_mask, &mask_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(full_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FDIR, full_cases[i].name,
-                          test_fdir_table_full, &full_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(signature_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FDIR, signature_cases[i].name,
-                          test_fdir_signature, &signature_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(report_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FDIR, report_cases[i].name,
-                          test_fdir_report_status, &report_cases[i]);
-    }
+    ioat_nic_add_cases(QIOAT_NIC_FDIR, perfect_cases, test_fdir_perfect);
+    ioat_nic_add_cases(QIOAT_NIC_FDIR, mask_cases, test_fdir_mask);
+    ioat_nic_add_cases(QIOAT_NIC_FDIR, full_cases, test_fdir_table_full);
+    ioat_nic_add_cases(QIOAT_NIC_FDIR, signature_cases, test_fdir_signature);
+    ioat_nic_add_cases(QIOAT_NIC_FDIR, report_cases, test_fdir_report_status);
 
     ioat_nic_add_tests(QIOAT_NIC_FILTERS, filters_tests,
                        ARRAY_SIZE(filters_tests));
-    for (int i = 0; i < ARRAY_SIZE(field_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FILTERS, field_cases[i].name,
-                          test_five_tuple_field, &field_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(protocol_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FILTERS, protocol_cases[i].name,
-                          test_five_tuple_protocol, &protocol_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(fragment_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FILTERS, fragment_cases[i].name,
-                          test_five_tuple_fragment, &fragment_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(syn_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FILTERS, syn_cases[i].name,
-                          test_syn_filter, &syn_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(lli_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_FILTERS, lli_cases[i].name,
-                          test_lli, &lli_cases[i]);
-    }
+    ioat_nic_add_cases(QIOAT_NIC_FILTERS, field_cases, test_five_tuple_field);
+    ioat_nic_add_cases(QIOAT_NIC_FILTERS, protocol_cases,
+                       test_five_tuple_protocol);
+    ioat_nic_add_cases(QIOAT_NIC_FILTERS, fragment_cases,
+                       test_five_tuple_fragment);
+    ioat_nic_add_cases(QIOAT_NIC_FILTERS, syn_cases, test_syn_filter);
+    ioat_nic_add_cases(QIOAT_NIC_FILTERS, lli_cases, test_lli);
 }
 
 libqos_init(register_ioat_nic_steer_tests);

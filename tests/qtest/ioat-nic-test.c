@@ -2037,18 +2037,9 @@ static void register_ioat_nic_tests(void)
 
     ioat_nic_add_tests(QIOAT_NIC_RECEIVE, receive_tests,
                        ARRAY_SIZE(receive_tests));
-    for (int i = 0; i < ARRAY_SIZE(etqf_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_RECEIVE, etqf_cases[i].name,
-                          test_rx_etqf_queue, &etqf_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(split_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_RECEIVE, split_cases[i].name,
-                          test_header_split, &split_cases[i]);
-    }
-    for (int i = 0; i < ARRAY_SIZE(rss_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_RECEIVE, rss_cases[i].name,
-                          test_rss_vectors, &rss_cases[i]);
-    }
+    ioat_nic_add_cases(QIOAT_NIC_RECEIVE, etqf_cases, test_rx_etqf_queue);
+    ioat_nic_add_cases(QIOAT_NIC_RECEIVE, split_cases, test_header_split);
+    ioat_nic_add_cases(QIOAT_NIC_RECEIVE, rss_cases, test_rss_vectors);
 
     ioat_nic_add_tests(QIOAT_NIC_TRANSMIT, transmit_tests,
                        ARRAY_SIZE(transmit_tests));
@@ -2059,10 +2050,7 @@ static void register_ioat_nic_tests(void)
 
     ioat_nic_add_tests(QIOAT_NIC_OFFLOADS, offloads_tests,
                        ARRAY_SIZE(offloads_tests));
-    for (int i = 0; i < ARRAY_SIZE(tso_cases); i++) {
-        ioat_nic_add_test(QIOAT_NIC_OFFLOADS, tso_cases[i].name,
-                          test_tso_segments, &tso_cases[i]);
-    }
+    ioat_nic_add_cases(QIOAT_NIC_OFFLOADS, tso_cases, test_tso_segments);
 
     ioat_nic_add_tests(QIOAT_NIC_ROBUSTNESS, robustness_tests,
                        ARRAY_SIZE(robustness_tests));

@@ -343,4 +343,12 @@ typedef struct NicTestCase {
 
 void ioat_nic_add_tests(QIoatNicArea area, const NicTestCase *tests, int n);
 
+/* One test per row of case table @cases (rows have a .name), running @fn. */
+#define ioat_nic_add_cases(area, cases, fn)                             \
+    do {                                                                \
+        for (int i_ = 0; i_ < ARRAY_SIZE(cases); i_++) {                \
+            ioat_nic_add_test(area, (cases)[i_].name, fn, &(cases)[i_]); \
+        }                                                               \
+    } while (0)
+
 #endif
