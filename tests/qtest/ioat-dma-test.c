@@ -1094,7 +1094,8 @@ static void test_migration_resumes_chain(void *obj, void *data,
     ioat_qtest_wait_migration(src_qts);
     qtest_bufread(src_qts, src, want, 8192);
 
-    dst_qts = qtest_initf("-M pc -device ioat-dma -incoming %s", uri);
+    dst_qts = qtest_initf("-M pc -device ioat-dma,addr=" IOAT_DMA_QOS_ADDR
+                          " -incoming %s", uri);
     ioat_qtest_wait_migration(dst_qts);
     /* Queued, not run: the source was stopped, so is the destination. */
     g_assert_cmphex(qtest_readq(dst_qts, chansts), ==,

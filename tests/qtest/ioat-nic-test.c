@@ -1685,7 +1685,8 @@ static void test_migration_mid_traffic(NicTest *t)
 
     /* No RARP self-announcements: only the test's frames on the socket */
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
-    dst = qtest_initf("-M pc -device ioat-nic,netdev=hs0,mac=%s "
+    dst = qtest_initf("-M pc -device ioat-nic,addr=" IOAT_NIC_QOS_ADDR
+                      ",netdev=hs0,mac=%s "
                       "-netdev socket,fd=%d,id=hs0 "
                       "-global migration.announce-rounds=0 -incoming %s",
                       TEST_MAC_STR, fds[1], uri);

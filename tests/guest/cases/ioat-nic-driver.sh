@@ -76,7 +76,7 @@ check pull-after-L-1 pull 10
 check ethtool-L-combined-2 ethtool -L "$IF" combined 2
 check two-rx-queues test "$(rx_queues "$IF")" = 2
 check carrier-after-L-2 wait_carrier "$IF"
-check push-after-L-2 push 10
+check push-after-L-2 push 4
 
 netdev_down_up_checks "$IF"
 

@@ -103,12 +103,6 @@ const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS] = {
 
 QEMU_BUILD_BUG_ON(QIOAT_DMA_NUM_AREAS > IOAT_QOS_MAX_AREAS);
 
-static void ioat_dma_foreach_callback(QPCIDevice *dev, int devfn, void *data)
-{
-    memcpy(data, dev, sizeof(QPCIDevice));
-    g_free(dev);
-}
-
 static void ioat_dma_destructor(QOSGraphObject *obj)
 {
     QIoatDma *d = (QIoatDma *)obj;
@@ -144,8 +138,7 @@ static void *ioat_dma_create(void *pci_bus, QGuestAllocator *alloc, void *addr)
     QIoatDma *d = g_new0(QIoatDma, 1);
     QPCIAddress *address = addr;
 
-    qpci_device_foreach(pci_bus, address->vendor_id, address->device_id,
-                        ioat_dma_foreach_callback, &d->pci_dev);
+    qpci_device_init(&d->pci_dev, pci_bus, address);
     d->mmio = qpci_iomap(&d->pci_dev, 0, NULL);
 
     d->obj.get_driver = ioat_dma_get_driver;
@@ -159,8 +152,11 @@ static void ioat_dma_register_nodes(void)
     QPCIAddress addr = {
         .vendor_id = IOAT_DMA_VENDOR_ID,
         .device_id = IOAT_DMA_DEVICE_ID,
+        .devfn = IOAT_DMA_QOS_DEVFN,
     };
-    QOSGraphEdgeOptions opts = { };
+    QOSGraphEdgeOptions opts = {
+        .extra_device_opts = "addr=" IOAT_DMA_QOS_ADDR,
+    };
 
     add_qpci_address(&opts, &addr);
     qos_node_create_driver("ioat-dma", ioat_dma_create);

@@ -114,7 +114,8 @@ QTestState *migration_destination(const char *path, int *wire,
 
     /* No RARP self-announcements: only the test's frames on the wire */
     g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
-    dst = qtest_initf("-M pc -device ioat-nic,netdev=hs0,mac=%s "
+    dst = qtest_initf("-M pc -device ioat-nic,addr=" IOAT_NIC_QOS_ADDR
+                      ",netdev=hs0,mac=%s "
                       "-netdev socket,fd=%d,id=hs0 "
                       "-global migration.announce-rounds=0 -incoming defer",
                       TEST_MAC_STR, fds[1]);

@@ -372,12 +372,6 @@ const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS] = {
 
 QEMU_BUILD_BUG_ON(QIOAT_NIC_NUM_AREAS > IOAT_QOS_MAX_AREAS);
 
-static void ioat_nic_foreach_callback(QPCIDevice *dev, int devfn, void *data)
-{
-    memcpy(data, dev, sizeof(QPCIDevice));
-    g_free(dev);
-}
-
 static void ioat_nic_destructor(QOSGraphObject *obj)
 {
     QIoatNic *d = (QIoatNic *)obj;
@@ -413,8 +407,7 @@ static void *ioat_nic_create(void *pci_bus, QGuestAllocator *alloc, void *addr)
     QIoatNic *d = g_new0(QIoatNic, 1);
     QPCIAddress *address = addr;
 
-    qpci_device_foreach(pci_bus, address->vendor_id, address->device_id,
-                        ioat_nic_foreach_callback, &d->pci_dev);
+    qpci_device_init(&d->pci_dev, pci_bus, address);
     d->mmio = qpci_iomap(&d->pci_dev, 0, NULL);
     d->alloc = alloc;
 
@@ -429,9 +422,10 @@ static void ioat_nic_register_nodes(void)
     QPCIAddress addr = {
         .vendor_id = IOAT_NIC_VENDOR_ID,
         .device_id = IOAT_NIC_DEVICE_ID,
+        .devfn = IOAT_NIC_QOS_DEVFN,
     };
     QOSGraphEdgeOptions opts = {
-        .extra_device_opts = "netdev=hs0",
+        .extra_device_opts = "addr=" IOAT_NIC_QOS_ADDR ",netdev=hs0",
     };
 
     add_qpci_address(&opts, &addr);
