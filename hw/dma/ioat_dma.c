@@ -3,6 +3,7 @@
  *
  * Usage:
  *   -device ioat-dma[,channels=<1..4>][,xfercap=<log2 bytes>][,raid=on|off]
+ *                   [,raid16ss=on|off][,dwbes=on|off][,fill=on|off]
  *
  *   channels   number of DMA channels (CHANCNT), one MSI-X vector each;
  *              default 4, the most the Linux driver uses.
@@ -11,6 +12,12 @@
  *   raid       advertise and run XOR and P+Q operations (DMACAPABILITY
  *              XOR|PQ); default on.  Off leaves copy and interrupt, and
  *              Linux then keeps the channels private to dma_request_channel.
+ *   raid16ss   with raid: 16-source P+Q and P+Q validate (ops 0xA0/0xA1,
+ *              DMACAPABILITY RAID16SS); default on.
+ *   dwbes      with raid: P+Q validate reports a mismatch in the
+ *              descriptor instead of halting when the descriptor asks
+ *              (DMACAPABILITY DWBES); default on.
+ *   fill       block fill (op 0x01, DMACAPABILITY BLOCK_FILL); default on.
  *
  * Identity: 8086:0B00 (the ID Linux's ioatdma binds as an ICX CBDMA), class
  * 0x088000, CBVER 0x34.  BAR0 is 64-bit, 16 KiB: registers at 0x0000, the
@@ -145,8 +152,8 @@ static int ioat_dma_post_load(void *opaque, int version_id)
 
 static const VMStateDescription ioat_dma_vmstate_chan = {
     .name = "ioat-dma-channel",
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT16(chanctrl, IoatDmaChannel),
         VMSTATE_UINT8(state, IoatDmaChannel),
@@ -168,6 +175,8 @@ static const VMStateDescription ioat_dma_vmstate_chan = {
         VMSTATE_UINT64(cur.next, IoatDmaChannel),
         VMSTATE_UINT64_ARRAY(cur.opt, IoatDmaChannel, 4),
         VMSTATE_UINT64_ARRAY(cur_ext.q, IoatDmaChannel, 8),
+        VMSTATE_UINT64_ARRAY(cur_sed, IoatDmaChannel, IOAT_DMA_SED_SIZE / 8),
+        VMSTATE_TIMER_PTR(coalesce_timer, IoatDmaChannel),
         VMSTATE_UINT32(cur_mismatch, IoatDmaChannel),
         VMSTATE_UINT64(chainaddr, IoatDmaChannel),
         VMSTATE_UINT64(chancmp, IoatDmaChannel),
@@ -184,8 +193,8 @@ static const VMStateDescription ioat_dma_vmstate_chan = {
 
 static const VMStateDescription ioat_dma_vmstate = {
     .name = TYPE_IOAT_DMA,
-    .version_id = 1,
-    .minimum_version_id = 1,
+    .version_id = 2,
+    .minimum_version_id = 2,
     .post_load = ioat_dma_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_PCI_DEVICE(parent_obj, IoatDmaState),
@@ -195,7 +204,7 @@ static const VMStateDescription ioat_dma_vmstate = {
         VMSTATE_UINT32(attnstatus, IoatDmaState),
         VMSTATE_UINT16(intrdelay, IoatDmaState),
         VMSTATE_UINT8(chwpreflmt, IoatDmaState),
-        VMSTATE_STRUCT_ARRAY(chan, IoatDmaState, IOAT_DMA_MAX_CHANNELS, 1,
+        VMSTATE_STRUCT_ARRAY(chan, IoatDmaState, IOAT_DMA_MAX_CHANNELS, 2,
                              ioat_dma_vmstate_chan, IoatDmaChannel),
         VMSTATE_END_OF_LIST()
     }
@@ -205,6 +214,9 @@ static const Property ioat_dma_properties[] = {
     DEFINE_PROP_UINT8("channels", IoatDmaState, num_channels, 4),
     DEFINE_PROP_UINT8("xfercap", IoatDmaState, xfercap_log2, 20),
     DEFINE_PROP_BOOL("raid", IoatDmaState, raid, true),
+    DEFINE_PROP_BOOL("raid16ss", IoatDmaState, raid16ss, true),
+    DEFINE_PROP_BOOL("dwbes", IoatDmaState, dwbes, true),
+    DEFINE_PROP_BOOL("fill", IoatDmaState, fill, true),
 };
 
 static void ioat_dma_class_init(ObjectClass *klass, void *data)

@@ -17,6 +17,7 @@
 #define HW_DMA_IOAT_DMA_H
 
 #include "qemu/bitmap.h"
+#include "qemu/timer.h"
 #include "hw/pci/pci_device.h"
 #include "system/runstate.h"
 #include "ioat_dma_regs.h"
@@ -40,6 +41,7 @@ typedef struct IoatDmaChannel {
     bool suspend_req;           /* SUSPEND once the current descriptor ends */
     bool armed;                 /* interrupt re-arm latch (CHANCTRL bit 0) */
     bool irq_pending;           /* an interrupt waits for the re-arm */
+    QEMUTimer *coalesce_timer;  /* INTRDELAY: the window being coalesced */
     uint64_t last_done;         /* CHANSTS address field */
 
     /* The descriptor being executed, loaded once and kept across BH runs. */
@@ -49,6 +51,7 @@ typedef struct IoatDmaChannel {
     uint32_t cur_mismatch;      /* validate: XOR_P/XOR_Q bits found so far */
     IoatDmaDesc cur;
     IoatDmaDescExt cur_ext;     /* XOR/PQ extension, if it has one */
+    uint64_t cur_sed[IOAT_DMA_SED_SIZE / 8];  /* 16-source PQ: its SED */
     uint64_t chainaddr;
     uint64_t chancmp;
     uint32_t chanerr;
@@ -70,6 +73,9 @@ struct IoatDmaState {
     uint8_t num_channels;
     uint8_t xfercap_log2;
     bool raid;
+    bool raid16ss;
+    bool dwbes;
+    bool fill;
 
     /* global registers */
     uint8_t genctrl;

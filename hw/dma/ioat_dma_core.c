@@ -1,7 +1,8 @@
 /*
  * Intel I/OAT (Crystal Beach 3.4) DMA engine: the device core
  *
- * Channel interrupts, the channel state machine driven by CHANCMD,
+ * Channel interrupts and their coalescing (INTRDELAY), the channel state
+ * machine driven by CHANCMD,
  * DMACOUNT and CHAINADDR, device reset and migration.  The register decode
  * (ioat_dma_regs.c) calls in here for every register with a side effect;
  * the descriptor engine runs in ioat_dma_engine.c.
@@ -50,6 +51,7 @@ static void ioat_dma_chan_deliver(IoatDmaChannel *ch)
     IoatDmaState *s = ch->dev;
     PCIDevice *pdev = PCI_DEVICE(s);
 
+    timer_del(ch->coalesce_timer);
     ch->armed = false;
     ch->irq_pending = false;
     s->attnstatus |= BIT(ch->index);
@@ -63,14 +65,58 @@ static void ioat_dma_chan_deliver(IoatDmaChannel *ch)
     }
 }
 
-/* An interrupt while disarmed waits for the next CHANCTRL.INT_REARM. */
+static bool ioat_dma_chan_may_interrupt(IoatDmaChannel *ch)
+{
+    return ch->armed && FIELD_EX8(ch->dev->intrctrl, INTRCTRL, MASTER_INT_EN);
+}
+
+static void ioat_dma_chan_hold(IoatDmaChannel *ch)
+{
+    ch->irq_pending = true;
+    trace_ioat_dma_chan_irq_pending(ch->index);
+}
+
+/*
+ * An interrupt while disarmed waits for the next CHANCTRL.INT_REARM.
+ * With INTRDELAY's delay non-zero, the first one opens a window of that
+ * many microseconds (virtual clock); those that come before it closes go
+ * out with it as one message.
+ */
 void ioat_dma_chan_interrupt(IoatDmaChannel *ch)
 {
-    if (ch->armed && FIELD_EX8(ch->dev->intrctrl, INTRCTRL, MASTER_INT_EN)) {
+    unsigned delay_us = FIELD_EX16(ch->dev->intrdelay, INTRDELAY, DELAY_US);
+
+    if (!ioat_dma_chan_may_interrupt(ch)) {
+        ioat_dma_chan_hold(ch);
+    } else if (!delay_us) {
+        ioat_dma_chan_deliver(ch);
+    } else if (!timer_pending(ch->coalesce_timer)) {
+        trace_ioat_dma_chan_irq_delayed(ch->index, delay_us);
+        timer_mod(ch->coalesce_timer,
+                  qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  delay_us * SCALE_US);
+    }
+}
+
+/* A halt interrupts at once, closing any INTRDELAY window early. */
+void ioat_dma_chan_error_interrupt(IoatDmaChannel *ch)
+{
+    if (ioat_dma_chan_may_interrupt(ch)) {
         ioat_dma_chan_deliver(ch);
     } else {
-        ch->irq_pending = true;
-        trace_ioat_dma_chan_irq_pending(ch->index);
+        timer_del(ch->coalesce_timer);
+        ioat_dma_chan_hold(ch);
+    }
+}
+
+static void ioat_dma_chan_window_closed(void *opaque)
+{
+    IoatDmaChannel *ch = opaque;
+
+    if (ioat_dma_chan_may_interrupt(ch)) {
+        ioat_dma_chan_deliver(ch);
+    } else {
+        ioat_dma_chan_hold(ch);
     }
 }
 
@@ -141,6 +187,7 @@ static void ioat_dma_chan_reset(IoatDmaChannel *ch)
 {
     trace_ioat_dma_chan_reset(ch->index);
     ioat_dma_chan_stop(ch);
+    timer_del(ch->coalesce_timer);
     ch->chanerr = 0;
     ch->dmacount = 0;
     ch->hw_count = 0;
@@ -261,6 +308,7 @@ static void ioat_dma_chan_power_on(IoatDmaChannel *ch)
     ch->ltr_idle = 0;
     memset(&ch->cur, 0, sizeof(ch->cur));
     memset(&ch->cur_ext, 0, sizeof(ch->cur_ext));
+    memset(ch->cur_sed, 0, sizeof(ch->cur_sed));
     ch->cur_mismatch = 0;
     ch->cur_addr = 0;
     ch->cur_done = 0;
@@ -308,6 +356,8 @@ void ioat_dma_core_realize(IoatDmaState *s)
         ch->index = i;
         ch->bh = qemu_bh_new_guarded(ioat_dma_chan_run, ch,
                                      &dev->mem_reentrancy_guard);
+        ch->coalesce_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                          ioat_dma_chan_window_closed, ch);
     }
     s->vmstate_change = qemu_add_vm_change_state_handler(
         ioat_dma_vm_state_change, s);
@@ -320,6 +370,8 @@ void ioat_dma_core_unrealize(IoatDmaState *s)
     for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
         qemu_bh_delete(s->chan[i].bh);
         s->chan[i].bh = NULL;
+        timer_free(s->chan[i].coalesce_timer);
+        s->chan[i].coalesce_timer = NULL;
     }
 }
 
@@ -341,7 +393,8 @@ int ioat_dma_core_post_load(IoatDmaState *s)
             qemu_bh_schedule(ch->bh);
         }
     }
-    if (s->attnstatus & ~MAKE_64BIT_MASK(0, s->num_channels)) {
+    if (s->attnstatus & ~MAKE_64BIT_MASK(0, s->num_channels) ||
+        s->intrdelay & ~R_INTRDELAY_DELAY_US_MASK) {
         return -EINVAL;
     }
     return 0;

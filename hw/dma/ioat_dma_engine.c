@@ -2,9 +2,10 @@
  * Intel I/OAT (Crystal Beach 3.4) DMA engine: the descriptor engine
  *
  * A bottom half per channel loads each descriptor once, checks it, runs it
- * (copy here, XOR and PQ in ioat_dma_raid.c), then retires it: CHANSTS,
- * completion record, interrupt.  Errors halt the channel with a CHANERR
- * bit.  Behaviour: docs/system/devices/ioat-dma.rst, "Engine" and "Errors".
+ * (copy and block fill here, XOR and PQ in ioat_dma_raid.c), then retires
+ * it: CHANSTS, completion record, interrupt.  Errors halt the channel with
+ * a CHANERR bit.  Behaviour: docs/system/devices/ioat-dma.rst, "Engine"
+ * and "Errors".
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -67,25 +68,36 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
 }
 
 /*
- * Stop on an error (ioat-dma.rst, "Errors"): with ERR_COMPLETION_EN the
- * record names the last descriptor that completed, or 0 if none has since
- * CHAINADDR; with ERR_INT_EN the channel interrupts.
+ * Stop on an error (ioat-dma.rst, "Errors").  The bit is latched even if
+ * CHANERR_MASK masks it: a halted channel always says why.  With
+ * ERR_COMPLETION_EN or ANY_ERR_ABORT_EN the record names the last
+ * descriptor that completed, or 0 if none has since CHAINADDR; with
+ * ERR_INT_EN the channel interrupts at once, outside any INTRDELAY window.
  */
 static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err)
 {
+    uint16_t ctrl = ch->chanctrl;
+
     trace_ioat_dma_chan_halt(ch->index, err, ch->last_done);
-    ch->chanerr |= err & ~ch->chanerr_mask;
+    ch->chanerr |= err;
     ch->cur_valid = false;
     ch->suspend_req = false;
     ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_HALTED);
-    if (FIELD_EX16(ch->chanctrl, CHANCTRL, ERR_COMPLETION_EN) &&
+    if (!FIELD_EX16(ctrl, CHANCTRL, ANY_ERR_ABORT_EN)) {
+        IOAT_DMA_UNIMP(ioat_dma_unimp_no_abort,
+                       "channel %u: CHANCTRL.ANY_ERR_ABORT_EN is clear; going "
+                       "on past an error is not modelled, the channel halts",
+                       ch->index);
+    }
+    if ((FIELD_EX16(ctrl, CHANCTRL, ERR_COMPLETION_EN) ||
+         FIELD_EX16(ctrl, CHANCTRL, ANY_ERR_ABORT_EN)) &&
         !(err & R_CHANERR_COMPLETION_ADDR_MASK) &&
         !ioat_dma_chan_write_completion(ch, ch->last_done |
                                         IOAT_DMA_CHANSTS_HALTED)) {
         return;
     }
-    if (FIELD_EX16(ch->chanctrl, CHANCTRL, ERR_INT_EN)) {
-        ioat_dma_chan_interrupt(ch);
+    if (FIELD_EX16(ctrl, CHANCTRL, ERR_INT_EN)) {
+        ioat_dma_chan_error_interrupt(ch);
     }
 }
 
@@ -150,6 +162,34 @@ static uint32_t ioat_dma_copy(PCIDevice *pdev, dma_addr_t dst, dma_addr_t src,
     return 0;
 }
 
+/*
+ * Block fill: @len bytes of the 64-bit @pattern (little-endian memory
+ * order), anchored at the descriptor's destination; @phase is the offset
+ * already done.  Returns 0 or WRITE_DATA; *@done counts the bytes written.
+ */
+static uint32_t ioat_dma_fill(PCIDevice *pdev, dma_addr_t dst,
+                              uint64_t pattern, uint32_t phase,
+                              dma_addr_t len, dma_addr_t *done)
+{
+    uint8_t buf[IOAT_DMA_BOUNCE_SIZE];
+    uint8_t pat[8];
+
+    stq_le_p(pat, pattern);
+    for (unsigned i = 0; i < sizeof(buf); i++) {
+        buf[i] = pat[(phase + i) % 8];
+    }
+    /* sizeof(buf) is a multiple of 8: every chunk starts in phase. */
+    for (*done = 0; *done < len; ) {
+        dma_addr_t n = MIN(len - *done, sizeof(buf));
+
+        if (pci_dma_write(pdev, dst + *done, buf, n) != MEMTX_OK) {
+            return R_CHANERR_WRITE_DATA_MASK;
+        }
+        *done += n;
+    }
+    return 0;
+}
+
 static bool ioat_dma_desc_is_null(const IoatDmaDesc *d)
 {
     return FIELD_EX32(d->ctl, DESC_CTL, OP) == IOAT_DMA_OP_COPY &&
@@ -189,22 +229,50 @@ static bool ioat_dma_chan_read_desc(IoatDmaChannel *ch, uint64_t addr,
     return true;
 }
 
+/* The ops the device advertises in DMACAPABILITY. */
+static bool ioat_dma_op_known(IoatDmaState *s, uint8_t op)
+{
+    switch (op) {
+    case IOAT_DMA_OP_COPY:
+        return true;
+    case IOAT_DMA_OP_FILL:
+        return s->fill;
+    default:
+        return s->raid && ioat_dma_raid_op_known(op, s->raid16ss);
+    }
+}
+
+static bool ioat_dma_op_is_raid(uint8_t op)
+{
+    return op != IOAT_DMA_OP_COPY && op != IOAT_DMA_OP_FILL;
+}
+
 static bool ioat_dma_chan_check_desc(IoatDmaChannel *ch, uint64_t addr)
 {
     const IoatDmaDesc *d = &ch->cur;
     uint64_t max_size = 1ULL << ch->dev->xfercap_log2;
     uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
 
-    if (op != IOAT_DMA_OP_COPY &&
-        !(ch->dev->raid && ioat_dma_raid_op_known(op))) {
+    if (!ioat_dma_op_known(ch->dev, op)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_op,
                            "channel %u: descriptor at 0x%" PRIx64
                            " has unknown op 0x%02x", ch->index, addr, op);
         ioat_dma_chan_halt(ch, R_CHANERR_CONTROL_MASK);
         return false;
     }
-    if (op != IOAT_DMA_OP_COPY &&
-        ioat_dma_raid_sources(d) > IOAT_DMA_RAID_MAX_SRCS) {
+    /* Page break is not advertised (DMACAPABILITY bit 0 is clear). */
+    if (!ioat_dma_op_is_raid(op) && !ioat_dma_desc_is_null(d) &&
+        (FIELD_EX32(d->ctl, DESC_CTL, DEST_BRK) ||
+         (op == IOAT_DMA_OP_COPY && FIELD_EX32(d->ctl, DESC_CTL, SRC_BRK)))) {
+        IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_op,
+                           "channel %u: descriptor at 0x%" PRIx64
+                           " asks for a page break, which DMACAPABILITY does "
+                           "not offer (op 0x%02x)", ch->index, addr, op);
+        ioat_dma_chan_halt(ch, R_CHANERR_CONTROL_MASK);
+        return false;
+    }
+    if (ioat_dma_op_is_raid(op) &&
+        ioat_dma_raid_sources(d) > ioat_dma_raid_max_sources(d)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_op,
                            "channel %u: descriptor at 0x%" PRIx64
                            " has too many sources for op 0x%02x", ch->index,
@@ -229,12 +297,37 @@ bool ioat_dma_desc_valid(IoatDmaState *s, const IoatDmaDesc *d,
 {
     uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
 
-    if (op != IOAT_DMA_OP_COPY &&
-        (!s->raid || !ioat_dma_raid_op_known(op) ||
-         ioat_dma_raid_sources(d) > IOAT_DMA_RAID_MAX_SRCS)) {
+    if (!ioat_dma_op_known(s, op) ||
+        (ioat_dma_op_is_raid(op) &&
+         ioat_dma_raid_sources(d) > ioat_dma_raid_max_sources(d))) {
         return false;
     }
     return done <= d->size && d->size <= (1ULL << s->xfercap_log2);
+}
+
+/*
+ * A 16-source PQ's super extended descriptor, read once when the
+ * descriptor starts (base + 0x28 holds its address).
+ */
+static bool ioat_dma_chan_fetch_sed(IoatDmaChannel *ch, uint64_t addr)
+{
+    uint64_t sed = ch->cur.opt[1];
+    unsigned len = ioat_dma_raid_sed_size(&ch->cur);
+    uint64_t raw[IOAT_DMA_SED_SIZE / 8] = { };
+
+    if (sed & (IOAT_DMA_SED_ALIGN - 1) ||
+        pci_dma_read(ioat_dma_pci(ch), sed, raw, len) != MEMTX_OK) {
+        IOAT_DMA_GUEST_ERR(ioat_dma_err_sed,
+                           "channel %u: descriptor at 0x%" PRIx64 ": cannot "
+                           "read its %u-byte SED at 0x%" PRIx64 " (64-byte "
+                           "aligned)", ch->index, addr, len, sed);
+        ioat_dma_chan_halt(ch, R_CHANERR_SED_ADDR_MASK);
+        return false;
+    }
+    for (unsigned i = 0; i < ARRAY_SIZE(raw); i++) {
+        ch->cur_sed[i] = le64_to_cpu(raw[i]);
+    }
+    return true;
 }
 
 /*
@@ -265,6 +358,10 @@ static bool ioat_dma_chan_fetch(IoatDmaChannel *ch)
     trace_ioat_dma_desc(ch->index, addr, d->size, d->ctl, d->src, d->dst,
                         d->next);
     if (!ioat_dma_chan_check_desc(ch, addr)) {
+        return false;
+    }
+    if (ioat_dma_raid_is_16s(FIELD_EX32(d->ctl, DESC_CTL, OP)) &&
+        !ioat_dma_chan_fetch_sed(ch, addr)) {
         return false;
     }
 
@@ -303,13 +400,21 @@ static bool ioat_dma_chan_exec(IoatDmaChannel *ch, uint64_t *budget)
     if (ioat_dma_desc_is_null(d)) {
         return true;
     }
-    if (FIELD_EX32(d->ctl, DESC_CTL, OP) == IOAT_DMA_OP_COPY) {
+    switch (FIELD_EX32(d->ctl, DESC_CTL, OP)) {
+    case IOAT_DMA_OP_COPY:
         err = ioat_dma_copy(ioat_dma_pci(ch), d->dst + ch->cur_done,
                             d->src + ch->cur_done, n, &done);
-    } else {
+        break;
+    case IOAT_DMA_OP_FILL:
+        err = ioat_dma_fill(ioat_dma_pci(ch), d->dst + ch->cur_done, d->src,
+                            ch->cur_done, n, &done);
+        break;
+    default:
         err = ioat_dma_raid_run(ioat_dma_pci(ch), d, &ch->cur_ext,
-                                ch->cur_done, n, &ch->cur_mismatch);
+                                ch->cur_sed, ch->cur_done, n,
+                                &ch->cur_mismatch);
         done = err ? 0 : n;
+        break;
     }
     ch->cur_done += done;
     *budget -= done;
@@ -326,9 +431,47 @@ static bool ioat_dma_chan_exec(IoatDmaChannel *ch, uint64_t *budget)
 }
 
 /*
+ * A validate op found a mismatch (ioat-dma.rst, "Errors").  With DWBES and
+ * the descriptor's WB_EN, a PQ validate reports it in its dword 0 and
+ * completes; bits masked by CHANERR_MASK are neither latched nor halt;
+ * otherwise the channel halts with XOR_P and/or XOR_Q.  Returns true if
+ * the descriptor completes.
+ */
+static bool ioat_dma_chan_mismatch(IoatDmaChannel *ch)
+{
+    uint32_t m = ch->cur_mismatch;
+    uint8_t op = FIELD_EX32(ch->cur.ctl, DESC_CTL, OP);
+    uint32_t status;
+
+    trace_ioat_dma_desc_mismatch(ch->index, ch->cur_addr, m);
+    if (ch->dev->dwbes && op != IOAT_DMA_OP_XOR_VAL &&
+        FIELD_EX32(ch->cur.ctl, DESC_CTL, WB_EN)) {
+        status = IOAT_DMA_DWBES_VALID |
+                 (m & R_CHANERR_XOR_P_MASK ? IOAT_DMA_DWBES_P_ERR : 0) |
+                 (m & R_CHANERR_XOR_Q_MASK ? IOAT_DMA_DWBES_Q_ERR : 0);
+        if (stl_le_pci_dma(ioat_dma_pci(ch), ch->cur_addr, status,
+                           MEMTXATTRS_UNSPECIFIED) != MEMTX_OK) {
+            IOAT_DMA_GUEST_ERR(ioat_dma_err_data,
+                               "channel %u: descriptor at 0x%" PRIx64 ": %s "
+                               "failed at byte %u", ch->index, ch->cur_addr,
+                               "status write-back", 0);
+            ioat_dma_chan_halt(ch, R_CHANERR_WRITE_DATA_MASK);
+            return false;
+        }
+        trace_ioat_dma_desc_writeback(ch->index, ch->cur_addr, status);
+        return true;
+    }
+    m &= ~ch->chanerr_mask;
+    if (m) {
+        ioat_dma_chan_halt(ch, m);
+        return false;
+    }
+    return true;
+}
+
+/*
  * ch->cur is done: advance the ring, then completion record and interrupt.
- * A validate op that found a mismatch halts instead, with CHANERR XOR_P
- * and/or XOR_Q.
+ * A validate op that found a mismatch may halt instead.
  */
 static bool ioat_dma_chan_retire(IoatDmaChannel *ch)
 {
@@ -336,10 +479,7 @@ static bool ioat_dma_chan_retire(IoatDmaChannel *ch)
     unsigned slots = ioat_dma_desc_slots(&ch->cur);
     uint8_t status;
 
-    if (ch->cur_mismatch) {
-        trace_ioat_dma_desc_mismatch(ch->index, ch->cur_addr,
-                                     ch->cur_mismatch);
-        ioat_dma_chan_halt(ch, ch->cur_mismatch);
+    if (ch->cur_mismatch && !ioat_dma_chan_mismatch(ch)) {
         return false;
     }
     ch->cur_valid = false;

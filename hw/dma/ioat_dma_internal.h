@@ -38,6 +38,7 @@ static inline uint16_t ioat_dma_chan_avail(IoatDmaChannel *ch)
 /* ioat_dma_core.c: interrupts and channel state */
 void ioat_dma_update_intx(IoatDmaState *s);
 void ioat_dma_chan_interrupt(IoatDmaChannel *ch);
+void ioat_dma_chan_error_interrupt(IoatDmaChannel *ch);
 void ioat_dma_chan_set_state(IoatDmaChannel *ch, uint8_t state);
 
 /* ioat_dma_core.c: side effects of register accesses */
@@ -56,11 +57,15 @@ bool ioat_dma_desc_valid(IoatDmaState *s, const IoatDmaDesc *d,
                          uint32_t done);
 
 /* ioat_dma_raid.c */
-bool ioat_dma_raid_op_known(uint8_t op);
+bool ioat_dma_raid_op_known(uint8_t op, bool raid16ss);
+bool ioat_dma_raid_is_16s(uint8_t op);
+bool ioat_dma_raid_is_validate(uint8_t op);
 unsigned ioat_dma_raid_sources(const IoatDmaDesc *d);
+unsigned ioat_dma_raid_max_sources(const IoatDmaDesc *d);
 bool ioat_dma_raid_has_ext(const IoatDmaDesc *d);
+unsigned ioat_dma_raid_sed_size(const IoatDmaDesc *d);
 uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
-                           const IoatDmaDescExt *ext, uint32_t off,
-                           uint32_t len, uint32_t *mismatch);
+                           const IoatDmaDescExt *ext, const uint64_t *sed,
+                           uint32_t off, uint32_t len, uint32_t *mismatch);
 
 #endif

@@ -4,7 +4,10 @@
  * XOR (0x87), XOR validate (0x88), PQ (0x89) and PQ validate (0x8A) as
  * Linux's drivers/dma/ioat/prep.c builds them: 2 to 8 sources, the later
  * ones in an extension descriptor (XOR: more than 5 sources; PQ: more than
- * 3).  P is the XOR of the sources; Q is the sum of coef[i] * source[i] in
+ * 3).  The 16-source PQ (0xA0) and PQ validate (0xA1) of RAID16SS take 9
+ * to 16 sources in one ring slot: sources 2-15 and coefficients 8-15 are
+ * in the super extended descriptor (SED) the channel fetched with it.
+ * P is the XOR of the sources; Q is the sum of coef[i] * source[i] in
  * GF(2^8) with polynomial 0x11D, the field of Linux's raid6 code.
  *
  * Sources may alias the outputs (async_tx continuations feed P and Q back
@@ -27,40 +30,86 @@ typedef struct IoatDmaRaidOp {
     bool p_en, q_en;
 } IoatDmaRaidOp;
 
-static bool ioat_dma_raid_is_pq(uint8_t op)
+bool ioat_dma_raid_is_16s(uint8_t op)
 {
-    return op == IOAT_DMA_OP_PQ || op == IOAT_DMA_OP_PQ_VAL;
+    return op == IOAT_DMA_OP_PQ_16S || op == IOAT_DMA_OP_PQ_VAL_16S;
 }
 
-bool ioat_dma_raid_op_known(uint8_t op)
+static bool ioat_dma_raid_is_pq(uint8_t op)
+{
+    return op == IOAT_DMA_OP_PQ || op == IOAT_DMA_OP_PQ_VAL ||
+           ioat_dma_raid_is_16s(op);
+}
+
+/* Ops 0xA0/0xA1 only with @raid16ss. */
+bool ioat_dma_raid_op_known(uint8_t op, bool raid16ss)
 {
     return op == IOAT_DMA_OP_XOR || op == IOAT_DMA_OP_XOR_VAL ||
-           ioat_dma_raid_is_pq(op);
+           op == IOAT_DMA_OP_PQ || op == IOAT_DMA_OP_PQ_VAL ||
+           (raid16ss && ioat_dma_raid_is_16s(op));
+}
+
+bool ioat_dma_raid_is_validate(uint8_t op)
+{
+    return op == IOAT_DMA_OP_XOR_VAL || op == IOAT_DMA_OP_PQ_VAL ||
+           op == IOAT_DMA_OP_PQ_VAL_16S;
 }
 
 unsigned ioat_dma_raid_sources(const IoatDmaDesc *d)
 {
-    return FIELD_EX32(d->ctl, DESC_CTL, SRC_CNT) + 2;
+    unsigned base = ioat_dma_raid_is_16s(FIELD_EX32(d->ctl, DESC_CTL, OP))
+                    ? 9 : 2;
+
+    return FIELD_EX32(d->ctl, DESC_CTL, SRC_CNT) + base;
 }
 
-/* An extension descriptor follows iff XOR has n > 5 or PQ n > 3 sources. */
+/* The largest source count of the op's format. */
+unsigned ioat_dma_raid_max_sources(const IoatDmaDesc *d)
+{
+    return ioat_dma_raid_is_16s(FIELD_EX32(d->ctl, DESC_CTL, OP))
+           ? IOAT_DMA_RAID_MAX_SRCS : 8;
+}
+
+/*
+ * An extension descriptor follows iff XOR has n > 5 or PQ n > 3 sources;
+ * the 16-source ops never have one.
+ */
 bool ioat_dma_raid_has_ext(const IoatDmaDesc *d)
 {
     uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
 
+    if (ioat_dma_raid_is_16s(op)) {
+        return false;
+    }
     return ioat_dma_raid_sources(d) > (ioat_dma_raid_is_pq(op) ? 3 : 5);
 }
 
-/* Source i's address: Linux's xor/pq_idx_to_desc and _idx_to_field. */
+/* Bytes of SED the op needs: sources 9-15 are in its second half. */
+unsigned ioat_dma_raid_sed_size(const IoatDmaDesc *d)
+{
+    return ioat_dma_raid_sources(d) > 9 ? IOAT_DMA_SED_SIZE
+                                        : IOAT_DMA_SED_SIZE / 2;
+}
+
+/*
+ * Source i's address: Linux's xor/pq_idx_to_desc and _idx_to_field; for
+ * the 16-source ops pq16_idx_to_desc, which puts source i (2..15) in SED
+ * quadword i - 1.
+ */
 static uint64_t ioat_dma_raid_src(const IoatDmaDesc *d,
-                                  const IoatDmaDescExt *ext, unsigned i)
+                                  const IoatDmaDescExt *ext,
+                                  const uint64_t *sed, unsigned i)
 {
     static const int8_t xor_base[] = { -1, 0, 1, 2, 3 };
     static const uint8_t xor_ext[] = { 0, 1, 2 };
     static const int8_t pq_base[] = { -1, 0, 1 };
     static const uint8_t pq_ext[] = { 0, 1, 2, 4, 5 };
+    uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
 
-    if (ioat_dma_raid_is_pq(FIELD_EX32(d->ctl, DESC_CTL, OP))) {
+    if (ioat_dma_raid_is_16s(op)) {
+        return i == 0 ? d->src : i == 1 ? d->opt[0] : sed[i - 1];
+    }
+    if (ioat_dma_raid_is_pq(op)) {
         if (i < ARRAY_SIZE(pq_base)) {
             return i ? d->opt[pq_base[i]] : d->src;
         }
@@ -72,14 +121,17 @@ static uint64_t ioat_dma_raid_src(const IoatDmaDesc *d,
     return ext->q[xor_ext[i - ARRAY_SIZE(xor_base)]];
 }
 
+/* Coefficients 0-7 are in the descriptor, 8-15 in SED bytes 0-7. */
 static void ioat_dma_raid_decode(const IoatDmaDesc *d,
-                                 const IoatDmaDescExt *ext, IoatDmaRaidOp *r)
+                                 const IoatDmaDescExt *ext,
+                                 const uint64_t *sed, IoatDmaRaidOp *r)
 {
     r->op = FIELD_EX32(d->ctl, DESC_CTL, OP);
     r->nsrc = ioat_dma_raid_sources(d);
     for (unsigned i = 0; i < r->nsrc; i++) {
-        r->src[i] = ioat_dma_raid_src(d, ext, i);
-        r->coef[i] = extract64(d->opt[2], i * 8, 8);
+        r->src[i] = ioat_dma_raid_src(d, ext, sed, i);
+        r->coef[i] = i < 8 ? extract64(d->opt[2], i * 8, 8)
+                           : extract64(sed[0], (i - 8) * 8, 8);
     }
     r->p = d->dst;
     r->q = 0;
@@ -125,8 +177,8 @@ static bool ioat_dma_raid_differs(PCIDevice *pdev, uint64_t addr,
  * *@mismatch as XOR_P/XOR_Q bits.
  */
 uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
-                           const IoatDmaDescExt *ext, uint32_t off,
-                           uint32_t len, uint32_t *mismatch)
+                           const IoatDmaDescExt *ext, const uint64_t *sed,
+                           uint32_t off, uint32_t len, uint32_t *mismatch)
 {
     uint8_t mul[IOAT_DMA_RAID_MAX_SRCS][256];
     uint8_t in[IOAT_DMA_RAID_CHUNK], p[IOAT_DMA_RAID_CHUNK];
@@ -135,9 +187,9 @@ uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
     IoatDmaRaidOp r;
     uint32_t err = 0;
 
-    ioat_dma_raid_decode(d, ext, &r);
+    ioat_dma_raid_decode(d, ext, sed, &r);
     is_pq = ioat_dma_raid_is_pq(r.op);
-    val = r.op == IOAT_DMA_OP_XOR_VAL || r.op == IOAT_DMA_OP_PQ_VAL;
+    val = ioat_dma_raid_is_validate(r.op);
     if (is_pq) {
         for (unsigned i = 0; i < r.nsrc; i++) {
             for (unsigned x = 0; x < 256; x++) {

@@ -78,11 +78,20 @@ static uint64_t dmacapability_read(IoatDmaState *s, IoatDmaChannel *ch)
 {
     uint32_t v = 0;
 
+    v = FIELD_DP32(v, DMACAPABILITY, BLOCK_FILL, s->fill);
     if (s->raid) {
         v = FIELD_DP32(v, DMACAPABILITY, XOR, 1);
         v = FIELD_DP32(v, DMACAPABILITY, PQ, 1);
+        v = FIELD_DP32(v, DMACAPABILITY, DWBES, s->dwbes);
+        v = FIELD_DP32(v, DMACAPABILITY, RAID16SS, s->raid16ss);
     }
     return v;
+}
+
+/* Interrupt coalescing is modelled: COALESCE_SUPPORT reads 1. */
+static uint64_t intrdelay_read(IoatDmaState *s, IoatDmaChannel *ch)
+{
+    return s->intrdelay | R_INTRDELAY_COALESCE_SUPPORT_MASK;
 }
 
 static uint64_t intrctrl_read(IoatDmaState *s, IoatDmaChannel *ch)
@@ -148,9 +157,8 @@ static const IoatDmaReg ioat_dma_global_regs[] = {
         STATE_FIELD(attnstatus), .written = attnstatus_written),
     REG(CBVER, 1, RO, .value = IOAT_DMA_CBVER_3_4),
     REG(PERPORTOFFSET, 2, RO),
-    /* no interrupt coalescing: the delay is stored only */
-    REG(INTRDELAY, 2, STORED(R_INTRDELAY_DELAY_US_MASK),
-        STATE_FIELD(intrdelay)),
+    REG(INTRDELAY, 2, RW(R_INTRDELAY_DELAY_US_MASK), STATE_FIELD(intrdelay),
+        .read = intrdelay_read),
     REG(CS_STATUS, 2, RO),
     REG(DMACAPABILITY, 4, RO, .read = dmacapability_read),
     REG(DCAOFFSET, 2, RO),                      /* no DCA */

@@ -32,8 +32,11 @@ REG16(INTRDELAY, 0x0c)
     FIELD(INTRDELAY, COALESCE_SUPPORT, 15, 1)
 REG16(CS_STATUS, 0x0e)
 REG32(DMACAPABILITY, 0x10)
+    FIELD(DMACAPABILITY, BLOCK_FILL, 6, 1)
     FIELD(DMACAPABILITY, XOR, 8, 1)
     FIELD(DMACAPABILITY, PQ, 9, 1)
+    FIELD(DMACAPABILITY, DWBES, 13, 1)      /* validate write-back status */
+    FIELD(DMACAPABILITY, RAID16SS, 17, 1)   /* 16-source P+Q */
 REG16(DCAOFFSET, 0x14)
 REG8(CHWPREFLMT, 0x4c)
 
@@ -75,6 +78,7 @@ REG32(CHANERR, 0x28)
     FIELD(CHANERR, CONTROL, 10, 1)
     FIELD(CHANERR, LENGTH, 11, 1)
     FIELD(CHANERR, COMPLETION_ADDR, 12, 1)
+    FIELD(CHANERR, SED_ADDR, 14, 1)         /* super extended descriptor */
     FIELD(CHANERR, XOR_P, 16, 1)
     FIELD(CHANERR, XOR_Q, 17, 1)
 REG32(CHANERR_MASK, 0x2c)
@@ -105,8 +109,8 @@ REG32(LTR_IDLE, 0xc4)
 #define IOAT_DMA_MSIX_TABLE_OFFSET  0x2000
 #define IOAT_DMA_MSIX_PBA_OFFSET    0x3000
 
-/* The completion record is one aligned 8-byte store into a 64-byte slot. */
-#define IOAT_DMA_CHANCMP_ALIGN      64
+/* The completion record is one naturally aligned 8-byte store. */
+#define IOAT_DMA_CHANCMP_ALIGN      8
 
 #define IOAT_DMA_CBVER_3_4          0x34
 #define IOAT_DMA_MAX_CHANNELS       4
@@ -119,7 +123,10 @@ REG32(LTR_IDLE, 0xc4)
  * @opt holds the operation's extra fields: XOR sources 1-4; PQ sources 1-2,
  * the eight coefficient bytes and the Q address.  XOR and PQ with more
  * sources continue in the next ring slot, an extension descriptor of eight
- * quadwords whose @q[3] is its next pointer.
+ * quadwords whose @q[3] is its next pointer.  The 16-source PQ ops keep
+ * sources 0-1, coefficients 0-7 and Q in the descriptor, and the rest in a
+ * super extended descriptor (SED) outside the ring, at @opt[1].  A fill's
+ * @src is the 64-bit pattern itself.
  */
 typedef struct IoatDmaDesc {
     uint32_t size;
@@ -145,17 +152,32 @@ FIELD(DESC_CTL, DEST_SNOOP_DIS, 2, 1)
 FIELD(DESC_CTL, COMPL_WRITE, 3, 1)
 FIELD(DESC_CTL, FENCE, 4, 1)
 FIELD(DESC_CTL, NUL, 5, 1)
-FIELD(DESC_CTL, SRC_CNT, 5, 3)         /* XOR, PQ: sources - 2 */
+FIELD(DESC_CTL, SRC_BRK, 6, 1)         /* copy: source page break */
+FIELD(DESC_CTL, DEST_BRK, 7, 1)        /* copy, fill: destination break */
+FIELD(DESC_CTL, SRC_CNT, 5, 3)         /* XOR, PQ: sources - 2; 16S: - 9 */
 FIELD(DESC_CTL, P_DISABLE, 11, 1)      /* PQ */
 FIELD(DESC_CTL, Q_DISABLE, 12, 1)      /* PQ */
+FIELD(DESC_CTL, WB_EN, 15, 1)          /* PQ validate: DWBES write-back */
 FIELD(DESC_CTL, OP, 24, 8)
 
 #define IOAT_DMA_OP_COPY            0x00
+#define IOAT_DMA_OP_FILL            0x01
 #define IOAT_DMA_OP_XOR             0x87
 #define IOAT_DMA_OP_XOR_VAL         0x88
 #define IOAT_DMA_OP_PQ              0x89
 #define IOAT_DMA_OP_PQ_VAL          0x8a
+#define IOAT_DMA_OP_PQ_16S          0xa0
+#define IOAT_DMA_OP_PQ_VAL_16S      0xa1
 
-#define IOAT_DMA_RAID_MAX_SRCS      8
+#define IOAT_DMA_RAID_MAX_SRCS      16
+
+/* SED: 64 bytes for 9 sources, 128 for 10..16; 64-byte aligned */
+#define IOAT_DMA_SED_SIZE           128
+#define IOAT_DMA_SED_ALIGN          64
+
+/* DWBES: dword 0 of a validate descriptor after a mismatch */
+#define IOAT_DMA_DWBES_VALID        (1u << 31)
+#define IOAT_DMA_DWBES_P_ERR        (1u << 25)
+#define IOAT_DMA_DWBES_Q_ERR        (1u << 26)
 
 #endif

@@ -11,6 +11,7 @@
 #include "libqtest-single.h"
 #include "libqos/qgraph.h"
 #include "libqos/ioat-dma.h"
+#include "libqos/ioat-dma-fixture.h"
 #include "libqos/ioat-pci.h"
 #include "libqos/ioat-qos.h"
 #include "qemu/units.h"
@@ -18,9 +19,6 @@
 #include "hw/pci/pci_regs.h"
 #include "hw/dma/ioat_dma_regs.h"
 #include "qobject/qdict.h"
-
-/* The -d guest_errors,unimp log of the running test's machine */
-static char *dma_log;
 
 /* The channel count each test expects, matching its edge options. */
 typedef struct ChannelsCase {
@@ -156,90 +154,6 @@ static void test_chainaddr_write_arms_channel(void *obj, void *data,
 
 /* Descriptor engine */
 
-#define CTL(bits)       (R_DESC_CTL_##bits##_MASK)
-#define NULL_DESC_CTL   (CTL(NUL) | CTL(COMPL_WRITE) | CTL(INT_EN))
-#define STATUS(sts)     ((sts) & 7)
-#define ADDR(sts)       ((sts) & IOAT_DMA_CHANSTS_ADDR_MASK)
-/* Unbacked guest-physical memory: DMA there fails. */
-#define BAD_ADDR        0x4000000000ULL
-
-typedef struct Chan {
-    QIoatDma *d;
-    QGuestAllocator *alloc;
-    unsigned idx;
-    uint64_t cmp;       /* completion record */
-} Chan;
-
-static uint64_t chan_record(Chan *c)
-{
-    return qtest_readq(ioat_dma_qts(c->d), c->cmp);
-}
-
-/* Linux's channel alloc, without the start-up descriptor. */
-static Chan chan_init(QIoatDma *d, QGuestAllocator *alloc, unsigned idx)
-{
-    Chan c = { .d = d, .alloc = alloc, .idx = idx };
-
-    c.cmp = guest_alloc(alloc, 64);
-    qtest_memset(ioat_dma_qts(d), c.cmp, 0, 64);
-    ioat_dma_chan_setup(d, idx, c.cmp);
-    return c;
-}
-
-static uint64_t desc_alloc(Chan *c)
-{
-    return guest_alloc(c->alloc, IOAT_DMA_DESC_SIZE);
-}
-
-/* A ring of one null descriptor with @ctl: it links to itself. */
-static uint64_t null_ring(Chan *c, uint32_t ctl)
-{
-    uint64_t desc = desc_alloc(c);
-
-    ioat_dma_desc_put(c->d, desc, 1, ctl, 0, 0, desc);
-    return desc;
-}
-
-/* A ring of two null descriptors, *@d0 with @ctl0 and *@d1 with @ctl1. */
-static void null_ring2(Chan *c, uint32_t ctl0, uint32_t ctl1, uint64_t *d0,
-                       uint64_t *d1)
-{
-    *d0 = desc_alloc(c);
-    *d1 = desc_alloc(c);
-    ioat_dma_desc_put(c->d, *d0, 1, ctl0, 0, 0, *d1);
-    ioat_dma_desc_put(c->d, *d1, 1, ctl1, 0, 0, *d0);
-}
-
-static uint64_t buf_alloc(Chan *c, size_t len, uint8_t seed)
-{
-    g_autofree uint8_t *buf = g_malloc(len);
-    uint64_t addr = guest_alloc(c->alloc, len);
-
-    for (size_t i = 0; i < len; i++) {
-        buf[i] = seed + i * 7 + (i >> 8);
-    }
-    qtest_bufwrite(ioat_dma_qts(c->d), addr, buf, len);
-    return addr;
-}
-
-static void assert_guest_equal(Chan *c, uint64_t a, uint64_t b, size_t len)
-{
-    g_autofree uint8_t *x = g_malloc(len);
-    g_autofree uint8_t *y = g_malloc(len);
-
-    qtest_bufread(ioat_dma_qts(c->d), a, x, len);
-    qtest_bufread(ioat_dma_qts(c->d), b, y, len);
-    g_assert_cmpmem(x, len, y, len);
-}
-
-/* Start a chain at @first and make @count descriptors available. */
-static uint64_t run_chain(Chan *c, uint64_t first, uint16_t count)
-{
-    ioat_dma_chan_set_chain(c->d, c->idx, first);
-    ioat_dma_chan_doorbell(c->d, c->idx, count);
-    return ioat_dma_chan_wait(c->d, c->idx);
-}
-
 static void test_null_desc_completes(void *obj, void *data,
                                      QGuestAllocator *alloc)
 {
@@ -362,13 +276,6 @@ static void test_completion_only_with_compl_write(void *obj, void *data,
 
 /* Interrupts: INTRCTRL, ATTNSTATUS and one MSI-X vector per channel */
 
-static void enable_msix(QIoatDma *d)
-{
-    ioat_dma_msix_enable(d);
-    ioat_dma_writeb(d, A_INTRCTRL, R_INTRCTRL_MASTER_INT_EN_MASK |
-                    R_INTRCTRL_MSIX_VECTOR_CONTROL_MASK);
-}
-
 static void test_interrupt_msix_vector_is_channel(void *obj, void *data,
                                                   QGuestAllocator *alloc)
 {
@@ -455,21 +362,6 @@ static void test_attnstatus_read_clears(void *obj, void *data,
 }
 
 /* Channel commands: CHANCMD suspend, resume, reset and abort */
-
-static void vm_stop(QIoatDma *d)
-{
-    qtest_qmp_assert_success(ioat_dma_qts(d), "{'execute': 'stop'}");
-}
-
-static void vm_cont(QIoatDma *d)
-{
-    qtest_qmp_assert_success(ioat_dma_qts(d), "{'execute': 'cont'}");
-}
-
-static void chan_command(Chan *c, uint8_t cmd)
-{
-    ioat_dma_writeb(c->d, ioat_dma_chan_reg(c->idx, A_CHANCMD), cmd);
-}
 
 static void test_suspend_from_done_and_resume(void *obj, void *data,
                                               QGuestAllocator *alloc)
@@ -635,7 +527,7 @@ static uint64_t build_faulty_chain(Chan *c, ErrorKind kind,
         ioat_dma_desc_put(c->d, bad, (1 << 20) + 1, copy, buf, buf, good);
         break;
     case ERR_COMPLETION_ALIGN:
-        ioat_dma_chan_setup(c->d, c->idx, c->cmp + 8);
+        ioat_dma_chan_setup(c->d, c->idx, c->cmp + 4);
         *count = 1;
         break;
     }
@@ -765,131 +657,25 @@ static void test_all_channels_concurrently(void *obj, void *data,
 
 /* XOR and P+Q descriptors, checked against a software reference */
 
-#define RAID_LEN    3000
-
-typedef struct RaidDesc {
-    uint8_t op;
-    unsigned n;
-    uint32_t ctl;           /* int_en, compl_write, p/q_disable... */
-    uint64_t src[8];
-    uint8_t coef[8];
-    uint64_t p, q;
-} RaidDesc;
-
-static bool raid_is_pq(uint8_t op)
-{
-    return op == IOAT_DMA_OP_PQ || op == IOAT_DMA_OP_PQ_VAL;
-}
-
-static bool raid_has_ext(const RaidDesc *r)
-{
-    return r->n > (raid_is_pq(r->op) ? 3 : 5);
-}
-
-/* Lay @r out at @base (and @ext) as Linux's prep.c does; next is @next. */
-static void raid_desc_put(Chan *c, uint64_t base, uint64_t ext,
-                          const RaidDesc *r, uint64_t next)
-{
-    static const int xor_field[] = { 1, 4, 5, 6, 7, 0, 1, 2 };
-    static const int pq_field[] = { 1, 4, 5, 0, 1, 2, 4, 5 };
-    bool pq = raid_is_pq(r->op), has_ext = raid_has_ext(r);
-    uint32_t ctl = r->ctl | (r->op << R_DESC_CTL_OP_SHIFT) |
-                   ((r->n - 2) << R_DESC_CTL_SRC_CNT_SHIFT);
-    uint64_t b[8] = { 0 }, e[8] = { 0 };
-
-    b[0] = RAID_LEN | (uint64_t)ctl << 32;
-    b[2] = r->p;
-    b[3] = has_ext ? ext : next;
-    for (unsigned i = 0; i < r->n; i++) {
-        bool in_ext = pq ? i >= 3 : i >= 5;
-
-        (in_ext ? e : b)[pq ? pq_field[i] : xor_field[i]] = r->src[i];
-    }
-    if (pq) {
-        for (unsigned i = 0; i < 8; i++) {
-            b[6] |= (uint64_t)r->coef[i] << (i * 8);
-        }
-        b[7] = r->q;
-    }
-    e[IOAT_DMA_DESC_EXT_NEXT] = next;
-    ioat_dma_desc_put_raw(c->d, base, b);
-    if (has_ext) {
-        ioat_dma_desc_put_raw(c->d, ext, e);
-    }
-}
-
-static uint8_t gf_mul(uint8_t a, uint8_t b)
-{
-    uint8_t r = 0;
-
-    for (; b; b >>= 1) {
-        if (b & 1) {
-            r ^= a;
-        }
-        a = (a << 1) ^ (a & 0x80 ? 0x1d : 0);
-    }
-    return r;
-}
-
-/* P = XOR of the sources, Q = sum of coef[i] * src[i] over GF(2^8)/0x11D. */
-static void raid_reference(Chan *c, const RaidDesc *r, uint8_t *p, uint8_t *q)
-{
-    g_autofree uint8_t *in = g_malloc(RAID_LEN);
-
-    memset(p, 0, RAID_LEN);
-    memset(q, 0, RAID_LEN);
-    for (unsigned i = 0; i < r->n; i++) {
-        qtest_bufread(ioat_dma_qts(c->d), r->src[i], in, RAID_LEN);
-        for (unsigned k = 0; k < RAID_LEN; k++) {
-            p[k] ^= in[k];
-            q[k] ^= gf_mul(r->coef[i], in[k]);
-        }
-    }
-}
-
-static void assert_guest_bytes(Chan *c, uint64_t addr, const uint8_t *want)
-{
-    g_autofree uint8_t *got = g_malloc(RAID_LEN);
-
-    qtest_bufread(ioat_dma_qts(c->d), addr, got, RAID_LEN);
-    g_assert_cmpmem(got, RAID_LEN, want, RAID_LEN);
-}
-
-static RaidDesc raid_sources(Chan *c, uint8_t op, unsigned n)
-{
-    RaidDesc r = { .op = op, .n = n, .ctl = CTL(COMPL_WRITE) };
-
-    for (unsigned i = 0; i < n; i++) {
-        r.src[i] = buf_alloc(c, RAID_LEN, 0x10 * i + 1);
-        r.coef[i] = 0x35 * (i + 1);
-    }
-    r.p = buf_alloc(c, RAID_LEN, 0xa5);
-    r.q = buf_alloc(c, RAID_LEN, 0x5a);
-    return r;
-}
-
-/* Run @r as the only operation of a new chain; returns CHANSTS. */
-static uint64_t raid_run(Chan *c, const RaidDesc *r, uint64_t *base)
-{
-    uint64_t ext = desc_alloc(c);
-
-    *base = desc_alloc(c);
-    raid_desc_put(c, *base, ext, r, *base);
-    return run_chain(c, *base, raid_has_ext(r) ? 2 : 1);
-}
-
 typedef struct DmacapCase {
     const char *name;
     const char *dev_opts;
     uint32_t dmacap;
 } DmacapCase;
 
+#define DMACAP(bit)     R_DMACAPABILITY_##bit##_MASK
+
 static const DmacapCase dmacap_cases[] = {
-    { "dmacap-raid", NULL, R_DMACAPABILITY_XOR_MASK | R_DMACAPABILITY_PQ_MASK },
-    { "dmacap-raid-off", "raid=off", 0 },
+    { "dmacap-default", NULL, DMACAP(BLOCK_FILL) | DMACAP(XOR) | DMACAP(PQ) |
+      DMACAP(DWBES) | DMACAP(RAID16SS) },
+    { "dmacap-raid-off", "raid=off", DMACAP(BLOCK_FILL) },
+    { "dmacap-fill-off", "fill=off", DMACAP(XOR) | DMACAP(PQ) |
+      DMACAP(DWBES) | DMACAP(RAID16SS) },
+    { "dmacap-raid16ss-and-dwbes-off", "raid16ss=off,dwbes=off",
+      DMACAP(BLOCK_FILL) | DMACAP(XOR) | DMACAP(PQ) },
 };
 
-/* DMACAPABILITY offers XOR and P+Q unless the raid property is off. */
+/* DMACAPABILITY offers what the properties turn on (raid: XOR and P+Q). */
 static void test_dmacap(void *obj, void *data, QGuestAllocator *alloc)
 {
     const DmacapCase *c = data;
@@ -1120,11 +906,6 @@ static void test_migration_resumes_chain(void *obj, void *data,
  * the test's machine reports them.
  */
 
-static unsigned logged(const char *prefix)
-{
-    return ioat_log_count(dma_log, prefix);
-}
-
 /* 0x18-0x4b: nothing between DCAOFFSET's dword and CHWPREFLMT. */
 static void test_unimp_offset_read_logged_once(void *obj, void *data,
                                                QGuestAllocator *alloc)
@@ -1182,20 +963,6 @@ static void test_stored_only_value_logged_once(void *obj, void *data,
     g_assert_cmpuint(logged("ioat_dma_unimp_value: DCACTRL (offset 0xb0) = "
                             "0xffffffff"), ==, 1);
     g_assert_cmpuint(logged("ioat_dma_unimp_value: "), ==, 1);
-}
-
-/* INTRDELAY stores its delay but does not coalesce (yet). */
-static void test_intrdelay_delay_logged(void *obj, void *data,
-                                        QGuestAllocator *alloc)
-{
-    QIoatDma *d = obj;
-
-    ioat_dma_writew(d, A_INTRDELAY, 0);
-    g_assert_cmpuint(logged("ioat_dma_unimp_value: "), ==, 0);
-    ioat_dma_writew(d, A_INTRDELAY, R_INTRDELAY_COALESCE_SUPPORT_MASK | 0x10);
-    g_assert_cmphex(ioat_dma_readl(d, A_INTRDELAY) & 0xffff, ==, 0x10);
-    g_assert_cmpuint(logged("ioat_dma_unimp_value: INTRDELAY (offset 0xc) = "
-                            "0x10"), ==, 1);
 }
 
 /* CHANCTRL bits other than the four the engine acts on are reported. */
@@ -1281,37 +1048,7 @@ static void test_hole_before_ltr_block(void *obj, void *data,
                             "offset 0xb4 (size 4)"), ==, 1);
 }
 
-/*
- * Registration.  Every test starts from a freshly reset machine of its
- * own, with the device options its table row gives.
- */
-static void fresh_machine_clear(void *unused)
-{
-    qos_invalidate_command_line();
-    ioat_log_remove(dma_log);
-    dma_log = NULL;
-}
-
-static void *fresh_machine(GString *cmd_line, void *arg)
-{
-    dma_log = ioat_log_attach(cmd_line, "ioat-dma");
-    g_test_queue_destroy(fresh_machine_clear, NULL);
-    return arg;
-}
-
-static void add_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
-                     const char *dev_opts, const void *arg)
-{
-    QOSGraphTestOptions opts = {
-        .edge.extra_device_opts = dev_opts,
-        .arg = (void *)arg,
-        .before = fresh_machine,
-    };
-
-    ioat_qos_add_test(qioat_dma_areas[area], name, fn, &opts);
-}
-
-/* @name-default, @name-channels-1, ...: one test per ChannelsCase. */
+/* Registration: @name-default, @name-channels-1, ...: one per ChannelsCase. */
 static void add_channels_test(const char *name, QOSTestFunc fn)
 {
     for (int i = 0; i < ARRAY_SIZE(channels_cases); i++) {
@@ -1319,19 +1056,6 @@ static void add_channels_test(const char *name, QOSTestFunc fn)
         g_autofree char *path = g_strdup_printf("%s-%s", name, c->name);
 
         add_test(QIOAT_DMA_REGISTERS, path, fn, c->opts, c);
-    }
-}
-
-typedef struct DmaTestCase {
-    const char *name;
-    QOSTestFunc fn;
-    const char *dev_opts;
-} DmaTestCase;
-
-static void add_tests(QIoatDmaArea area, const DmaTestCase *tests, int n)
-{
-    for (int i = 0; i < n; i++) {
-        add_test(area, tests[i].name, tests[i].fn, tests[i].dev_opts, NULL);
     }
 }
 
@@ -1356,7 +1080,6 @@ static const DmaTestCase registers_tests[] = {
     { "unimp-offset-write-dropped", test_unimp_offset_write_dropped },
     { "access-spanning-a-hole", test_access_spanning_a_hole },
     { "stored-only-value-logged-once", test_stored_only_value_logged_once },
-    { "intrdelay-delay-logged", test_intrdelay_delay_logged },
     { "chanctrl-unmodelled-bits-logged", test_chanctrl_unmodelled_bits_logged },
     { "missing-channel-is-guest-error", test_missing_channel_is_guest_error,
       "channels=2" },

@@ -99,6 +99,9 @@ const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS] = {
     [QIOAT_DMA_ERRORS] = "ioat-dma-errors",
     [QIOAT_DMA_RAID] = "ioat-dma-raid",
     [QIOAT_DMA_MIGRATION] = "ioat-dma-migration",
+    [QIOAT_DMA_FILL] = "ioat-dma-fill",
+    [QIOAT_DMA_RAID16] = "ioat-dma-raid16",
+    [QIOAT_DMA_RECOVERY] = "ioat-dma-recovery",
 };
 
 QEMU_BUILD_BUG_ON(QIOAT_DMA_NUM_AREAS > IOAT_QOS_MAX_AREAS);

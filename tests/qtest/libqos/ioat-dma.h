@@ -38,6 +38,9 @@ typedef enum QIoatDmaArea {
     QIOAT_DMA_ERRORS,       /* halts, CHANERR and recovery */
     QIOAT_DMA_RAID,         /* XOR and P+Q */
     QIOAT_DMA_MIGRATION,
+    QIOAT_DMA_FILL,         /* block fill */
+    QIOAT_DMA_RAID16,       /* 16-source P+Q, DWBES, CHANERR_MASK */
+    QIOAT_DMA_RECOVERY,     /* the error record, the state machine */
     QIOAT_DMA_NUM_AREAS
 } QIoatDmaArea;
 
