@@ -1,7 +1,8 @@
 # ioatdma: the stock Linux ioatdma driver probes ioat-dma (its memcpy self
 # test, and with XOR/PQ its xor/validate self test, run at probe), dmatest
 # runs through every channel with each interrupt style, the driver unloads
-# and reloads cleanly, and with PQ raid6test passes on the engine.
+# and reloads cleanly, and with PQ raid6test passes on the engine and an
+# md RAID6 array resyncs and scrubs through it.
 
 . /ioat/lib/dma.sh
 
@@ -67,4 +68,33 @@ if has_cap pq; then
     done
     check raid6test-0-failures dmesg_has 'raid6test: complete \([0-9]+ tests, 0 failures\)'
     check raid6test-no-halts sh -c '! dmesg | grep -qE "Channel halted|BUG"'
+fi
+
+# md RAID6 over eleven loop devices: nine data disks, so P and Q take the
+# 16-source operations when the device has RAID16SS.  The initial resync
+# generates P and Q on the engine; a scrub (check) validates them with
+# P+Q validate, whose result comes back in the descriptor with DWBES.  A
+# byte planted in one member must then show as a mismatch, which repair
+# fixes.  The array has no superblock: byte 4097 of member 0 is in the
+# first stripe.
+md_raid6_checks() {
+    local before
+    before=$(dma_irqs ioat-msix)
+    check md-raid6-starts md_raid6_start 11 4 || return
+    check md-raid6-resync-completes md_wait_idle || return
+    check md-raid6-resync-used-the-engine test "$(dma_irqs ioat-msix)" -gt "$before"
+    check md-raid6-scrub-0-mismatches test "$(md_scrub)" = 0
+    printf '\xa5' | dd of=/tmp/md-disk0 bs=1 seek=4097 conv=notrunc 2>/dev/null
+    before=$(dma_irqs ioat-msix)
+    check md-raid6-scrub-finds-planted-mismatch test "$(md_scrub)" -gt 0
+    check md-raid6-scrub-used-the-engine test "$(dma_irqs ioat-msix)" -gt "$before"
+    echo repair > $MD/sync_action
+    check md-raid6-repair-completes md_wait_idle
+    check md-raid6-scrub-after-repair-0 test "$(md_scrub)" = 0
+    check md-raid6-no-halts sh -c '! dmesg | grep -qE "Channel halted|BUG|raid6.*error"'
+}
+
+if has_cap pq; then
+    check md-raid6-modules sh -c 'modprobe crc32c_generic && modprobe loop max_loop=16 && modprobe raid456' &&
+        md_raid6_checks
 fi

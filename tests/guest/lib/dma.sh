@@ -41,3 +41,43 @@ dmatest_info() {
         info "${line#*] }"
     done < $DMATEST_SUMMARY
 }
+
+# md RAID6 through md's sysfs interface, without mdadm: no superblock, a
+# 64 KiB chunk, every member a loop device over a file in /tmp.
+MD=/sys/block/md0/md
+
+# md_raid6_start DISKS MIB: the array md0 over DISKS members of MIB MiB,
+# started, so that md resyncs it (generates P and Q).
+md_raid6_start() {
+    local disks=$1 mib=$2 i dev
+    [ -d /sys/block/md0 ] || echo md0 > /sys/module/md_mod/parameters/new_array
+    echo none > $MD/metadata_version &&
+        echo raid6 > $MD/level &&
+        echo 65536 > $MD/chunk_size &&
+        echo "$disks" > $MD/raid_disks || return 1
+    for i in $(seq 0 $((disks - 1))); do
+        dd if=/dev/zero of=/tmp/md-disk$i bs=1M count="$mib" 2>/dev/null &&
+            losetup /dev/loop$i /tmp/md-disk$i || return 1
+        dev=$(cat /sys/block/loop$i/dev)
+        echo "$dev" > $MD/new_dev &&
+            echo "$i" > $MD/dev-loop$i/slot || return 1
+    done
+    echo $((mib * 1024)) > $MD/component_size &&
+        echo active > $MD/array_state
+}
+
+# md_wait_idle: until md0's resync or scrub is over (at most 5 minutes)
+md_wait_idle() {
+    local i
+    for i in $(seq 3000); do
+        [ "$(cat $MD/sync_action)" = idle ] && return 0
+        sleep 0.1
+    done
+    echo "md0 still busy: $(cat $MD/sync_action) $(cat $MD/sync_completed)"
+    return 1
+}
+
+# md_scrub: a check pass over md0; prints mismatch_cnt
+md_scrub() {
+    echo check > $MD/sync_action && md_wait_idle >&2 && cat $MD/mismatch_cnt
+}
