@@ -13,14 +13,15 @@ has_cap() {
     grep -qw "$1" $CAP
 }
 
-# dmatest_check NAME ITERATIONS: one dmatest round as a check (a copy
-# thread per channel, plus xor and pq threads when the device has those),
-# with its summary.
+# dmatest_check NAME ITERATIONS [PARAM=VALUE...]: one dmatest round as a
+# check (a copy thread per channel, plus xor and pq threads when the
+# device has those), with its summary.
 dmatest_check() {
-    local kinds=1
+    local name=$1 iterations=$2 kinds=1
+    shift 2
     has_cap xor && kinds=$((kinds + 1))
     has_cap pq && kinds=$((kinds + 1))
-    check "$1" dmatest_run "$2" $((kinds * $(dma_channels)))
+    check "$name" dmatest_run "$iterations" $((kinds * $(dma_channels))) "$@"
     dmatest_info
 }
 
@@ -40,7 +41,12 @@ else
     check ioatdma-cap-copy-intr grep -qx 'copy intr' $CAP
 fi
 info "quickdata version $(cat /sys/class/dma/dma0chan0/quickdata/version 2>/dev/null)"
-dmatest_check dmatest-1000-msix 1000
+dmatest_check dmatest-2000-msix 2000
+# 15 sources per P+Q: more than 8, so Linux uses the 16-source operation
+# when the device has RAID16SS.
+if has_cap pq; then
+    dmatest_check dmatest-200-pq-15-sources 200 pq_sources=15
+fi
 
 for style in msi intx; do
     rmmod ioatdma
