@@ -901,6 +901,89 @@ static void test_migration_resumes_chain(void *obj, void *data,
 }
 
 /*
+ * A 24 MiB XOR into its own first source (async_xor's form) takes six runs
+ * of the engine (4 MiB each).  The VM stops after the first; the
+ * destination finishes the rest exactly once: had it started over, the
+ * MiBs already done would be XORed twice and read back as source 0.  Each
+ * MiB of a source holds one byte value of its own.
+ */
+#define PART_DONE_MIB   24
+
+static uint8_t part_done_a(unsigned mib)
+{
+    return 0x11 * mib + 1;
+}
+
+static uint8_t part_done_b(unsigned mib)
+{
+    return 0x80 | (0x07 * mib);
+}
+
+static void test_migration_part_done_descriptor(void *obj, void *data,
+                                                QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    QTestState *src_qts = ioat_dma_qts(c.d), *dst_qts;
+    uint64_t chansts = c.d->mmio.addr + ioat_dma_chan_reg(0, A_CHANSTS_LO);
+    g_autofree char *file = g_strdup_printf("%s/ioat-dma-mig-%d",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("file:%s", file);
+    g_autofree uint8_t *got = g_malloc(MiB);
+    IoatPoll p = { .sleep_us = 1000, .timeout_us = 30 * G_USEC_PER_SEC };
+    RaidDesc r = { .op = IOAT_DMA_OP_XOR, .n = 2, .ctl = CTL(COMPL_WRITE) };
+    uint64_t desc = desc_alloc(&c);
+
+    r.src[0] = guest_alloc(alloc, PART_DONE_MIB * MiB);
+    r.src[1] = guest_alloc(alloc, PART_DONE_MIB * MiB);
+    r.p = r.src[0];
+    for (unsigned m = 0; m < PART_DONE_MIB; m++) {
+        qtest_memset(src_qts, r.src[0] + m * MiB, part_done_a(m), MiB);
+        qtest_memset(src_qts, r.src[1] + m * MiB, part_done_b(m), MiB);
+    }
+    raid_desc_put_len(&c, desc, 0, &r, desc, PART_DONE_MIB * MiB);
+    ioat_dma_chan_set_chain(c.d, 0, desc);
+    ioat_dma_chan_doorbell(c.d, 0, 1);
+    vm_stop(c.d);
+
+    /* Stopped part-way: the first MiB is done, the last is not. */
+    g_assert_cmphex(qtest_readq(src_qts, chansts), ==,
+                    IOAT_DMA_CHANSTS_ACTIVE);
+    g_assert_cmphex(qtest_readb(src_qts, r.p), ==,
+                    part_done_a(0) ^ part_done_b(0));
+    g_assert_cmphex(qtest_readb(src_qts, r.p + PART_DONE_MIB * MiB - 1), ==,
+                    part_done_a(PART_DONE_MIB - 1));
+    qtest_qmp_assert_success(src_qts, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': %s}}", uri);
+    ioat_qtest_wait_migration(src_qts);
+
+    dst_qts = qtest_initf("-M pc -device ioat-dma,addr=" IOAT_DMA_QOS_ADDR
+                          ",xfercap=25 -incoming %s", uri);
+    ioat_qtest_wait_migration(dst_qts);
+    qtest_qmp_assert_success(dst_qts, "{'execute': 'cont'}");
+    while ((qtest_readq(dst_qts, chansts) & 7) == IOAT_DMA_CHANSTS_ACTIVE) {
+        g_assert_true(ioat_poll(&p));
+    }
+    g_assert_cmphex(qtest_readq(dst_qts, chansts), ==,
+                    desc | IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmphex(qtest_readq(dst_qts, c.cmp), ==,
+                    desc | IOAT_DMA_CHANSTS_DONE);
+    for (unsigned m = 0; m < PART_DONE_MIB; m++) {
+        uint8_t want = part_done_a(m) ^ part_done_b(m);
+
+        qtest_memread(dst_qts, r.p + m * MiB, got, MiB);
+        for (size_t i = 0; i < MiB; i++) {
+            if (got[i] != want) {
+                g_error("P byte 0x%zx is 0x%02x, not 0x%02x (done %s)",
+                        m * MiB + i, got[i], want,
+                        got[i] == part_done_a(m) ? "twice" : "never");
+            }
+        }
+    }
+    qtest_quit(dst_qts);
+    unlink(file);
+}
+
+/*
  * The register map: unimplemented offsets, values stored but not acted
  * on, read-only registers and channels that do not exist, as the log of
  * the test's machine reports them.
@@ -1138,6 +1221,8 @@ static const DmaTestCase raid_tests[] = {
 
 static const DmaTestCase migration_tests[] = {
     { "migration-resumes-chain", test_migration_resumes_chain },
+    { "migration-part-done-descriptor", test_migration_part_done_descriptor,
+      "xfercap=25" },
 };
 
 static void register_ioat_dma_tests(void)

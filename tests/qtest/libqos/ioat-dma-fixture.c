@@ -42,7 +42,7 @@ uint64_t null_ring(Chan *c, uint32_t ctl)
 
 /* A ring of two null descriptors, *@d0 with @ctl0 and *@d1 with @ctl1. */
 void null_ring2(Chan *c, uint32_t ctl0, uint32_t ctl1, uint64_t *d0,
-                       uint64_t *d1)
+                uint64_t *d1)
 {
     *d0 = desc_alloc(c);
     *d1 = desc_alloc(c);
@@ -133,13 +133,13 @@ bool raid_has_ext(const RaidDesc *r)
  * in quadword i - 1.
  */
 static void raid16_desc_put(Chan *c, uint64_t base, const RaidDesc *r,
-                            uint64_t next)
+                            uint64_t next, uint32_t len)
 {
     uint32_t ctl = r->ctl | OP(r->op) |
                    ((r->n - 9) << R_DESC_CTL_SRC_CNT_SHIFT);
     uint64_t b[8] = { 0 }, sed[16] = { 0 };
 
-    b[0] = RAID_LEN | (uint64_t)ctl << 32;
+    b[0] = len | (uint64_t)ctl << 32;
     b[1] = r->src[0];
     b[2] = r->p;
     b[3] = next;
@@ -163,7 +163,13 @@ static void raid16_desc_put(Chan *c, uint64_t base, const RaidDesc *r,
 
 /* Lay @r out at @base (and @ext) as Linux's prep.c does; next is @next. */
 void raid_desc_put(Chan *c, uint64_t base, uint64_t ext,
-                          const RaidDesc *r, uint64_t next)
+                   const RaidDesc *r, uint64_t next)
+{
+    raid_desc_put_len(c, base, ext, r, next, RAID_LEN);
+}
+
+void raid_desc_put_len(Chan *c, uint64_t base, uint64_t ext,
+                       const RaidDesc *r, uint64_t next, uint32_t len)
 {
     static const int xor_field[] = { 1, 4, 5, 6, 7, 0, 1, 2 };
     static const int pq_field[] = { 1, 4, 5, 0, 1, 2, 4, 5 };
@@ -173,11 +179,11 @@ void raid_desc_put(Chan *c, uint64_t base, uint64_t ext,
     uint64_t b[8] = { 0 }, e[8] = { 0 };
 
     if (raid_is_16s(r->op)) {
-        raid16_desc_put(c, base, r, next);
+        raid16_desc_put(c, base, r, next, len);
         return;
     }
 
-    b[0] = RAID_LEN | (uint64_t)ctl << 32;
+    b[0] = len | (uint64_t)ctl << 32;
     b[2] = r->p;
     b[3] = has_ext ? ext : next;
     for (unsigned i = 0; i < r->n; i++) {
@@ -285,7 +291,7 @@ static void *fresh_machine(GString *cmd_line, void *arg)
 }
 
 void add_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
-                     const char *dev_opts, const void *arg)
+              const char *dev_opts, const void *arg)
 {
     QOSGraphTestOptions opts = {
         .edge.extra_device_opts = dev_opts,

@@ -66,6 +66,8 @@ bool raid_is_16s(uint8_t op);
 bool raid_has_ext(const RaidDesc *r);
 void raid_desc_put(Chan *c, uint64_t base, uint64_t ext, const RaidDesc *r,
                    uint64_t next);
+void raid_desc_put_len(Chan *c, uint64_t base, uint64_t ext,
+                       const RaidDesc *r, uint64_t next, uint32_t len);
 void raid_reference(Chan *c, const RaidDesc *r, uint8_t *p, uint8_t *q);
 void assert_guest_bytes(Chan *c, uint64_t addr, const uint8_t *want);
 RaidDesc raid_sources(Chan *c, uint8_t op, unsigned n);
