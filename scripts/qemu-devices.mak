@@ -32,3 +32,7 @@ CONFIG_PCI_BRIDGE=y
 # machines, so a plain "-M pc" or "-M q35" without -nodefaults starts.
 CONFIG_E1000_PCI=y
 CONFIG_VGA_PCI=y
+
+# Intel VT-d (-device intel-iommu on q35), to run the DMA engine behind an
+# IOMMU (tests/guest/cases/ioatdma-iommu.sh).
+CONFIG_VTD=y

@@ -12,6 +12,7 @@
 #ifndef _IOAT_DMA_H_
 #define _IOAT_DMA_H_
 
+#include <linux/bitops.h>
 #include <linux/bits.h>
 #include <linux/dmaengine.h>
 #include <linux/interrupt.h>
@@ -29,6 +30,8 @@
 #define IOAT_DMA_CBVER			0x08
 #define  IOAT_DMA_CBVER_MAJOR		GENMASK(7, 4)
 #define  IOAT_DMA_CBVER_MINOR		GENMASK(3, 0)
+#define IOAT_DMA_DMACAPABILITY		0x10	/* 32-bit */
+#define  IOAT_DMA_CAP_BLOCK_FILL	BIT(6)
 
 /* Channel registers, relative to IOAT_DMA_CHAN_BASE(i) */
 #define IOAT_DMA_CHAN_BASE(i)		(0x80 * ((i) + 1))
@@ -54,11 +57,19 @@
 #define  IOAT_DMA_CHANERR_READ_DATA	BIT(8)
 #define  IOAT_DMA_CHANERR_WRITE_DATA	BIT(9)
 
-/* A copy descriptor: 64 bytes, linked through @next. */
+/*
+ * A copy or block fill descriptor: 64 bytes, linked through @next.  A fill
+ * writes its 64-bit @pattern (a value, never read from memory) over the
+ * destination, byte k of it being byte k mod 8 of the little-endian
+ * pattern: the pattern is anchored at @dst.
+ */
 struct ioat_dma_hw_desc {
 	__le32 size;
 	__le32 ctl;
-	__le64 src;
+	union {
+		__le64 src;		/* copy */
+		__le64 pattern;		/* fill */
+	};
 	__le64 dst;
 	__le64 next;
 	__le64 rsvd[4];
@@ -69,7 +80,10 @@ static_assert(sizeof(struct ioat_dma_hw_desc) == 64);
 #define IOAT_DMA_DESC_INT_EN		BIT(0)
 #define IOAT_DMA_DESC_COMPL_WRITE	BIT(3)
 #define IOAT_DMA_DESC_FENCE		BIT(4)
-#define IOAT_DMA_DESC_NULL		BIT(5)
+#define IOAT_DMA_DESC_NULL		BIT(5)	/* copy only */
+#define IOAT_DMA_DESC_OP		GENMASK(31, 24)
+#define  IOAT_DMA_OP_COPY		0x00
+#define  IOAT_DMA_OP_FILL		0x01
 
 #define IOAT_DMA_MAX_CHANS		4
 #define IOAT_DMA_RING_SIZE		2048	/* slots, a power of 2 */
@@ -116,6 +130,7 @@ struct ioat_dma_dev {
 	struct pci_dev *pdev;
 	void __iomem *bar;
 	u32 xfercap;			/* bytes per descriptor, at most */
+	u32 dmacap;			/* DMACAPABILITY */
 	struct dentry *debugfs;
 	unsigned int chancnt;
 	struct ioat_dma_chan chans[IOAT_DMA_MAX_CHANS];
@@ -126,14 +141,28 @@ static inline struct device *ioat_dma_chan_dev(struct ioat_dma_chan *ch)
 	return &ch->idev->pdev->dev;
 }
 
+static inline bool ioat_dma_has_fill(struct ioat_dma_dev *idev)
+{
+	return idev->dmacap & IOAT_DMA_CAP_BLOCK_FILL;
+}
+
+/*
+ * The pattern for a fill descriptor starting @off bytes into a fill of
+ * @pattern, so that the whole fill stays anchored at its first byte.
+ */
+static inline u64 ioat_dma_pattern_at(u64 pattern, u64 off)
+{
+	return ror64(pattern, 8 * (off & 7));
+}
+
 /* ioat_dma_main.c */
 void ioat_dma_chan_cleanup(struct ioat_dma_chan *ch);
 void ioat_dma_chan_restart(struct ioat_dma_chan *ch,
 			   enum dmaengine_tx_result result);
 bool ioat_dma_reserve(struct ioat_dma_chan *ch, u32 n)
 	__acquires(ch->prep_lock);
-void ioat_dma_fill(struct ioat_dma_chan *ch, u32 slot, dma_addr_t dst,
-		   dma_addr_t src, u32 size, u32 ctl);
+void ioat_dma_set_desc(struct ioat_dma_chan *ch, u32 slot, dma_addr_t dst,
+		       u64 src, u32 size, u32 ctl);
 u32 ioat_dma_op_ctl(unsigned long flags);
 struct dma_async_tx_descriptor *ioat_dma_last(struct ioat_dma_chan *ch, u32 n,
 					      unsigned long flags);

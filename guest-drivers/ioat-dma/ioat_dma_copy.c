@@ -3,11 +3,13 @@
  * ioat_dma user-copy interface: /dev/ioat-copy (the ABI is in ioat_copy.h)
  * and the debugfs error injection.
  *
- * The copy ioctl pins both user buffers a chunk at a time, maps them as
- * scatter lists and queues one descriptor per piece that is contiguous on
- * both sides, as one operation on the ring the dmaengine clients use.
+ * The copy and fill ioctls share one path: it pins the user buffers (a
+ * copy's two, a fill's destination) a chunk at a time, maps them as
+ * scatter lists and queues one descriptor per piece that is contiguous in
+ * every buffer, as one operation on the ring the dmaengine clients use.
  */
 
+#include <linux/bitfield.h>
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
 #include <linux/miscdevice.h>
@@ -21,16 +23,16 @@
 #include "ioat_copy.h"
 #include "ioat_dma.h"
 
-/* Copies are split into chunks: pinned, run and unpinned one at a time. */
+/* Requests are split into chunks: pinned, run and unpinned one at a time. */
 #define IOAT_DMA_COPY_CHUNK		SZ_1M
 #define IOAT_DMA_COPY_TIMEOUT_MS	5000
 
 /* A bus address nothing decodes, for the error injection. */
 #define IOAT_DMA_BAD_BUS_ADDR		BIT_ULL(46)
 
-/* /dev/ioat-copy copies with the first device probed. */
+/* /dev/ioat-copy copies and fills with the first device probed. */
 static struct {
-	struct rw_semaphore lock;	/* held for reading during a copy */
+	struct rw_semaphore lock;	/* held for reading during a request */
 	struct ioat_dma_dev *idev;
 } ioat_dma_copy_dev = {
 	.lock = __RWSEM_INITIALIZER(ioat_dma_copy_dev.lock),
@@ -103,7 +105,8 @@ struct ioat_dma_sg_pos {
 	u32 left;
 };
 
-static void ioat_dma_sg_start(struct ioat_dma_sg_pos *p, struct sg_table *sgt)
+static void ioat_dma_sg_start(struct ioat_dma_sg_pos *p,
+			      const struct sg_table *sgt)
 {
 	p->sg = sgt->sgl;
 	p->addr = sg_dma_address(p->sg);
@@ -122,26 +125,97 @@ static void ioat_dma_sg_advance(struct ioat_dma_sg_pos *p, u32 n)
 }
 
 /*
- * Walk both lists in step, one descriptor per piece that is contiguous on
- * both sides.  With @ch == NULL only count the descriptors.
+ * One /dev/ioat-copy request, copy or fill, as the ioctl argument gave it
+ * (see ioat_copy.h); @descs and @ns are the results.
+ */
+struct ioat_dma_user_req {
+	u8 op;				/* IOAT_DMA_OP_COPY or _FILL */
+	u64 dst;
+	u64 src;			/* copy */
+	u64 pattern;			/* fill */
+	u64 len;
+	u32 channel;
+	u32 flags;
+	u32 reserved;
+	u32 descs;
+	u64 ns;
+};
+
+static bool ioat_dma_req_has_src(const struct ioat_dma_user_req *req)
+{
+	return req->op == IOAT_DMA_OP_COPY;
+}
+
+/* One chunk of a request, @off bytes into it: pinned, mapped, run. */
+struct ioat_dma_chunk {
+	u64 off;
+	size_t len;
+	struct ioat_dma_user_buf dst;
+	struct ioat_dma_user_buf src;	/* copy */
+};
+
+static int ioat_dma_chunk_pin(struct device *dev,
+			      const struct ioat_dma_user_req *req,
+			      struct ioat_dma_chunk *c)
+{
+	int ret;
+
+	if (ioat_dma_req_has_src(req)) {
+		ret = ioat_dma_user_pin(dev, &c->src, req->src + c->off,
+					c->len, false);
+		if (ret)
+			return ret;
+	}
+	ret = ioat_dma_user_pin(dev, &c->dst, req->dst + c->off, c->len, true);
+	if (ret && ioat_dma_req_has_src(req))
+		ioat_dma_user_unpin(dev, &c->src);
+	return ret;
+}
+
+static void ioat_dma_chunk_unpin(struct device *dev,
+				 const struct ioat_dma_user_req *req,
+				 struct ioat_dma_chunk *c)
+{
+	ioat_dma_user_unpin(dev, &c->dst);
+	if (ioat_dma_req_has_src(req))
+		ioat_dma_user_unpin(dev, &c->src);
+}
+
+/*
+ * Walk the chunk's lists in step, one descriptor per piece that is
+ * contiguous in each; a fill walks only the destination and gives each
+ * piece the pattern in phase with the request's first byte.  With
+ * @ch == NULL only count the descriptors.
  */
 static u32 ioat_dma_sg_descs(struct ioat_dma_chan *ch, u32 xfercap,
-			     struct sg_table *dst, struct sg_table *src,
-			     size_t len, u32 last_ctl)
+			     const struct ioat_dma_user_req *req,
+			     const struct ioat_dma_chunk *c, u32 last_ctl)
 {
-	struct ioat_dma_sg_pos d, s;
+	bool has_src = ioat_dma_req_has_src(req);
+	u32 ctl = FIELD_PREP(IOAT_DMA_DESC_OP, req->op);
+	struct ioat_dma_sg_pos d, s = {};
+	size_t done = 0;
 	u32 n = 0, size;
+	u64 src;
 
-	ioat_dma_sg_start(&d, dst);
-	ioat_dma_sg_start(&s, src);
-	while (len) {
-		size = min3(d.left, s.left, xfercap);
-		if (ch)
-			ioat_dma_fill(ch, ch->head + n, d.addr, s.addr, size,
-				      len == size ? last_ctl : 0);
+	ioat_dma_sg_start(&d, &c->dst.sgt);
+	if (has_src)
+		ioat_dma_sg_start(&s, &c->src.sgt);
+	while (done < c->len) {
+		size = min(d.left, xfercap);
+		if (has_src)
+			size = min(size, s.left);
+		if (ch) {
+			src = has_src ? s.addr :
+			      ioat_dma_pattern_at(req->pattern, c->off + done);
+			ioat_dma_set_desc(ch, ch->head + n, d.addr, src, size,
+					  done + size == c->len ?
+					  ctl | last_ctl : ctl);
+		}
 		ioat_dma_sg_advance(&d, size);
-		ioat_dma_sg_advance(&s, size);
-		len -= size;
+		if (has_src)
+			ioat_dma_sg_advance(&s, size);
+		done += size;
 		n++;
 	}
 	return n;
@@ -193,7 +267,8 @@ static int ioat_dma_run(struct ioat_dma_chan *ch,
 	ioat_dma_chan_cleanup(ch);
 	if (!completion_done(&w->done)) {
 		dev_err(ioat_dma_chan_dev(ch),
-			"channel %u: copy timed out, resetting\n", ch->index);
+			"channel %u: request timed out, resetting\n",
+			ch->index);
 		ioat_dma_chan_restart(ch, DMA_TRANS_ABORTED);
 	}
 	spin_unlock_bh(&ch->cleanup_lock);
@@ -201,11 +276,10 @@ static int ioat_dma_run(struct ioat_dma_chan *ch,
 	return -ETIMEDOUT;
 }
 
-/* Run one chunk: @len bytes between two pinned buffers. */
-static int ioat_dma_copy_chunk(struct ioat_dma_chan *ch,
-			       struct ioat_dma_user_buf *dst,
-			       struct ioat_dma_user_buf *src, size_t len,
-			       struct ioat_copy *req)
+/* Run one pinned chunk as one operation. */
+static int ioat_dma_chunk_run(struct ioat_dma_chan *ch,
+			      struct ioat_dma_user_req *req,
+			      const struct ioat_dma_chunk *c)
 {
 	u32 xfercap = ch->idev->xfercap;
 	struct dma_async_tx_descriptor *txd;
@@ -213,10 +287,10 @@ static int ioat_dma_copy_chunk(struct ioat_dma_chan *ch,
 	int ret;
 	u32 n;
 
-	n = ioat_dma_sg_descs(NULL, xfercap, &dst->sgt, &src->sgt, len, 0);
+	n = ioat_dma_sg_descs(NULL, xfercap, req, c, 0);
 	if (!ioat_dma_reserve(ch, n))
 		return -EBUSY;
-	ioat_dma_sg_descs(ch, xfercap, &dst->sgt, &src->sgt, len,
+	ioat_dma_sg_descs(ch, xfercap, req, c,
 			  ioat_dma_op_ctl(DMA_PREP_INTERRUPT));
 	txd = ioat_dma_last(ch, n, DMA_CTRL_ACK | DMA_PREP_INTERRUPT);
 	ret = ioat_dma_run(ch, txd, &w);
@@ -227,64 +301,106 @@ static int ioat_dma_copy_chunk(struct ioat_dma_chan *ch,
 	return w.result == DMA_TRANS_NOERROR ? 0 : -EIO;
 }
 
-static int ioat_dma_copy_user(struct ioat_dma_chan *ch, struct ioat_copy *req)
+static int ioat_dma_user_run(struct ioat_dma_chan *ch,
+			     struct ioat_dma_user_req *req)
 {
 	struct device *dev = ioat_dma_chan_dev(ch);
-	struct ioat_dma_user_buf src, dst;
-	u64 done = 0;
-	size_t len;
+	struct ioat_dma_chunk c;
 	int ret = 0;
 
 	req->descs = 0;
 	req->ns = 0;
-	while (done < req->len && !ret) {
-		len = min_t(u64, req->len - done, IOAT_DMA_COPY_CHUNK);
-		ret = ioat_dma_user_pin(dev, &src, req->src + done, len, false);
+	for (c.off = 0; c.off < req->len && !ret; c.off += c.len) {
+		c.len = min_t(u64, req->len - c.off, IOAT_DMA_COPY_CHUNK);
+		ret = ioat_dma_chunk_pin(dev, req, &c);
 		if (ret)
 			break;
-		ret = ioat_dma_user_pin(dev, &dst, req->dst + done, len, true);
-		if (ret) {
-			ioat_dma_user_unpin(dev, &src);
-			break;
-		}
-		ret = ioat_dma_copy_chunk(ch, &dst, &src, len, req);
-		ioat_dma_user_unpin(dev, &dst);
-		ioat_dma_user_unpin(dev, &src);
-		done += len;
+		ret = ioat_dma_chunk_run(ch, req, &c);
+		ioat_dma_chunk_unpin(dev, req, &c);
 	}
 	return ret;
 }
 
-static long ioat_dma_copy_ioctl(struct file *file, unsigned int cmd,
-				unsigned long arg)
+/* Check a request and run it on a channel of the first device. */
+static int ioat_dma_user_req(struct ioat_dma_user_req *req)
 {
-	void __user *uarg = (void __user *)arg;
 	struct ioat_dma_dev *idev;
-	struct ioat_copy req;
 	int ret;
 
-	if (cmd != IOAT_COPY_IOC_COPY)
-		return -ENOTTY;
-	if (copy_from_user(&req, uarg, sizeof(req)))
-		return -EFAULT;
-	if (req.flags || req.reserved)
+	if (req->flags || req->reserved)
 		return -EINVAL;
-	if (req.len > IOAT_COPY_MAX_LEN)
+	if (req->len > IOAT_COPY_MAX_LEN)
 		return -E2BIG;
 
 	down_read(&ioat_dma_copy_dev.lock);
 	idev = ioat_dma_copy_dev.idev;
 	if (!idev)
 		ret = -ENODEV;
-	else if (req.channel >= idev->chancnt)
+	else if (req->op == IOAT_DMA_OP_FILL && !ioat_dma_has_fill(idev))
+		ret = -EOPNOTSUPP;
+	else if (req->channel >= idev->chancnt)
 		ret = -EINVAL;
 	else
-		ret = ioat_dma_copy_user(&idev->chans[req.channel], &req);
+		ret = ioat_dma_user_run(&idev->chans[req->channel], req);
 	up_read(&ioat_dma_copy_dev.lock);
-
-	if (!ret && copy_to_user(uarg, &req, sizeof(req)))
-		ret = -EFAULT;
 	return ret;
+}
+
+static int ioat_dma_ioctl_copy(struct ioat_copy __user *uarg)
+{
+	struct ioat_dma_user_req req = { .op = IOAT_DMA_OP_COPY };
+	struct ioat_copy arg;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	req.dst = arg.dst;
+	req.src = arg.src;
+	req.len = arg.len;
+	req.channel = arg.channel;
+	req.flags = arg.flags;
+	req.reserved = arg.reserved;
+	ret = ioat_dma_user_req(&req);
+	if (ret)
+		return ret;
+	arg.descs = req.descs;
+	arg.ns = req.ns;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static int ioat_dma_ioctl_fill(struct ioat_fill __user *uarg)
+{
+	struct ioat_dma_user_req req = { .op = IOAT_DMA_OP_FILL };
+	struct ioat_fill arg;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	req.dst = arg.dst;
+	req.pattern = arg.pattern;
+	req.len = arg.len;
+	req.channel = arg.channel;
+	req.flags = arg.flags;
+	req.reserved = arg.reserved;
+	ret = ioat_dma_user_req(&req);
+	if (ret)
+		return ret;
+	arg.descs = req.descs;
+	arg.ns = req.ns;
+	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+static long ioat_dma_copy_ioctl(struct file *file, unsigned int cmd,
+				unsigned long arg)
+{
+	switch (cmd) {
+	case IOAT_COPY_IOC_COPY:
+		return ioat_dma_ioctl_copy((struct ioat_copy __user *)arg);
+	case IOAT_COPY_IOC_FILL:
+		return ioat_dma_ioctl_fill((struct ioat_fill __user *)arg);
+	default:
+		return -ENOTTY;
+	}
 }
 
 static const struct file_operations ioat_dma_copy_fops = {

@@ -3,8 +3,9 @@
  * ioat_dma dmaengine provider.
  *
  * Each hardware channel becomes one dmaengine channel offering DMA_MEMCPY
- * and DMA_INTERRUPT.  A channel owns a ring of 64-byte descriptors, linked
- * in a circle through their @next field:
+ * and DMA_INTERRUPT, and DMA_MEMSET (block fill descriptors) when
+ * DMACAPABILITY advertises BLOCK_FILL.  A channel owns a ring of 64-byte
+ * descriptors, linked in a circle through their @next field:
  *
  *   CHAINADDR --> [0] --> [1] --> ... --> [N-1] --+
  *                  ^                              |
@@ -288,8 +289,9 @@ bool ioat_dma_reserve(struct ioat_dma_chan *ch, u32 n)
 	return false;
 }
 
-void ioat_dma_fill(struct ioat_dma_chan *ch, u32 slot, dma_addr_t dst,
-		   dma_addr_t src, u32 size, u32 ctl)
+/* Write the descriptor in @slot: @src is the source, or a fill's pattern. */
+void ioat_dma_set_desc(struct ioat_dma_chan *ch, u32 slot, dma_addr_t dst,
+		       u64 src, u32 size, u32 ctl)
 {
 	struct ioat_dma_hw_desc *hw = ioat_dma_desc(ch, slot)->hw;
 
@@ -335,13 +337,19 @@ u32 ioat_dma_op_ctl(unsigned long flags)
 	return ctl;
 }
 
-struct dma_async_tx_descriptor *
-ioat_dma_prep_memcpy(struct dma_chan *c, dma_addr_t dst, dma_addr_t src,
+/*
+ * A copy (@op IOAT_DMA_OP_COPY from @src) or a fill (IOAT_DMA_OP_FILL of
+ * the pattern @src) of @len bytes at @dst, one descriptor per 2^XFERCAP
+ * bytes.
+ */
+static struct dma_async_tx_descriptor *
+ioat_dma_prep_linear(struct ioat_dma_chan *ch, u8 op, dma_addr_t dst, u64 src,
 		     size_t len, unsigned long flags)
 {
-	struct ioat_dma_chan *ch = to_ioat_dma_chan(c);
 	u32 xfercap = ch->idev->xfercap;
 	u32 n = DIV_ROUND_UP(len, xfercap);
+	u32 ctl = FIELD_PREP(IOAT_DMA_DESC_OP, op);
+	u64 off = 0;
 	u32 i, size;
 
 	if (!len || len > (size_t)xfercap * (IOAT_DMA_RING_SIZE - 1))
@@ -350,14 +358,33 @@ ioat_dma_prep_memcpy(struct dma_chan *c, dma_addr_t dst, dma_addr_t src,
 		return NULL;
 
 	for (i = 0; i < n; i++) {
-		size = min_t(size_t, len, xfercap);
-		ioat_dma_fill(ch, ch->head + i, dst, src, size,
-			      i == n - 1 ? ioat_dma_op_ctl(flags) : 0);
-		dst += size;
-		src += size;
-		len -= size;
+		size = min_t(size_t, len - off, xfercap);
+		ioat_dma_set_desc(ch, ch->head + i, dst + off,
+				  op == IOAT_DMA_OP_FILL ?
+				  ioat_dma_pattern_at(src, off) : src + off,
+				  size, i == n - 1 ?
+				  ctl | ioat_dma_op_ctl(flags) : ctl);
+		off += size;
 	}
 	return ioat_dma_last(ch, n, flags);
+}
+
+struct dma_async_tx_descriptor *
+ioat_dma_prep_memcpy(struct dma_chan *c, dma_addr_t dst, dma_addr_t src,
+		     size_t len, unsigned long flags)
+{
+	return ioat_dma_prep_linear(to_ioat_dma_chan(c), IOAT_DMA_OP_COPY,
+				    dst, src, len, flags);
+}
+
+/* dmaengine's memset value is a byte, replicated over the pattern. */
+static struct dma_async_tx_descriptor *
+ioat_dma_prep_memset(struct dma_chan *c, dma_addr_t dst, int value,
+		     size_t len, unsigned long flags)
+{
+	return ioat_dma_prep_linear(to_ioat_dma_chan(c), IOAT_DMA_OP_FILL,
+				    dst, 0x0101010101010101ULL * (u8)value,
+				    len, flags);
 }
 
 static struct dma_async_tx_descriptor *
@@ -367,8 +394,8 @@ ioat_dma_prep_interrupt(struct dma_chan *c, unsigned long flags)
 
 	if (!ioat_dma_reserve(ch, 1))
 		return NULL;
-	ioat_dma_fill(ch, ch->head, 0, 0, 1, IOAT_DMA_DESC_NULL |
-		      ioat_dma_op_ctl(flags | DMA_PREP_INTERRUPT));
+	ioat_dma_set_desc(ch, ch->head, 0, 0, 1, IOAT_DMA_DESC_NULL |
+			  ioat_dma_op_ctl(flags | DMA_PREP_INTERRUPT));
 	return ioat_dma_last(ch, 1, flags);
 }
 
@@ -554,6 +581,7 @@ static int ioat_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	idev->chancnt = min_t(unsigned int, idev->chancnt, IOAT_DMA_MAX_CHANS);
 	idev->xfercap = 1U << min_t(u8, xfercap, 30);
+	idev->dmacap = readl(idev->bar + IOAT_DMA_DMACAPABILITY);
 
 	pci_set_master(pdev);
 	ret = pci_alloc_irq_vectors(pdev, idev->chancnt, idev->chancnt,
@@ -586,6 +614,11 @@ static int ioat_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	dma_cap_set(DMA_INTERRUPT, dma->cap_mask);
 	dma_cap_set(DMA_PRIVATE, dma->cap_mask);
 	dma->copy_align = DMAENGINE_ALIGN_1_BYTE;
+	if (ioat_dma_has_fill(idev)) {
+		dma_cap_set(DMA_MEMSET, dma->cap_mask);
+		dma->fill_align = DMAENGINE_ALIGN_1_BYTE;
+		dma->device_prep_dma_memset = ioat_dma_prep_memset;
+	}
 	dma->device_alloc_chan_resources = ioat_dma_alloc_chan_resources;
 	dma->device_free_chan_resources = ioat_dma_free_chan_resources;
 	dma->device_prep_dma_memcpy = ioat_dma_prep_memcpy;
@@ -600,10 +633,11 @@ static int ioat_dma_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	ioat_dma_copy_add(idev);
 
-	dev_info(dev, "CB%lu.%lu, %u channels, %u bytes per descriptor\n",
+	dev_info(dev, "CB%lu.%lu, %u channels, %u bytes per descriptor, DMACAPABILITY %#x%s\n",
 		 FIELD_GET(IOAT_DMA_CBVER_MAJOR, ver),
 		 FIELD_GET(IOAT_DMA_CBVER_MINOR, ver), idev->chancnt,
-		 idev->xfercap);
+		 idev->xfercap, idev->dmacap,
+		 ioat_dma_has_fill(idev) ? ", block fill" : "");
 	return 0;
 
 stop:

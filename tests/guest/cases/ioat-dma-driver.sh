@@ -1,10 +1,17 @@
 # ioat-dma-driver: our own dmaengine provider (guest-drivers/ioat-dma,
 # module ioat_dma) drives ioat-dma: it probes, registers a channel per
-# hardware channel, dmatest passes on every channel, /dev/ioat-copy copies
-# user buffers byte for byte (alone and next to dmatest on one channel) and
-# refuses bad pointers with EFAULT, ioat-copy-bench prints its CPU/engine
-# table, the driver reloads cleanly with no warnings, and an injected
-# channel error is reported, fails its copy and leaves a working channel.
+# hardware channel, dmatest passes on every channel (copy, and memset
+# through block fill), /dev/ioat-copy copies user buffers byte for byte
+# (alone and next to dmatest on one channel) and fills them with a 64-bit
+# pattern byte for byte, refuses bad pointers with EFAULT, ioat-copy-bench
+# prints its CPU/engine table with the fill column, the driver reloads
+# cleanly with no warnings, and an injected channel error is reported,
+# fails its copy and leaves a working channel.
+#
+# Block fill is what the device advertises in DMACAPABILITY (on unless
+# --qemu-args "-global ioat-dma.fill=off"); without it the case checks
+# instead that the driver offers no DMA_MEMSET and refuses fills with
+# EOPNOTSUPP.
 #
 # The stock ioatdma also matches 8086:0B00.  Nothing loads it behind our
 # back (the initramfs has no hotplug agent), and this case unloads it if an
@@ -29,6 +36,14 @@ mark() {
 since_mark() {
     dmesg | sed -n '/ioat-dma-driver: mark/h; /ioat-dma-driver: mark/!H; ${x;p}'
 }
+# info_lines FILE: each line of FILE as an INFO line
+info_lines() {
+    local line
+    while IFS= read -r line; do
+        info "$line"
+    done < "$1"
+}
+
 BAD='WARNING|Call Trace|BUG|Oops|ioat_dma [0-9a-f:.]+: .*(error|fail|halted|timed out|not in flight)|ioat_dma: probe .* failed'
 
 # load_ioat_dma: load the driver and check the probe went well.
@@ -46,6 +61,21 @@ if pci_bound "$DMA" ioatdma; then
     rmmod ioatdma
 fi
 
+# DMACAPABILITY (BAR0 + 0x10) as the device advertises it, read before a
+# driver claims BAR0 (then /dev/mem may no longer map it).
+dmacap() {
+    local bar0
+    bar0=$(awk 'NR == 1 { print $1 }' "$(pci_devices "$DMA" | head -n 1)/resource")
+    devmem $((bar0 + 0x10)) 32
+}
+cap=$(dmacap 2>/dev/null)
+if [ -n "$cap" ] && [ $((cap & 0x40)) = 0 ]; then
+    FILL=no
+else
+    FILL=yes
+fi
+info "DMACAPABILITY ${cap:-unreadable}: block fill $FILL"
+
 check ioat-dma-probes load_ioat_dma
 info "$(dmesg | grep 'ioat_dma.*channels' | tail -n 1 | sed 's/^\[[^]]*\] //')"
 n=$(hw_channels)
@@ -55,6 +85,28 @@ info "channels: $(ls /sys/class/dma | xargs)"
 check dmatest-2000-every-channel dmatest_run 2000 "$(dma_channels)" timeout=5000
 dmatest_info
 
+# dmatest=1 makes dmatest run memset threads (dmaXchanY-set0) instead of
+# copy threads, on the channels whose device offers DMA_MEMSET: one per
+# channel if the driver advertises it, none otherwise.
+memset_round() {
+    dmatest_run 2000 "$(dma_channels)" timeout=5000 dmatest=1 &&
+        test "$(grep -c 'chan[0-9]*-set[0-9]*: summary 2000 tests, 0 failures' \
+            "$DMATEST_SUMMARY")" = "$(dma_channels)"
+}
+no_memset_threads() {
+    mark no-memset
+    dmatest_run 10 0 dmatest=1
+    since_mark | grep 'Added .* threads'
+    test ! -s "$DMATEST_SUMMARY" &&
+        test "$(since_mark | grep -c 'Added 0 threads using dma')" = "$(dma_channels)"
+}
+if [ "$FILL" = yes ]; then
+    check dmatest-memset-2000-every-channel memset_round
+    dmatest_info
+else
+    check ioat-dma-no-memset-without-fill no_memset_threads
+fi
+
 ch=0
 while [ "$ch" -lt "$(dma_channels)" ]; do
     ioat-copy-bench -c $ch --verify > /tmp/verify.txt 2>&1
@@ -62,6 +114,14 @@ while [ "$ch" -lt "$(dma_channels)" ]; do
     grep -E '^(verify|FAIL)' /tmp/verify.txt | while read -r line; do
         info "$line"
     done
+    if [ "$FILL" = yes ]; then
+        ioat-copy-bench -c $ch --verify-fill > /tmp/verify-fill.txt 2>&1
+        check "ioat-fill-pattern-verified-channel-$ch" \
+            grep -q ', 0 failures$' /tmp/verify-fill.txt
+        grep -E '^(verify|FAIL)' /tmp/verify-fill.txt | while read -r line; do
+            info "$line"
+        done
+    fi
     ch=$((ch + 1))
 done
 
@@ -93,10 +153,36 @@ while read -r line; do
     info "$line"
 done < /tmp/efault.txt
 check ioat-copy-bad-pointers-efault grep -qx 'efault: 0 failures' /tmp/efault.txt
+
+if [ "$FILL" = yes ]; then
+    ioat-copy-bench --efault-fill > /tmp/efault-fill.txt 2>&1
+    info_lines /tmp/efault-fill.txt
+    check ioat-fill-bad-destination-efault \
+        grep -qx 'efault-fill: 0 failures' /tmp/efault-fill.txt
+    ioat-copy-bench --fill-args > /tmp/fill-args.txt 2>&1
+    info_lines /tmp/fill-args.txt
+    check ioat-fill-bad-arguments-rejected \
+        grep -qx 'fill-args: 0 failures' /tmp/fill-args.txt
+else
+    ioat-copy-bench --fill-unsupported > /tmp/fill-unsupported.txt 2>&1
+    info_lines /tmp/fill-unsupported.txt
+    check ioat-fill-eopnotsupp-without-fill \
+        grep -qx 'fill-unsupported: 0 failures' /tmp/fill-unsupported.txt
+fi
 check ioat-copy-no-oops sh -c "! dmesg | grep -qE 'BUG|Oops|Call Trace'"
 
 ioat-copy-bench > /tmp/bench.txt 2>&1
 check ioat-copy-bench-runs grep -q '^copybreak:' /tmp/bench.txt
+# The last two columns: CPU memset and engine fill MB/s, for each of the
+# 17 sizes (64 B .. 4 MiB); "-" for the fill when the device has none.
+fill_column() {
+    local want='^[0-9]+[.][0-9]$'
+    [ "$FILL" = yes ] || want='^-$'
+    head -n 1 /tmp/bench.txt | grep -q ' memset_MB/s fill_MB/s$' &&
+        test "$(awk -v w="$want" '$1 ~ /^[0-9]+$/ && NF == 9 && $8 > 0 && $9 ~ w' \
+            /tmp/bench.txt | wc -l)" = 17
+}
+check ioat-copy-bench-fill-column fill_column
 while IFS= read -r line; do
     info "$line"
 done < /tmp/bench.txt
