@@ -50,12 +50,18 @@ static uint64_t ioat_dma_mmio_read(void *opaque, hwaddr addr, unsigned size)
     return ioat_dma_reg_read(s, addr, size);
 }
 
+/*
+ * A write may start DMA or send a message that unplugs the device (see
+ * ioat_dma_gone()): the reference keeps its state until the write is over.
+ */
 static void ioat_dma_mmio_write(void *opaque, hwaddr addr, uint64_t val,
                                 unsigned size)
 {
     IoatDmaState *s = opaque;
 
+    object_ref(OBJECT(s));
     ioat_dma_reg_write(s, addr, val, size);
+    object_unref(OBJECT(s));
 }
 
 /*
@@ -240,10 +246,16 @@ static void ioat_dma_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 
+static void ioat_dma_instance_finalize(Object *obj)
+{
+    ioat_dma_core_finalize(IOAT_DMA(obj));
+}
+
 static const TypeInfo ioat_dma_info = {
     .name = TYPE_IOAT_DMA,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(IoatDmaState),
+    .instance_finalize = ioat_dma_instance_finalize,
     .class_init = ioat_dma_class_init,
     .interfaces = (InterfaceInfo[]) {
         { INTERFACE_PCIE_DEVICE },

@@ -103,6 +103,7 @@ void ioat_dma_reg_write(IoatDmaState *s, hwaddr addr, uint64_t val,
 /* ioat_dma_core.c */
 void ioat_dma_core_realize(IoatDmaState *s);
 void ioat_dma_core_unrealize(IoatDmaState *s);
+void ioat_dma_core_finalize(IoatDmaState *s);
 void ioat_dma_core_reset(IoatDmaState *s);
 int ioat_dma_core_post_load(IoatDmaState *s);
 

@@ -51,6 +51,9 @@ static void ioat_dma_chan_deliver(IoatDmaChannel *ch)
     IoatDmaState *s = ch->dev;
     PCIDevice *pdev = PCI_DEVICE(s);
 
+    if (ioat_dma_gone(s)) {
+        return;
+    }
     timer_del(ch->coalesce_timer);
     ch->armed = false;
     ch->irq_pending = false;
@@ -148,6 +151,9 @@ void ioat_dma_intrctrl_written(IoatDmaState *s)
         for (unsigned i = 0; i < s->num_channels; i++) {
             if (s->chan[i].armed && s->chan[i].irq_pending) {
                 ioat_dma_chan_deliver(&s->chan[i]);
+                if (ioat_dma_gone(s)) {
+                    return;
+                }
             }
         }
     }
@@ -177,7 +183,9 @@ void ioat_dma_chanctrl_written(IoatDmaChannel *ch)
 
 static void ioat_dma_chan_stop(IoatDmaChannel *ch)
 {
-    qemu_bh_cancel(ch->bh);
+    if (ch->bh) {
+        qemu_bh_cancel(ch->bh);
+    }
     ch->cur_valid = false;
     ch->suspend_req = false;
 }
@@ -364,12 +372,29 @@ void ioat_dma_core_realize(IoatDmaState *s)
     ioat_dma_core_reset(s);
 }
 
+/*
+ * Unplugged: every channel stops, HALTED, even one whose bottom half is
+ * on the stack (it sees the state and returns).  The timers stay
+ * allocated until finalize, in case such a caller still looks at them.
+ */
 void ioat_dma_core_unrealize(IoatDmaState *s)
 {
     qemu_del_vm_change_state_handler(s->vmstate_change);
     for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
-        qemu_bh_delete(s->chan[i].bh);
-        s->chan[i].bh = NULL;
+        IoatDmaChannel *ch = &s->chan[i];
+
+        qemu_bh_delete(ch->bh);
+        ch->bh = NULL;
+        timer_del(ch->coalesce_timer);
+        ch->cur_valid = false;
+        ch->suspend_req = false;
+        ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_HALTED);
+    }
+}
+
+void ioat_dma_core_finalize(IoatDmaState *s)
+{
+    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
         timer_free(s->chan[i].coalesce_timer);
         s->chan[i].coalesce_timer = NULL;
     }

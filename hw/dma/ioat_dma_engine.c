@@ -41,6 +41,9 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
 {
     MemTxResult res;
 
+    if (ioat_dma_gone(ch->dev)) {
+        return false;
+    }
     if (!ch->chancmp) {
         return true;
     }
@@ -78,6 +81,9 @@ static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err)
 {
     uint16_t ctrl = ch->chanctrl;
 
+    if (ioat_dma_gone(ch->dev)) {
+        return;
+    }
     trace_ioat_dma_chan_halt(ch->index, err, ch->last_done);
     ch->chanerr |= err;
     ch->cur_valid = false;
@@ -158,6 +164,9 @@ static uint32_t ioat_dma_copy(PCIDevice *pdev, dma_addr_t dst, dma_addr_t src,
             }
         }
         *done += n;
+        if (!DEVICE(pdev)->realized) {
+            break;      /* that write unplugged us: ioat_dma_gone() */
+        }
     }
     return 0;
 }
@@ -186,6 +195,9 @@ static uint32_t ioat_dma_fill(PCIDevice *pdev, dma_addr_t dst,
             return R_CHANERR_WRITE_DATA_MASK;
         }
         *done += n;
+        if (!DEVICE(pdev)->realized) {
+            break;      /* that write unplugged us: ioat_dma_gone() */
+        }
     }
     return 0;
 }
@@ -444,6 +456,9 @@ static bool ioat_dma_chan_mismatch(IoatDmaChannel *ch)
     uint32_t status;
 
     trace_ioat_dma_desc_mismatch(ch->index, ch->cur_addr, m);
+    if (ioat_dma_gone(ch->dev)) {
+        return false;
+    }
     if (ch->dev->dwbes && op != IOAT_DMA_OP_XOR_VAL &&
         FIELD_EX32(ch->cur.ctl, DESC_CTL, WB_EN)) {
         status = IOAT_DMA_DWBES_VALID |
@@ -500,16 +515,11 @@ static bool ioat_dma_chan_retire(IoatDmaChannel *ch)
     return true;
 }
 
-void ioat_dma_chan_run(void *opaque)
+static void ioat_dma_chan_run_budget(IoatDmaChannel *ch)
 {
-    IoatDmaChannel *ch = opaque;
     uint64_t bytes = IOAT_DMA_RUN_BYTES;
     unsigned descs = IOAT_DMA_RUN_DESCS;
 
-    /* Nothing moves while the VM is stopped; resumed by the run state hook. */
-    if (!runstate_is_running()) {
-        return;
-    }
     while (ch->state == IOAT_DMA_CHANSTS_ACTIVE) {
         if (!ch->cur_valid) {
             if (ch->suspend_req) {
@@ -539,7 +549,25 @@ void ioat_dma_chan_run(void *opaque)
             return;
         }
     }
-    if (ch->state == IOAT_DMA_CHANSTS_ACTIVE) {
+    if (ch->state == IOAT_DMA_CHANSTS_ACTIVE && ch->bh) {
         qemu_bh_schedule(ch->bh);
     }
+}
+
+/*
+ * The bottom half.  Any DMA write or message may unplug the device
+ * (ioat_dma_gone()): the reference keeps the state alive, and unrealize
+ * leaves every channel HALTED, which ends the loop.
+ */
+void ioat_dma_chan_run(void *opaque)
+{
+    IoatDmaChannel *ch = opaque;
+
+    /* Nothing moves while the VM is stopped; resumed by the run state hook. */
+    if (!runstate_is_running()) {
+        return;
+    }
+    object_ref(OBJECT(ch->dev));
+    ioat_dma_chan_run_budget(ch);
+    object_unref(OBJECT(ch->dev));
 }

@@ -29,6 +29,17 @@
         qemu_log_mask(LOG_UNIMP, #trace ": " fmt "\n", ## __VA_ARGS__); \
     } while (0)
 
+/*
+ * The device was unplugged under us: one of its own DMA writes or
+ * messages hit the power control of the slot it sits in.  Nothing that
+ * touches PCI (config space, MSI-X, DMA) may follow; the caller holds a
+ * reference, so the state itself is still there.
+ */
+static inline bool ioat_dma_gone(IoatDmaState *s)
+{
+    return !DEVICE(s)->realized;
+}
+
 /* Ring slots made available by DMACOUNT and not yet consumed. */
 static inline uint16_t ioat_dma_chan_avail(IoatDmaChannel *ch)
 {

@@ -242,6 +242,9 @@ uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
             return err;
         }
         done += n;
+        if (!DEVICE(pdev)->realized) {
+            break;      /* that write unplugged us: ioat_dma_gone() */
+        }
     }
     return 0;
 }

@@ -469,6 +469,10 @@ void ioat_dma_reg_write(IoatDmaState *s, hwaddr addr, uint64_t val,
         uint32_t old = ioat_dma_reg_stored(s, &hits[i]);
         uint32_t new;
 
+        /* The register before unplugged the device (ioat_dma_gone()). */
+        if (ioat_dma_gone(s)) {
+            return;
+        }
         if (r->flags & IOAT_DMA_REG_RO) {
             ioat_dma_report_ro_write(&hits[i]);
             continue;

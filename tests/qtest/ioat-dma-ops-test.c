@@ -3,7 +3,7 @@
  * exercises: block fill, 16-source P+Q (RAID16SS), validate write-back
  * status (DWBES), CHANERR_MASK, the error record, interrupt coalescing
  * (INTRDELAY) and recovery as DPDK, FreeBSD and Linux drive it.  One
- * behaviour per test, on the fixture of libqos/ioat-dma-fixture.h.
+ * behaviour per test, on the fixture of ioat-dma-fixture.h.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,7 +12,7 @@
 #include "libqtest-single.h"
 #include "libqos/qgraph.h"
 #include "libqos/ioat-dma.h"
-#include "libqos/ioat-dma-fixture.h"
+#include "ioat-dma-fixture.h"
 #include "qemu/units.h"
 #include "hw/dma/ioat_dma_regs.h"
 

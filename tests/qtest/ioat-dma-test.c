@@ -11,7 +11,7 @@
 #include "libqtest-single.h"
 #include "libqos/qgraph.h"
 #include "libqos/ioat-dma.h"
-#include "libqos/ioat-dma-fixture.h"
+#include "ioat-dma-fixture.h"
 #include "libqos/ioat-pci.h"
 #include "libqos/ioat-qos.h"
 #include "qemu/units.h"

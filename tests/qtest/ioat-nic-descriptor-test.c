@@ -10,7 +10,7 @@
 
 #include "qemu/osdep.h"
 #include "libqos/qgraph.h"
-#include "libqos/ioat-nic-fixture.h"
+#include "ioat-nic-fixture.h"
 #include "hw/net/ioat_nic_regs.h"
 
 #define LEGACY_SRRCTL   FIELD_DP32(0, SRRCTL, BSIZEPKT, \

@@ -17,7 +17,7 @@
 #include "qemu/crc32c.h"
 #include "qobject/qdict.h"
 #include "libqos/qgraph.h"
-#include "libqos/ioat-nic-fixture.h"
+#include "ioat-nic-fixture.h"
 
 #define TCP_FIN         0x01
 #define TCP_SYN         0x02

@@ -2,7 +2,7 @@
  * qtests for the ioat-nic (Intel 82599) device, one behaviour per test,
  * in the areas of libqos/ioat-nic.h: registers, receive, transmit,
  * interrupts, statistics, offloads, robustness and migration.  Each test
- * starts a machine of its own; the fixture (libqos/ioat-nic-fixture.h)
+ * starts a machine of its own; the fixture (ioat-nic-fixture.h)
  * gives it the wire, rings and frames.  The receive steering filters are
  * tested in ioat-nic-steer-test.c.
  *
@@ -13,7 +13,7 @@
 #include "libqtest-single.h"
 #include "qobject/qdict.h"
 #include "libqos/qgraph.h"
-#include "libqos/ioat-nic-fixture.h"
+#include "ioat-nic-fixture.h"
 #include "qemu/units.h"
 #include "hw/pci/pci_ids.h"
 #include "hw/pci/pci_regs.h"

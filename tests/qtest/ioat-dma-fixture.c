@@ -5,10 +5,10 @@
  */
 
 #include "qemu/osdep.h"
-#include "../libqtest.h"
+#include "libqtest.h"
 #include "ioat-dma-fixture.h"
-#include "ioat-pci.h"
-#include "ioat-qos.h"
+#include "libqos/ioat-pci.h"
+#include "libqos/ioat-qos.h"
 
 uint64_t chan_record(Chan *c)
 {

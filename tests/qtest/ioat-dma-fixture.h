@@ -10,9 +10,9 @@
 #ifndef QOS_IOAT_DMA_FIXTURE_H
 #define QOS_IOAT_DMA_FIXTURE_H
 
-#include "../libqtest.h"
-#include "malloc.h"
-#include "ioat-dma.h"
+#include "libqtest.h"
+#include "libqos/libqos-malloc.h"
+#include "libqos/ioat-dma.h"
 
 #define CTL(bits)       (R_DESC_CTL_##bits##_MASK)
 #define OP(op)          ((uint32_t)(op) << R_DESC_CTL_OP_SHIFT)

@@ -10,12 +10,12 @@
 #ifndef QOS_IOAT_NIC_FIXTURE_H
 #define QOS_IOAT_NIC_FIXTURE_H
 
-#include "../libqtest.h"
+#include "libqtest.h"
 #include "qemu/bswap.h"
 #include "hw/net/ioat_nic_regs.h"
-#include "ioat-nic.h"
-#include "ioat-nic-frame.h"
-#include "ioat-pci.h"
+#include "libqos/ioat-nic.h"
+#include "libqos/ioat-nic-frame.h"
+#include "libqos/ioat-pci.h"
 
 #define TEST_MAC        { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 }
 #define TEST_MAC_STR    "52:54:00:12:34:56"

@@ -7,8 +7,8 @@
  */
 
 #include "qemu/osdep.h"
-#include "qgraph.h"
-#include "ioat-qos.h"
+#include "libqos/qgraph.h"
+#include "libqos/ioat-qos.h"
 #include "ioat-nic-fixture.h"
 #include "qobject/qdict.h"
 

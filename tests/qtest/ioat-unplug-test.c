@@ -1,0 +1,198 @@
+/*
+ * Self-unplug: a device behind a pcie-root-port on q35 can power its own
+ * slot off, by a DMA write or by its MSI-X message aimed at the root
+ * port's Slot Control in MMCONFIG.  PCIe hot-unplug then unrealizes it
+ * while its own code is on the stack; QEMU must carry on, with nothing
+ * used after it was freed (the sanitizer build checks that).
+ *
+ * No firmware runs under qtest: the test enables MMCONFIG (q35 PCIEXBAR),
+ * numbers the root port's secondary bus, opens its memory window and
+ * places the device's BAR0 in it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest.h"
+#include "qobject/qdict.h"
+#include "qobject/qlist.h"
+#include "hw/pci/pci_regs.h"
+#include "hw/dma/ioat_dma_regs.h"
+
+#define MMCFG_BASE      0xb0000000ULL
+#define PCIEXBAR        0x60            /* q35 MCH: MMCONFIG base, enable */
+#define RP_DEVFN        (4 << 3)        /* the root port, 00:04.0 */
+#define DEV_BUS         1               /* the device, 01:00.0 */
+#define BAR_BASE        0xfe000000ULL
+#define DMA_MSIX_CAP    0x70
+
+/* Guest RAM the test uses for rings and buffers */
+#define RING            0x200000ULL
+#define RECORD          0x300000ULL
+#define SOURCE          0x301000ULL
+
+static uint64_t mmcfg(unsigned bus, unsigned devfn, unsigned off)
+{
+    return MMCFG_BASE | bus << 20 | devfn << 12 | off;
+}
+
+static QTestState *start(const char *device)
+{
+    /* Native PCIe hotplug: the root port, not ACPI, owns the slot. */
+    QTestState *qts = qtest_initf("-M q35 -nodefaults -global ICH9-LPC."
+                                  "acpi-pci-hotplug-with-bridge-support=off "
+                                  "-device pcie-root-port,id=rp0,addr=4.0,"
+                                  "chassis=1,slot=1 "
+                                  "-device %s,bus=rp0", device);
+
+    /* MMCONFIG at MMCFG_BASE, 256 buses */
+    qtest_outl(qts, 0xcf8, 0x80000000 | (PCIEXBAR + 4));
+    qtest_outl(qts, 0xcfc, 0);
+    qtest_outl(qts, 0xcf8, 0x80000000 | PCIEXBAR);
+    qtest_outl(qts, 0xcfc, MMCFG_BASE | 1);
+
+    /* The root port: bus 1 behind it, BAR_BASE..+1 MiB forwarded. */
+    qtest_writeb(qts, mmcfg(0, RP_DEVFN, PCI_SECONDARY_BUS), DEV_BUS);
+    qtest_writeb(qts, mmcfg(0, RP_DEVFN, PCI_SUBORDINATE_BUS), DEV_BUS);
+    qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_MEMORY_BASE), BAR_BASE >> 16);
+    qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_MEMORY_LIMIT), BAR_BASE >> 16);
+    qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_COMMAND),
+                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+
+    /* The device: BAR0 (64-bit) at BAR_BASE, memory and bus master on. */
+    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_0), BAR_BASE);
+    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_1), 0);
+    qtest_writew(qts, mmcfg(DEV_BUS, 0, PCI_COMMAND),
+                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    g_assert_cmphex(qtest_readw(qts, mmcfg(DEV_BUS, 0, PCI_VENDOR_ID)), ==,
+                    0x8086);
+    return qts;
+}
+
+/* The MMCONFIG address of the root port's Slot Control. */
+static uint64_t slot_control(QTestState *qts)
+{
+    uint8_t cap = qtest_readb(qts, mmcfg(0, RP_DEVFN, PCI_CAPABILITY_LIST));
+
+    while (cap) {
+        if (qtest_readb(qts, mmcfg(0, RP_DEVFN, cap)) == PCI_CAP_ID_EXP) {
+            return mmcfg(0, RP_DEVFN, cap + PCI_EXP_SLTCTL);
+        }
+        cap = qtest_readb(qts, mmcfg(0, RP_DEVFN, cap + PCI_CAP_LIST_NEXT));
+    }
+    g_assert_not_reached();
+}
+
+/* Attention and power indicators off, power controller off */
+#define SLOT_POWER_OFF  (PCI_EXP_SLTCTL_ATTN_IND_OFF | \
+                         PCI_EXP_SLTCTL_PWR_IND_OFF | PCI_EXP_SLTCTL_PCC)
+
+/*
+ * The device left the bus, and QEMU still answers: a qtest read, and QMP
+ * no longer lists it.
+ */
+static void assert_unplugged(QTestState *qts, const char *id)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+    QDict *rsp;
+
+    g_assert_cmphex(qtest_readw(qts, mmcfg(DEV_BUS, 0, PCI_VENDOR_ID)), ==,
+                    0xffff);
+    rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
+                    "{'path': %s, 'property': 'type'}}", path);
+    g_assert_true(qdict_haskey(rsp, "error"));
+    qobject_unref(rsp);
+}
+
+static void dma_desc(QTestState *qts, uint64_t addr, uint32_t size,
+                     uint32_t ctl, uint64_t src, uint64_t dst, uint64_t next)
+{
+    uint64_t d[8] = {
+        cpu_to_le64(size | (uint64_t)ctl << 32), cpu_to_le64(src),
+        cpu_to_le64(dst), cpu_to_le64(next),
+    };
+
+    qtest_memwrite(qts, addr, d, sizeof(d));
+}
+
+static uint64_t dma_chan_reg(unsigned off)
+{
+    return BAR_BASE + IOAT_DMA_CHAN_BASE(0) + off;
+}
+
+/* Channel 0 as Linux sets it up, with a ring of @n descriptors at RING. */
+static void dma_start(QTestState *qts, unsigned n)
+{
+    qtest_writew(qts, dma_chan_reg(A_CHANCTRL), 0x1d);
+    qtest_writel(qts, dma_chan_reg(A_CHANCMP_LO), RECORD);
+    qtest_writel(qts, dma_chan_reg(A_CHANCMP_HI), 0);
+    qtest_writel(qts, dma_chan_reg(A_CHAINADDR_LO), RING);
+    qtest_writel(qts, dma_chan_reg(A_CHAINADDR_HI), 0);
+    qtest_writew(qts, dma_chan_reg(A_DMACOUNT), n);
+}
+
+#define NUL_CTL     R_DESC_CTL_NUL_MASK
+#define SLOTS       300
+
+/*
+ * 255 null descriptors, then a 2-byte copy of SLOT_POWER_OFF into Slot
+ * Control, then more: the copy runs last in the engine's first run of 256
+ * descriptors, whose budget path would schedule the next run.
+ */
+static void test_dma_write_unplugs_device(void)
+{
+    QTestState *qts = start("ioat-dma,id=dma0");
+    uint64_t sltctl = slot_control(qts);
+    uint16_t off = cpu_to_le16(SLOT_POWER_OFF);
+
+    qtest_memwrite(qts, SOURCE, &off, sizeof(off));
+    for (unsigned i = 0; i < SLOTS; i++) {
+        uint64_t desc = RING + i * 64, next = RING + (i + 1) % SLOTS * 64;
+
+        if (i == 255) {
+            dma_desc(qts, desc, 2, R_DESC_CTL_COMPL_WRITE_MASK, SOURCE,
+                     sltctl, next);
+        } else {
+            dma_desc(qts, desc, 1, NUL_CTL, 0, 0, next);
+        }
+    }
+    dma_start(qts, SLOTS);
+    qtest_clock_step(qts, 1000);
+    assert_unplugged(qts, "dma0");
+    qtest_quit(qts);
+}
+
+/* MSI-X vector 0 (channel 0) writes SLOT_POWER_OFF into Slot Control. */
+static void test_dma_msix_unplugs_device(void)
+{
+    QTestState *qts = start("ioat-dma,id=dma0");
+    uint64_t sltctl = slot_control(qts);
+    uint64_t entry = BAR_BASE + IOAT_DMA_MSIX_TABLE_OFFSET;
+
+    qtest_writew(qts, mmcfg(DEV_BUS, 0, DMA_MSIX_CAP + PCI_MSIX_FLAGS),
+                 PCI_MSIX_FLAGS_ENABLE);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_LOWER_ADDR, sltctl);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_UPPER_ADDR, sltctl >> 32);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_DATA, SLOT_POWER_OFF);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+    qtest_writeb(qts, BAR_BASE + A_INTRCTRL, R_INTRCTRL_MASTER_INT_EN_MASK |
+                 R_INTRCTRL_MSIX_VECTOR_CONTROL_MASK);
+    for (unsigned i = 0; i < SLOTS; i++) {
+        dma_desc(qts, RING + i * 64, 1, NUL_CTL | R_DESC_CTL_INT_EN_MASK,
+                 0, 0, RING + (i + 1) % SLOTS * 64);
+    }
+    dma_start(qts, SLOTS);
+    qtest_clock_step(qts, 1000);
+    assert_unplugged(qts, "dma0");
+    qtest_quit(qts);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/ioat-unplug/dma/dma-write-unplugs-device",
+                   test_dma_write_unplugs_device);
+    qtest_add_func("/ioat-unplug/dma/msix-message-unplugs-device",
+                   test_dma_msix_unplugs_device);
+    return g_test_run();
+}
