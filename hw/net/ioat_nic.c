@@ -56,12 +56,18 @@ static uint64_t ioat_nic_mmio_read(void *opaque, hwaddr addr, unsigned size)
     return ioat_nic_core_read(&s->core, addr, size);
 }
 
+/*
+ * A write may start DMA or send a message that unplugs the device (see
+ * ioat_nic_gone()): the reference keeps its state until the write is over.
+ */
 static void ioat_nic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
                                 unsigned size)
 {
     IoatNicState *s = opaque;
 
+    object_ref(OBJECT(s));
     ioat_nic_core_write(&s->core, addr, val, size);
+    object_unref(OBJECT(s));
 }
 
 /* ixgbe issues one 64-bit writeq (FDIRHASH/FDIRCMD): split it, low first. */
@@ -265,12 +271,18 @@ static void ioat_nic_instance_init(Object *obj)
                                   "/ethernet-phy@0", DEVICE(obj));
 }
 
+static void ioat_nic_instance_finalize(Object *obj)
+{
+    ioat_nic_core_finalize(&IOAT_NIC(obj)->core);
+}
+
 static const TypeInfo ioat_nic_info = {
     .name = TYPE_IOAT_NIC,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(IoatNicState),
     .class_init = ioat_nic_class_init,
     .instance_init = ioat_nic_instance_init,
+    .instance_finalize = ioat_nic_instance_finalize,
     .interfaces = (InterfaceInfo[]) {
         { INTERFACE_PCIE_DEVICE },
         { }

@@ -144,12 +144,23 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
     ioat_nic_fdir_realize(core);
 }
 
+/*
+ * Unplugged, maybe by the device's own DMA write or message with its code
+ * on the stack (ioat_nic_gone()): timers and the TX bottom half stop here,
+ * what such code may still hold is freed at finalize.
+ */
 void ioat_nic_core_unrealize(IoatNicCore *core)
 {
     ioat_nic_intr_unrealize(core);
-    ioat_nic_rx_uninit(core);
     ioat_nic_tx_uninit(core);
     ioat_nic_fdir_unrealize(core);
+}
+
+void ioat_nic_core_finalize(IoatNicCore *core)
+{
+    ioat_nic_intr_finalize(core);
+    ioat_nic_rx_uninit(core);
+    ioat_nic_tx_finalize(core);
     g_free(core->unimp_reported);
     core->unimp_reported = NULL;
 }

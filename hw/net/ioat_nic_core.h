@@ -100,6 +100,7 @@ typedef struct IoatNicCore {
 void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
                            const uint8_t *macaddr);
 void ioat_nic_core_unrealize(IoatNicCore *core);
+void ioat_nic_core_finalize(IoatNicCore *core);
 void ioat_nic_core_reset(IoatNicCore *core);
 uint64_t ioat_nic_core_read(IoatNicCore *core, hwaddr addr, unsigned size);
 void ioat_nic_core_write(IoatNicCore *core, hwaddr addr, uint64_t val,

@@ -25,6 +25,17 @@
 
 /* Register storage */
 
+/*
+ * The device was unplugged under us: one of its own DMA writes or
+ * messages hit the power control of the slot it sits in.  Nothing that
+ * touches PCI (config space, MSI-X, DMA) may follow; the caller holds a
+ * reference, so the state itself is still there.
+ */
+static inline bool ioat_nic_gone(IoatNicCore *core)
+{
+    return !DEVICE(core->owner)->realized;
+}
+
 static inline uint32_t ioat_nic_reg(IoatNicCore *core, hwaddr addr)
 {
     return core->mac[addr >> 2];
@@ -128,6 +139,7 @@ bool ioat_nic_link_up(IoatNicCore *core);
 /* ioat_nic_intr.c */
 void ioat_nic_intr_realize(IoatNicCore *core);
 void ioat_nic_intr_unrealize(IoatNicCore *core);
+void ioat_nic_intr_finalize(IoatNicCore *core);
 void ioat_nic_intr_reset(IoatNicCore *core);
 void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx,
                           bool now);
@@ -223,6 +235,7 @@ void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
 /* ioat_nic_tx.c */
 void ioat_nic_tx_init(IoatNicCore *core);
 void ioat_nic_tx_uninit(IoatNicCore *core);
+void ioat_nic_tx_finalize(IoatNicCore *core);
 void ioat_nic_tx_reset(IoatNicCore *core);
 void ioat_nic_tx_resume(IoatNicCore *core);
 void ioat_nic_write_tdt(IoatNicCore *core, const IoatNicReg *reg,

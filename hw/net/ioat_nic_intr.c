@@ -54,6 +54,9 @@ static void ioat_nic_msix_fire(IoatNicCore *core, unsigned v, bool now)
     uint64_t bit = 1ULL << v;
     unsigned interval;
 
+    if (ioat_nic_gone(core)) {
+        return;
+    }
     if (timer_pending(core->eitr_timer[v]) && !now) {
         core->eitr_pending[v] = true;
         trace_ioat_nic_irq_throttled(v);
@@ -62,6 +65,9 @@ static void ioat_nic_msix_fire(IoatNicCore *core, unsigned v, bool now)
     core->eitr_pending[v] = false;
     trace_ioat_nic_irq_msix(v, now);
     msix_notify(core->owner, v);
+    if (ioat_nic_gone(core)) {
+        return;         /* the message unplugged us */
+    }
 
     /* Auto-mask (GPIE.EIAME + EIAM) and auto-clear (EIAC; always >= 16). */
     if (FIELD_EX32(core->mac[R_GPIE], GPIE, EIAME) &&
@@ -93,6 +99,9 @@ static void ioat_nic_update_legacy_irq(IoatNicCore *core)
 {
     bool level = ioat_nic_eicr(core) & ioat_nic_eims(core);
 
+    if (ioat_nic_gone(core)) {
+        return;
+    }
     if (msi_enabled(core->owner)) {
         if (level && !core->intx_level) {
             trace_ioat_nic_irq_msi();
@@ -133,7 +142,7 @@ void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes)
         return;
     }
     v = ioat_nic_other_vector(core, &valid);
-    if (valid) {
+    if (valid && !ioat_nic_gone(core)) {
         trace_ioat_nic_irq_other(v, core->mac[R_EICR]);
         msix_notify(core->owner, v);
         /* Without GPIE.OCD the other causes auto-clear per EIAC. */
@@ -319,7 +328,15 @@ void ioat_nic_intr_realize(IoatNicCore *core)
 void ioat_nic_intr_unrealize(IoatNicCore *core)
 {
     for (unsigned v = 0; v < IOAT_NIC_MSIX_VECTORS; v++) {
+        timer_del(core->eitr_timer[v]);
+    }
+}
+
+void ioat_nic_intr_finalize(IoatNicCore *core)
+{
+    for (unsigned v = 0; v < IOAT_NIC_MSIX_VECTORS; v++) {
         timer_free(core->eitr_timer[v]);
+        core->eitr_timer[v] = NULL;
     }
 }
 

@@ -50,9 +50,13 @@ void ioat_nic_rx_init(IoatNicCore *core)
     net_rx_pkt_init(&core->rx_pkt);
 }
 
+/* Also for an instance that was never realized (finalize calls it). */
 void ioat_nic_rx_uninit(IoatNicCore *core)
 {
-    net_rx_pkt_uninit(core->rx_pkt);
+    if (core->rx_pkt) {
+        net_rx_pkt_uninit(core->rx_pkt);
+        core->rx_pkt = NULL;
+    }
 }
 
 bool ioat_nic_rx_enabled(IoatNicCore *core)
@@ -487,6 +491,9 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         uint32_t dw0, stat;
         uint64_t upper;
 
+        if (ioat_nic_gone(core)) {
+            return false;   /* the last write unplugged us */
+        }
         if (pci_dma_read(d, daddr, &rd, sizeof(rd)) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desc_dma,
                                "RX queue %u: descriptor %u at 0x%" PRIx64

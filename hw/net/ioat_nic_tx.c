@@ -58,6 +58,10 @@ void ioat_nic_tx_uninit(IoatNicCore *core)
 {
     qemu_bh_delete(core->tx_bh);
     core->tx_bh = NULL;
+}
+
+void ioat_nic_tx_finalize(IoatNicCore *core)
+{
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
         g_free(core->txq[q].data);
         core->txq[q].data = NULL;
@@ -262,7 +266,7 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
             flen = ioat_nic_tx_insert_vlan(core, seg, flen, tci);
         }
         ioat_nic_tx_send(core, q, seg, flen);
-        if (paylen == 0) {
+        if (paylen == 0 || ioat_nic_gone(core)) {
             break;
         }
     }
@@ -452,6 +456,9 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         dma_addr_t daddr = base + head * IOAT_NIC_DESC_SIZE;
         IoatNicTxDesc d;
 
+        if (ioat_nic_gone(core)) {
+            return;     /* the last descriptor's DMA unplugged us */
+        }
         if (pci_dma_read(core->owner, daddr, &d, sizeof(d)) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_desc_dma,
                                "TX queue %u: descriptor %u at 0x%" PRIx64
@@ -486,7 +493,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         }
 
         /* Write back DD on report-status descriptors (7.2.3.5.1). */
-        if (FIELD_EX32(d.cmd_type_len, TXD_CMD, RS)) {
+        if (FIELD_EX32(d.cmd_type_len, TXD_CMD, RS) && !ioat_nic_gone(core)) {
             stl_le_pci_dma(core->owner, daddr + 12,
                            FIELD_DP32(d.olinfo_status, TXD_OLINFO, STA_DD, 1),
                            MEMTXATTRS_UNSPECIFIED);
@@ -496,6 +503,9 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
     }
     *ioat_nic_regp(core, IOAT_NIC_TDH(q)) = head;
     trace_ioat_nic_tx_ring(q, head, tail);
+    if (ioat_nic_gone(core)) {
+        return;
+    }
     if (head != tail && !*budget) {
         set_bit(q, core->tx_pending);
         qemu_bh_schedule(core->tx_bh);
@@ -527,17 +537,21 @@ static void ioat_nic_tx_pass(IoatNicCore *core)
             set_bit(q, core->tx_pending);
         }
     }
-    if (!bitmap_empty(core->tx_pending, IOAT_NIC_NUM_QUEUES)) {
+    if (!bitmap_empty(core->tx_pending, IOAT_NIC_NUM_QUEUES) &&
+        !ioat_nic_gone(core)) {
         qemu_bh_schedule(core->tx_bh);
     }
 }
 
+/* The reference keeps the state if a DMA write unplugs the device. */
 static void ioat_nic_tx_bh(void *opaque)
 {
     IoatNicCore *core = opaque;
 
     if (core->tx_bh) {
+        object_ref(OBJECT(core->owner));
         ioat_nic_tx_pass(core);
+        object_unref(OBJECT(core->owner));
     }
 }
 

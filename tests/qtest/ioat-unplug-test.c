@@ -18,13 +18,15 @@
 #include "qobject/qlist.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/dma/ioat_dma_regs.h"
+#include "hw/net/ioat_nic_regs.h"
 
 #define MMCFG_BASE      0xb0000000ULL
 #define PCIEXBAR        0x60            /* q35 MCH: MMCONFIG base, enable */
 #define RP_DEVFN        (4 << 3)        /* the root port, 00:04.0 */
 #define DEV_BUS         1               /* the device, 01:00.0 */
-#define BAR_BASE        0xfe000000ULL
-#define DMA_MSIX_CAP    0x70
+#define BAR_BASE        0xfe000000ULL   /* BAR0 */
+#define BAR4_BASE       0xfe080000ULL   /* BAR4, ioat-nic's MSI-X table */
+#define MSIX_CAP        0x70            /* both devices */
 
 /* Guest RAM the test uses for rings and buffers */
 #define RING            0x200000ULL
@@ -59,9 +61,11 @@ static QTestState *start(const char *device)
     qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_COMMAND),
                  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 
-    /* The device: BAR0 (64-bit) at BAR_BASE, memory and bus master on. */
+    /* The device: 64-bit BAR0 and BAR4 in the window, memory, bus master. */
     qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_0), BAR_BASE);
     qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_1), 0);
+    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_4), BAR4_BASE);
+    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_5), 0);
     qtest_writew(qts, mmcfg(DEV_BUS, 0, PCI_COMMAND),
                  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
     g_assert_cmphex(qtest_readw(qts, mmcfg(DEV_BUS, 0, PCI_VENDOR_ID)), ==,
@@ -102,6 +106,20 @@ static void assert_unplugged(QTestState *qts, const char *id)
                     "{'path': %s, 'property': 'type'}}", path);
     g_assert_true(qdict_haskey(rsp, "error"));
     qobject_unref(rsp);
+}
+
+/* MSI-X on, vector @v's message: @data written to @addr. */
+static void msix_vector(QTestState *qts, uint64_t table, unsigned v,
+                        uint64_t addr, uint32_t data)
+{
+    uint64_t entry = table + v * PCI_MSIX_ENTRY_SIZE;
+
+    qtest_writew(qts, mmcfg(DEV_BUS, 0, MSIX_CAP + PCI_MSIX_FLAGS),
+                 PCI_MSIX_FLAGS_ENABLE);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_LOWER_ADDR, addr);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_UPPER_ADDR, addr >> 32);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_DATA, data);
+    qtest_writel(qts, entry + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
 }
 
 static void dma_desc(QTestState *qts, uint64_t addr, uint32_t size,
@@ -166,15 +184,9 @@ static void test_dma_write_unplugs_device(void)
 static void test_dma_msix_unplugs_device(void)
 {
     QTestState *qts = start("ioat-dma,id=dma0");
-    uint64_t sltctl = slot_control(qts);
-    uint64_t entry = BAR_BASE + IOAT_DMA_MSIX_TABLE_OFFSET;
 
-    qtest_writew(qts, mmcfg(DEV_BUS, 0, DMA_MSIX_CAP + PCI_MSIX_FLAGS),
-                 PCI_MSIX_FLAGS_ENABLE);
-    qtest_writel(qts, entry + PCI_MSIX_ENTRY_LOWER_ADDR, sltctl);
-    qtest_writel(qts, entry + PCI_MSIX_ENTRY_UPPER_ADDR, sltctl >> 32);
-    qtest_writel(qts, entry + PCI_MSIX_ENTRY_DATA, SLOT_POWER_OFF);
-    qtest_writel(qts, entry + PCI_MSIX_ENTRY_VECTOR_CTRL, 0);
+    msix_vector(qts, BAR_BASE + IOAT_DMA_MSIX_TABLE_OFFSET, 0,
+                slot_control(qts), SLOT_POWER_OFF);
     qtest_writeb(qts, BAR_BASE + A_INTRCTRL, R_INTRCTRL_MASTER_INT_EN_MASK |
                  R_INTRCTRL_MSIX_VECTOR_CONTROL_MASK);
     for (unsigned i = 0; i < SLOTS; i++) {
@@ -187,6 +199,26 @@ static void test_dma_msix_unplugs_device(void)
     qtest_quit(qts);
 }
 
+/*
+ * ioat-nic: EICS raises vectors 0 and 1 in one write; vector 0's message
+ * powers the slot off, and vector 0 has an EITR interval, whose timer
+ * would be armed after the message.
+ */
+static void test_nic_msix_unplugs_device(void)
+{
+    QTestState *qts = start("ioat-nic,id=nic0");
+
+    msix_vector(qts, BAR4_BASE, 0, slot_control(qts), SLOT_POWER_OFF);
+    msix_vector(qts, BAR4_BASE, 1, RECORD, 0);
+    qtest_writel(qts, BAR_BASE + A_GPIE, R_GPIE_MSIX_MODE_MASK);
+    qtest_writel(qts, BAR_BASE + IOAT_NIC_EITR(0), 8);
+    qtest_writel(qts, BAR_BASE + A_EIMS, 3);
+    qtest_writel(qts, BAR_BASE + A_EICS, 3);
+    qtest_clock_step(qts, 1000 * 1000);
+    assert_unplugged(qts, "nic0");
+    qtest_quit(qts);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -194,5 +226,7 @@ int main(int argc, char **argv)
                    test_dma_write_unplugs_device);
     qtest_add_func("/ioat-unplug/dma/msix-message-unplugs-device",
                    test_dma_msix_unplugs_device);
+    qtest_add_func("/ioat-unplug/nic/msix-message-unplugs-device",
+                   test_nic_msix_unplugs_device);
     return g_test_run();
 }
