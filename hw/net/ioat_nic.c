@@ -108,6 +108,14 @@ static ssize_t ioat_nic_nc_receive(NetClientState *nc, const uint8_t *buf,
     return ioat_nic_nc_receive_iov(nc, &iov, 1);
 }
 
+/* A frame the backend had queued went out: transmit may go on. */
+static void ioat_nic_nc_sent(NetClientState *nc, ssize_t len)
+{
+    IoatNicState *s = qemu_get_nic_opaque(nc);
+
+    ioat_nic_tx_drained(&s->core);
+}
+
 static void ioat_nic_nc_link_status_changed(NetClientState *nc)
 {
     IoatNicState *s = qemu_get_nic_opaque(nc);
@@ -186,6 +194,7 @@ static void ioat_nic_realize(PCIDevice *pci_dev, Error **errp)
     qemu_format_nic_info_str(qemu_get_queue(s->nic), s->conf.macaddr.a);
 
     ioat_nic_core_realize(&s->core, pci_dev, s->nic, s->conf.macaddr.a);
+    s->core.tx_sent = ioat_nic_nc_sent;
     return;
 
 err_msi:

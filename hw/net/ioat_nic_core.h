@@ -84,6 +84,12 @@ typedef struct IoatNicCore {
     /* Queues with descriptors left after a bounded pass, and its BH */
     DECLARE_BITMAP(tx_pending, IOAT_NIC_NUM_QUEUES);
     QEMUBH *tx_bh;
+    /*
+     * The backend took no more frames: transmit waits until it drains and
+     * calls tx_sent (the glue's callback; not migrated, see tx_resume).
+     */
+    bool tx_held;
+    NetPacketSent *tx_sent;
     struct NetRxPkt *rx_pkt;
     IoatNicFdir fdir;
 
@@ -107,6 +113,7 @@ void ioat_nic_core_write(IoatNicCore *core, hwaddr addr, uint64_t val,
                          unsigned size);
 void ioat_nic_core_set_link_status(IoatNicCore *core);
 bool ioat_nic_core_can_receive(IoatNicCore *core);
+void ioat_nic_tx_drained(IoatNicCore *core);
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
                                   int iovcnt);
 int ioat_nic_core_post_load(IoatNicCore *core);

@@ -80,6 +80,11 @@ void ioat_nic_tx_reset(IoatNicCore *core)
 {
     qemu_bh_cancel(core->tx_bh);
     bitmap_zero(core->tx_pending, IOAT_NIC_NUM_QUEUES);
+    /* Frames the backend still queues are dropped, as the packet buffer. */
+    core->tx_held = false;
+    if (core->nic) {
+        qemu_purge_queued_packets(qemu_get_queue(core->nic));
+    }
     for (unsigned q = 0; q < IOAT_NIC_NUM_QUEUES; q++) {
         memset(core->txq[q].ctx, 0, sizeof(core->txq[q].ctx));
         ioat_nic_tx_restart_packet(core, q);
@@ -101,8 +106,16 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
     trace_ioat_nic_tx_frame(q, len);
     if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK)) {
         ioat_nic_rx_frame(core, &iov, 1, true);
-    } else if (ioat_nic_link_up(core)) {
-        qemu_send_packet(qemu_get_queue(core->nic), frame, len);
+    } else if (ioat_nic_link_up(core) &&
+               !qemu_send_packet_async(qemu_get_queue(core->nic), frame, len,
+                                       core->tx_sent)) {
+        /*
+         * The backend queued it and takes no more for now (a stream peer
+         * that stopped reading): like the MAC against a full link, hold
+         * the rest in the rings rather than pile frames up on the host.
+         */
+        core->tx_held = true;
+        trace_ioat_nic_tx_held(q);
     }
 
     ioat_nic_stat_inc(core, A_GPTC);
@@ -459,6 +472,9 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         if (ioat_nic_gone(core)) {
             return;     /* the last descriptor's DMA unplugged us */
         }
+        if (core->tx_held) {
+            break;      /* ioat_nic_tx_drained() comes back */
+        }
         if (pci_dma_read(core->owner, daddr, &d, sizeof(d)) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_desc_dma,
                                "TX queue %u: descriptor %u at 0x%" PRIx64
@@ -506,9 +522,11 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
     if (ioat_nic_gone(core)) {
         return;
     }
-    if (head != tail && !*budget) {
+    if (head != tail && (!*budget || core->tx_held)) {
         set_bit(q, core->tx_pending);
-        qemu_bh_schedule(core->tx_bh);
+        if (!core->tx_held) {
+            qemu_bh_schedule(core->tx_bh);
+        }
     }
     if (written_back) {
         ioat_nic_tx_head_writeback(core, q, head);
@@ -538,9 +556,23 @@ static void ioat_nic_tx_pass(IoatNicCore *core)
         }
     }
     if (!bitmap_empty(core->tx_pending, IOAT_NIC_NUM_QUEUES) &&
-        !ioat_nic_gone(core)) {
+        !core->tx_held && !ioat_nic_gone(core)) {
         qemu_bh_schedule(core->tx_bh);
     }
+}
+
+/*
+ * The backend sent what it had queued (or dropped it on a purge): go on
+ * with every queue.  Not once the bottom half is gone (unrealize).
+ */
+void ioat_nic_tx_drained(IoatNicCore *core)
+{
+    if (!core->tx_held || !core->tx_bh) {
+        return;
+    }
+    core->tx_held = false;
+    trace_ioat_nic_tx_drained();
+    ioat_nic_tx_resume(core);
 }
 
 /* The reference keeps the state if a DMA write unplugs the device. */

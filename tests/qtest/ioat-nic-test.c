@@ -1963,7 +1963,7 @@ static void test_tx_burst_beyond_budget_completes(NicTest *t)
                                               R_TXD_CMD_EOP_MASK, 0);
     }
     ioat_nic_tx_kick(t->d, tx);
-    ioat_nic_tx_wait(t->d, tx, count - 1);
+    /* Read as they come: a wire nobody reads holds transmit back. */
     for (unsigned i = 0; i < count; i++) {
         Frame got = capture(t);
 
@@ -1971,7 +1971,60 @@ static void test_tx_burst_beyond_budget_completes(NicTest *t)
         g_assert_cmpuint(lduw_le_p(got.data + QIOAT_NIC_ETH_HLEN), ==,
                          i & 0xffff);
     }
+    ioat_nic_tx_wait(t->d, tx, count - 1);
     g_assert_cmpuint(rd(t, IOAT_NIC_TDH(1)), ==, count);
+}
+
+/*
+ * A wire that stops taking frames (the stream peer does not read): the
+ * NIC holds the rest in its ring instead of piling frames up on the host,
+ * and once the peer reads again every frame arrives, in order, once.
+ * 20,000 frames are more than the socket buffer and QEMU's queue for a
+ * backend (10,000 frames) hold together, so a NIC that went on consuming
+ * descriptors would lose some while counting them as sent.
+ */
+#define STALL_FRAMES    20000
+#define STALL_RING      20480
+
+static void test_tx_stalled_wire_holds_frames(NicTest *t)
+{
+    g_autofree uint8_t *frames = g_malloc0(STALL_FRAMES * 64);
+    g_autofree uint64_t *ring = g_malloc0(STALL_RING * IOAT_NIC_DESC_SIZE);
+    QIoatNicRing *tx = g_new(QIoatNicRing, 1);
+    uint64_t buf = guest_alloc(t->alloc, STALL_FRAMES * 64);
+    IoatPoll p = { .sleep_us = 1000, .timeout_us = 200 * 1000 };
+    Frame f = eth_frame(60);
+    unsigned tdh = 0;
+
+    t->tx[0] = tx;
+    ioat_nic_tx_ring_init(t->d, tx, 0, STALL_RING);
+    for (unsigned i = 0; i < STALL_FRAMES; i++) {
+        uint32_t cmd = FIELD_DP32(tx_cmd_eop(f.len), TXD_CMD, DTYP,
+                                  IOAT_NIC_TXD_DTYP_DATA);
+
+        stl_le_p(f.data + QIOAT_NIC_ETH_HLEN, i);
+        memcpy(frames + i * 64, f.data, f.len);
+        ring[2 * i] = cpu_to_le64(buf + i * 64);
+        ring[2 * i + 1] = cpu_to_le64(FIELD_DP32(cmd, TXD_CMD, DEXT, 1));
+    }
+    qtest_memwrite(qts(t), buf, frames, STALL_FRAMES * 64);
+    qtest_memwrite(qts(t), tx->base, ring, STALL_RING * IOAT_NIC_DESC_SIZE);
+    wr(t, IOAT_NIC_TDT(0), STALL_FRAMES);
+
+    /* Nobody reads the wire: transmit stops short of the tail. */
+    while (ioat_poll(&p)) {
+        tdh = rd(t, IOAT_NIC_TDH(0));
+    }
+    g_assert_cmpuint(tdh, <, STALL_FRAMES);
+
+    for (unsigned i = 0; i < STALL_FRAMES; i++) {
+        Frame got = capture(t);
+
+        g_assert_cmpuint(got.len, ==, f.len);
+        g_assert_cmpuint(ldl_le_p(got.data + QIOAT_NIC_ETH_HLEN), ==, i);
+    }
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, STALL_FRAMES);
+    g_assert_cmpuint(rd(t, A_GPTC), ==, STALL_FRAMES);
 }
 
 /*
@@ -2021,6 +2074,7 @@ static const NicTestCase robustness_tests[] = {
     { "tso-frame-beyond-max-is-guest-error", test_tso_frame_beyond_max },
     { "tx-burst-beyond-budget-completes",
       test_tx_burst_beyond_budget_completes },
+    { "tx-stalled-wire-holds-frames", test_tx_stalled_wire_holds_frames },
     { "tx-frame-beyond-max-without-tso-dropped",
       test_tx_frame_beyond_max_without_tso },
 };
