@@ -141,15 +141,15 @@ pick_port() {
     return 1
 }
 
-# tcp_stream PORT BYTES [CPU]: pull BYTES from the host server into
-# $STREAM from local PORT, nc pinned to CPU if given; a connection not
-# made within 5 s fails
+# tcp_stream PORT BYTES [CPU [SECONDS]]: pull BYTES from the host server
+# into $STREAM from local PORT, nc pinned to CPU if given (- for none); a
+# connection not made within SECONDS (default 5) fails
 tcp_stream() {
     local pin=
-    [ -z "${3:-}" ] || pin="taskset -c $3"
+    [ "${3:--}" = - ] || pin="taskset -c $3"
     rm -f $STREAM
     # shellcheck disable=SC2086 # $pin is a command prefix or nothing
-    echo "PULL $2" | with_local_port "$1" $pin nc -w 5 $HOST "$HOSTPORT" > $STREAM &&
+    echo "PULL $2" | with_local_port "$1" $pin nc -w "${4:-5}" $HOST "$HOSTPORT" > $STREAM &&
         [ -s $STREAM ]
 }
 
@@ -301,9 +301,10 @@ check rules-still-5 test "$(ntuple_rule_count $IF)" = 5
 tcp_lands dport-tcp-replaced-rule $PORT_C 1
 matched dport-tcp-replaced-rule
 # Drops: the guest's SYN gets no SYN-ACK, the TFTP request no reply.
-measure dport-tcp-drop tcp_stream $PORT_TCP_DROP $TCP_BYTES
+# Nothing comes back from a dropped stream: 2 s of waiting tell as much.
+measure dport-tcp-drop tcp_stream $PORT_TCP_DROP $TCP_BYTES - 2
 dropped dport-tcp-drop
-measure dport-udp-drop udp_stream $PORT_UDP_DROP 5
+measure dport-udp-drop udp_stream $PORT_UDP_DROP 2
 dropped dport-udp-drop
 for loc in 1 2 3 4 5; do
     rule "dport-rule-$loc-deleted" delete $loc
