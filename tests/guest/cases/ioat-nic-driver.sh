@@ -76,7 +76,7 @@ check pull-after-L-1 pull 10
 check ethtool-L-combined-2 ethtool -L "$IF" combined 2
 check two-rx-queues test "$(rx_queues "$IF")" = 2
 check carrier-after-L-2 wait_carrier "$IF"
-check push-after-L-2 push 4
+check push-after-L-2 push 2
 
 netdev_down_up_checks "$IF"
 
@@ -291,7 +291,7 @@ check rss-after-reload test "${1:-0}" -gt "$STRAY" -a "${2:-0}" -gt "$STRAY"
 # For comparison: the one-buffer mode, where the CPU parses the headers.
 check reload-unsplit reload split_headers=0
 check unsplit-pull-verified pull 8
-check unsplit-push-verified push 8
+check unsplit-push-verified push 4
 check unsplit-no-split-frames test "$(ethtool_stat "$IF" rx_hdr_split)" = 0
 check unsplit-frames-counted test "$(ethtool_stat "$IF" rx_hdr_nosplit)" -gt 1000
 check reload-split reload

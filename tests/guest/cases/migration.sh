@@ -18,15 +18,15 @@ check ioatdma-loads modprobe ioatdma
 check link-up ip link set $IF up
 check carrier wait_carrier $IF
 check dhcp-lease dhcp $IF
-check before-push-8MiB push 8
+check before-push-4MiB push 4
 check before-pull-8MiB pull 8
-check before-dmatest dmatest_run 200 "$(dmatest_threads)"
+check before-dmatest dmatest_run 100 "$(dmatest_threads)" test_buf_size=4096
 
 emit MIGRATE request
 check carrier-drops-on-destination wait_carrier $IF 0 120
 check carrier-returns wait_carrier $IF 1 10
 check after-ping ping -c 2 -W 2 $HOST
-check after-push-8MiB push 8
+check after-push-4MiB push 4
 check after-pull-8MiB pull 8
-check after-dmatest dmatest_run 200 "$(dmatest_threads)"
+check after-dmatest dmatest_run 100 "$(dmatest_threads)" test_buf_size=4096
 check no-warnings sh -c "! dmesg | grep -E 'WARNING|Call Trace|Tx Unit Hang|halted'"
