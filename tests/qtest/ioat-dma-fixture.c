@@ -241,6 +241,25 @@ void assert_guest_bytes(Chan *c, uint64_t addr, const uint8_t *want)
     g_assert_cmpmem(got, RAID_LEN, want, RAID_LEN);
 }
 
+/*
+ * An @op P+Q of @n sources with P disabled: Q is the reference, and P,
+ * which Linux aliases to a live buffer, keeps what it held.
+ */
+void assert_disabled_p_untouched(Chan *c, uint8_t op, unsigned n)
+{
+    RaidDesc r = raid_sources(c, op, n);
+    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
+    g_autofree uint8_t *old_p = g_malloc(RAID_LEN);
+    uint64_t base;
+
+    r.ctl |= CTL(P_DISABLE);
+    qtest_bufread(ioat_dma_qts(c->d), r.p, old_p, RAID_LEN);
+    raid_reference(c, &r, p, q);
+    raid_run(c, &r, &base);
+    assert_guest_bytes(c, r.p, old_p);
+    assert_guest_bytes(c, r.q, q);
+}
+
 RaidDesc raid_sources(Chan *c, uint8_t op, unsigned n)
 {
     RaidDesc r = { .op = op, .n = n, .ctl = CTL(COMPL_WRITE) };

@@ -72,6 +72,7 @@ void raid_reference(Chan *c, const RaidDesc *r, uint8_t *p, uint8_t *q);
 void assert_guest_bytes(Chan *c, uint64_t addr, const uint8_t *want);
 RaidDesc raid_sources(Chan *c, uint8_t op, unsigned n);
 uint64_t raid_run(Chan *c, const RaidDesc *r, uint64_t *base);
+void assert_disabled_p_untouched(Chan *c, uint8_t op, unsigned n);
 
 /* Lines of the running test's -d guest_errors,unimp log that start so. */
 unsigned logged(const char *prefix);

@@ -304,17 +304,8 @@ static void test_pq16_disabled_p_untouched(void *obj, void *data,
                                            QGuestAllocator *alloc)
 {
     Chan c = chan_init(obj, alloc, 0);
-    RaidDesc r = raid_sources(&c, IOAT_DMA_OP_PQ_16S, 12);
-    g_autofree uint8_t *p = g_malloc(RAID_LEN), *q = g_malloc(RAID_LEN);
-    g_autofree uint8_t *old_p = g_malloc(RAID_LEN);
-    uint64_t base;
 
-    r.ctl |= CTL(P_DISABLE);
-    qtest_bufread(ioat_dma_qts(c.d), r.p, old_p, RAID_LEN);
-    raid_reference(&c, &r, p, q);
-    raid_run(&c, &r, &base);
-    assert_guest_bytes(&c, r.p, old_p);
-    assert_guest_bytes(&c, r.q, q);
+    assert_disabled_p_untouched(&c, IOAT_DMA_OP_PQ_16S, 12);
 }
 
 /* Validate: buffers of the reference, with P and/or Q spoiled. */
