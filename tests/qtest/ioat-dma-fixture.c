@@ -5,6 +5,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "libqtest-single.h"
 #include "libqtest.h"
 #include "ioat-dma-fixture.h"
 #include "libqos/ioat-pci.h"
@@ -297,6 +298,7 @@ unsigned logged(const char *prefix)
 
 static void fresh_machine_clear(void *unused)
 {
+    ioat_qtest_quit_machine(global_qtest);
     qos_invalidate_command_line();
     ioat_log_remove(dma_log);
     dma_log = NULL;

@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "libqtest-single.h"
 #include "libqos/qgraph.h"
 #include "libqos/ioat-qos.h"
 #include "ioat-nic-fixture.h"
@@ -21,6 +22,7 @@ static void nic_test_clear(void *opaque)
 {
     NicTest *t = opaque;
 
+    ioat_qtest_quit_machine(global_qtest);
     close(t->wire);
     qos_invalidate_command_line();
     close(t->qemu_sock);

@@ -104,6 +104,22 @@ bool ioat_poll(IoatPoll *p)
     return true;
 }
 
+/*
+ * End the test's machine the way QEMU ends on its own (QMP quit) and reap
+ * it: qos-test's qtest_quit() on a machine still running signals it and
+ * then waits in 100 ms steps, most of a short test's time.  A QEMU that
+ * crashed or exited non-zero fails the test here.
+ */
+void ioat_qtest_quit_machine(QTestState *qts)
+{
+    IoatPoll p = { .sleep_us = 500, .timeout_us = 10 * G_USEC_PER_SEC };
+
+    qobject_unref(qtest_qmp(qts, "{'execute': 'quit'}"));
+    while (qtest_probe_child(qts)) {
+        g_assert_true(ioat_poll(&p));
+    }
+}
+
 /* Poll query-migrate until the migration completed; fail if it failed. */
 void ioat_qtest_wait_migration(QTestState *qts)
 {

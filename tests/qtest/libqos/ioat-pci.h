@@ -60,6 +60,7 @@ typedef struct IoatPoll {
 bool ioat_poll(IoatPoll *p);
 
 void ioat_qtest_wait_migration(QTestState *qts);
+void ioat_qtest_quit_machine(QTestState *qts);
 
 /*
  * The -d guest_errors,unimp log of one test's machine.  The devices start
