@@ -78,30 +78,9 @@ bind_vfio() {
 }
 check vfio-pci-bound bind_vfio
 
-# Relay the tool's PASS/FAIL/INFO lines; its exit status is a check too.
-run_tool() {
-    local kind name rest
-    { timeout "$TOOL_TIMEOUT" ioat-dma-vfio "$bdf" 2>&1; echo "EXIT $?"; } |
-    while read -r kind name rest; do
-        case $kind in
-            PASS) pass "$name" ;;
-            FAIL) fail "$name" "$rest" ;;
-            INFO) info "$name $rest" ;;
-            EXIT)
-                if [ "$name" = 0 ]; then
-                    pass ioat-dma-vfio-exit-status
-                elif [ "$name" = 143 ]; then
-                    fail ioat-dma-vfio-exit-status "ioat-dma-vfio stopped after $TOOL_TIMEOUT s"
-                else
-                    fail ioat-dma-vfio-exit-status "ioat-dma-vfio exited with $name"
-                fi ;;
-            *) info "tool: $kind $name $rest" ;;
-        esac
-    done
-}
 faults_before=$(dmar_faults)
 start=$(date +%s)
-run_tool
+relay_tool ioat-dma-vfio-exit-status "$TOOL_TIMEOUT" ioat-dma-vfio "$bdf"
 info "ioat-dma-vfio ran in $(($(date +%s) - start)) s"
 
 # The faults went through VT-d: the kernel's DMAR fault handler logged

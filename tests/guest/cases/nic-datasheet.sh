@@ -32,28 +32,7 @@ reserve_hugepages() {
 }
 check hugepages-reserved reserve_hugepages
 
-# Relay the tool's PASS/FAIL/INFO lines; its exit status is a check too.
-run_tool() {
-    local kind name rest
-    { timeout "$TOOL_TIMEOUT" ioat-nic-datasheet "$bdf" 2>&1; echo "EXIT $?"; } |
-    while read -r kind name rest; do
-        case $kind in
-            PASS) pass "$name" ;;
-            FAIL) fail "$name" "$rest" ;;
-            INFO) info "$name $rest" ;;
-            EXIT)
-                if [ "$name" = 0 ]; then
-                    pass tool-exit-status
-                elif [ "$name" = 143 ]; then
-                    fail tool-exit-status "ioat-nic-datasheet stopped after $TOOL_TIMEOUT s"
-                else
-                    fail tool-exit-status "ioat-nic-datasheet exited with $name"
-                fi ;;
-            *) info "tool: $kind $name $rest" ;;
-        esac
-    done
-}
-run_tool
+relay_tool tool-exit-status "$TOOL_TIMEOUT" ioat-nic-datasheet "$bdf"
 
 echo "$bdf" > "$dev/driver/unbind" 2>/dev/null
 echo > "$dev/driver_override"
