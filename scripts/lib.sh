@@ -14,7 +14,12 @@ IOAT_QEMU_SERIES=10.0
 # IOAT_SANITIZE=1 selects the second build of the same tree, with ASan and
 # UBSan (scripts/build-qemu --sanitize; scripts/run-qtests uses it).
 IOAT_QEMU_SRC=$IOAT_BUILD/qemu
-if [ -n "${IOAT_SANITIZE:-}" ]; then
+# IOAT_FUZZ=1 selects the third, built with clang for libFuzzer (ASan and
+# UBSan too), which makes only qemu-fuzz-x86_64 (scripts/fuzz).
+if [ -n "${IOAT_FUZZ:-}" ]; then
+    IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build-fuzz
+    IOAT_QEMU=
+elif [ -n "${IOAT_SANITIZE:-}" ]; then
     IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build-san
     IOAT_QEMU=$IOAT_BUILD/bin-san/qemu-system-x86_64
 else

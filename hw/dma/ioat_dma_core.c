@@ -160,7 +160,7 @@ void ioat_dma_intrctrl_written(IoatDmaState *s)
     ioat_dma_update_intx(s);
 }
 
-uint64_t ioat_dma_chansts(IoatDmaChannel *ch)
+uint64_t ioat_dma_chan_status(IoatDmaChannel *ch)
 {
     return (ch->last_done & IOAT_DMA_CHANSTS_ADDR_MASK) | ch->state;
 }
@@ -276,7 +276,7 @@ void ioat_dma_chan_set_chainaddr(IoatDmaChannel *ch, uint64_t addr)
 }
 
 /* DMACOUNT only rings the doorbell; the bottom half does the work. */
-void ioat_dma_chan_doorbell(IoatDmaChannel *ch, uint16_t count)
+void ioat_dma_dmacount_written(IoatDmaChannel *ch, uint16_t count)
 {
     ch->dmacount = count;
     trace_ioat_dma_chan_doorbell(ch->index, count);

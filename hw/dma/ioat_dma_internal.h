@@ -55,11 +55,11 @@ void ioat_dma_chan_set_state(IoatDmaChannel *ch, uint8_t state);
 /* ioat_dma_core.c: side effects of register accesses */
 uint8_t ioat_dma_intrctrl(IoatDmaState *s);
 void ioat_dma_intrctrl_written(IoatDmaState *s);
-uint64_t ioat_dma_chansts(IoatDmaChannel *ch);
+uint64_t ioat_dma_chan_status(IoatDmaChannel *ch);
 uint64_t ioat_dma_cdar(IoatDmaChannel *ch);
 void ioat_dma_chanctrl_written(IoatDmaChannel *ch);
 void ioat_dma_chan_command(IoatDmaChannel *ch, uint8_t cmd);
-void ioat_dma_chan_doorbell(IoatDmaChannel *ch, uint16_t count);
+void ioat_dma_dmacount_written(IoatDmaChannel *ch, uint16_t count);
 void ioat_dma_chan_set_chainaddr(IoatDmaChannel *ch, uint64_t addr);
 
 /* ioat_dma_engine.c */

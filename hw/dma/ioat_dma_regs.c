@@ -126,12 +126,12 @@ static void chancmd_written(IoatDmaState *s, IoatDmaChannel *ch,
 static void dmacount_written(IoatDmaState *s, IoatDmaChannel *ch,
                              uint32_t val)
 {
-    ioat_dma_chan_doorbell(ch, val);
+    ioat_dma_dmacount_written(ch, val);
 }
 
 static uint64_t chansts_read(IoatDmaState *s, IoatDmaChannel *ch)
 {
-    return ioat_dma_chansts(ch);
+    return ioat_dma_chan_status(ch);
 }
 
 static void chainaddr_written(IoatDmaState *s, IoatDmaChannel *ch,

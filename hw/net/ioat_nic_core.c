@@ -84,12 +84,46 @@ static void ioat_nic_eeprom_init(IoatNicCore *core)
 
 /* Link */
 
+/* How often the PHY looks for a lost backend peer */
+#define IOAT_NIC_LINK_POLL_NS       (100 * SCALE_MS)
+
+/*
+ * Up while our netdev's link is up and the backend's too: a socket or
+ * stream netdev whose peer went away marks itself down without telling
+ * the NIC, which notices it at transmit and polls for the peer's return
+ * (ioat_nic_link_check()).
+ */
 bool ioat_nic_link_up(IoatNicCore *core)
 {
-    return !qemu_get_queue(core->nic)->link_down;
+    NetClientState *nc = qemu_get_queue(core->nic);
+
+    return !nc->link_down && !(nc->peer && nc->peer->link_down);
 }
 
-static void ioat_nic_update_links(IoatNicCore *core)
+void ioat_nic_link_check(IoatNicCore *core)
+{
+    if (ioat_nic_link_up(core) != FIELD_EX32(core->mac[R_LINKS], LINKS, UP)) {
+        ioat_nic_core_set_link_status(core);
+    }
+}
+
+static void ioat_nic_link_poll(void *opaque)
+{
+    ioat_nic_link_check(opaque);
+}
+
+/* While only the backend is down, the PHY looks for its peer's return. */
+static void ioat_nic_link_watch(IoatNicCore *core)
+{
+    if (!ioat_nic_link_up(core) && !qemu_get_queue(core->nic)->link_down) {
+        timer_mod(core->link_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  IOAT_NIC_LINK_POLL_NS);
+    } else {
+        timer_del(core->link_timer);
+    }
+}
+
+static uint32_t ioat_nic_links(IoatNicCore *core)
 {
     uint32_t links = 0;
 
@@ -98,7 +132,13 @@ static void ioat_nic_update_links(IoatNicCore *core)
         links = FIELD_DP32(links, LINKS, SPEED, IOAT_NIC_LINKS_SPEED_10G);
         links = FIELD_DP32(links, LINKS, KX_AN_COMP, 1);
     }
-    core->mac[R_LINKS] = links;
+    return links;
+}
+
+/* The stored LINKS is the state LSC last reported. */
+static void ioat_nic_update_links(IoatNicCore *core)
+{
+    core->mac[R_LINKS] = ioat_nic_links(core);
 }
 
 /* Reset */
@@ -125,6 +165,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     memset(core->qbtc, 0, sizeof(core->qbtc));
     ioat_nic_load_mac_address(core);
     ioat_nic_update_links(core);
+    ioat_nic_link_watch(core);
     ioat_nic_tx_reset(core);
     ioat_nic_fdir_reset(core);
 }
@@ -138,6 +179,8 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
     core->unimp_reported = bitmap_new(IOAT_NIC_MMIO_SIZE / 4);
     ioat_nic_regs_init();
     ioat_nic_intr_realize(core);
+    core->link_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_link_poll,
+                                    core);
     ioat_nic_eeprom_init(core);
     ioat_nic_rx_init(core);
     ioat_nic_tx_init(core);
@@ -152,6 +195,7 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
 void ioat_nic_core_unrealize(IoatNicCore *core)
 {
     ioat_nic_intr_unrealize(core);
+    timer_del(core->link_timer);
     ioat_nic_tx_uninit(core);
     ioat_nic_fdir_unrealize(core);
 }
@@ -159,6 +203,8 @@ void ioat_nic_core_unrealize(IoatNicCore *core)
 void ioat_nic_core_finalize(IoatNicCore *core)
 {
     ioat_nic_intr_finalize(core);
+    timer_free(core->link_timer);
+    core->link_timer = NULL;
     ioat_nic_rx_uninit(core);
     ioat_nic_tx_finalize(core);
     g_free(core->unimp_reported);
@@ -178,6 +224,13 @@ uint32_t ioat_nic_read_status(IoatNicCore *core, const IoatNicReg *reg,
     status = FIELD_DP32(status, STATUS, GIO_MASTER_EN,
                         !FIELD_EX32(core->mac[R_CTRL], CTRL, GIO_DIS));
     return status;
+}
+
+/* LINKS reads the link as it is now, as STATUS.LINK_UP does. */
+uint32_t ioat_nic_read_links(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr)
+{
+    return ioat_nic_links(core);
 }
 
 void ioat_nic_write_ctrl(IoatNicCore *core, const IoatNicReg *reg,
@@ -315,12 +368,22 @@ void ioat_nic_core_write(IoatNicCore *core, hwaddr addr, uint64_t val64,
     }
 }
 
+/*
+ * LINKS follows the link and a change raises LSC (7.3.1).  Transmit held
+ * for the link goes on once it is up; while only the backend is down, the
+ * PHY looks for its partner every IOAT_NIC_LINK_POLL_NS.
+ */
 void ioat_nic_core_set_link_status(IoatNicCore *core)
 {
     uint32_t old = core->mac[R_LINKS];
+    bool up = ioat_nic_link_up(core);
 
     ioat_nic_update_links(core);
-    trace_ioat_nic_link_status(ioat_nic_link_up(core));
+    trace_ioat_nic_link_status(up);
+    ioat_nic_link_watch(core);
+    if (up) {
+        ioat_nic_tx_drained(core);
+    }
     if (old != core->mac[R_LINKS]) {
         ioat_nic_raise_other(core, R_EICR_LSC_MASK);
     }

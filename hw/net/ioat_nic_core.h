@@ -74,6 +74,8 @@ typedef struct IoatNicCore {
     QEMUTimer *eitr_timer[IOAT_NIC_MSIX_VECTORS];
     bool eitr_pending[IOAT_NIC_MSIX_VECTORS];
     bool intx_level;
+    /* Looks for a lost backend peer's return (ioat_nic_link_check()) */
+    QEMUTimer *link_timer;
 
     /* 36-bit counters behind their L/H register pairs */
     uint64_t gorc, gotc, tor;

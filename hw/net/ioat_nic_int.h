@@ -128,6 +128,8 @@ bool ioat_nic_report_unimp_once(IoatNicCore *core, hwaddr addr);
 /* ioat_nic_core.c: register hooks */
 uint32_t ioat_nic_read_status(IoatNicCore *core, const IoatNicReg *reg,
                               unsigned n, hwaddr addr);
+uint32_t ioat_nic_read_links(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr);
 void ioat_nic_write_ctrl(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
@@ -135,6 +137,7 @@ void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
 void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 bool ioat_nic_link_up(IoatNicCore *core);
+void ioat_nic_link_check(IoatNicCore *core);
 
 /* ioat_nic_intr.c */
 void ioat_nic_intr_realize(IoatNicCore *core);

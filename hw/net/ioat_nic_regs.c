@@ -197,7 +197,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(MAXFRS, .reset = 0x05ee0000),                 /* 1518 bytes */
     R(AUTOC, .sc = R_AUTOC_AN_RESTART_MASK,
       .reset = 0x00002100),                         /* 10G serial, no AN */
-    R(LINKS, RO),
+    R(LINKS, RO, .read = ioat_nic_read_links),
     R(AUTOC2),
     R(AUTOC3),
     R(ANLP1, RO, .reset = 0x00010c00),              /* AN_STATE != 0 */

@@ -472,6 +472,17 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         if (ioat_nic_gone(core)) {
             return;     /* the last descriptor's DMA unplugged us */
         }
+        if (!FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK) &&
+            !ioat_nic_link_up(core)) {
+            /*
+             * Without a link the MAC stops taking frames: they stay in the
+             * ring until the link is back (ixgbe resets the adapter to
+             * flush them after a link loss).
+             */
+            trace_ioat_nic_tx_link_wait(q);
+            core->tx_held = true;
+            ioat_nic_link_check(core);
+        }
         if (core->tx_held) {
             break;      /* ioat_nic_tx_drained() comes back */
         }

@@ -7,6 +7,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <sys/un.h>
 #include "libqtest-single.h"
 #include "libqos/qgraph.h"
 #include "libqos/ioat-qos.h"
@@ -16,6 +17,7 @@
 typedef struct NicTestDef {
     NicTestFunc fn;
     const void *arg;
+    bool stream_wire;
 } NicTestDef;
 
 static void nic_test_clear(void *opaque)
@@ -23,9 +25,17 @@ static void nic_test_clear(void *opaque)
     NicTest *t = opaque;
 
     ioat_qtest_quit_machine(global_qtest);
-    close(t->wire);
+    if (t->wire >= 0) {
+        close(t->wire);
+    }
     qos_invalidate_command_line();
-    close(t->qemu_sock);
+    if (t->qemu_sock >= 0) {
+        close(t->qemu_sock);
+    }
+    if (t->stream_path) {
+        unlink(t->stream_path);
+        g_free(t->stream_path);
+    }
     ioat_log_remove(t->log);
     for (unsigned q = 0; q < NIC_QUEUES; q++) {
         g_free(t->rx[q]);
@@ -40,12 +50,22 @@ static void *nic_test_init(GString *cmd_line, void *arg)
     NicTest *t = g_new0(NicTest, 1);
     int fds[2];
 
-    g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
-    t->wire = fds[0];
-    t->qemu_sock = fds[1];
     t->fn = def->fn;
     t->arg = def->arg;
     t->log = ioat_log_attach(cmd_line, "ioat-nic");
+    if (def->stream_wire) {
+        t->wire = t->qemu_sock = -1;
+        t->stream_path = g_strdup_printf("%s/ioat-nic-wire-%d.sock",
+                                         g_get_tmp_dir(), getpid());
+        g_string_append_printf(cmd_line, " -netdev stream,id=hs0,server=on,"
+                               "addr.type=unix,addr.path=%s ",
+                               t->stream_path);
+        g_test_queue_destroy(nic_test_clear, t);
+        return t;
+    }
+    g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
+    t->wire = fds[0];
+    t->qemu_sock = fds[1];
     g_string_append_printf(cmd_line, " -netdev socket,fd=%d,id=hs0 ", fds[1]);
     g_test_queue_destroy(nic_test_clear, t);
     return t;
@@ -61,8 +81,8 @@ static void run_nic_test(void *obj, void *data, QGuestAllocator *alloc)
 }
 
 /* @fn as test @name of @area, with @arg as its fixture's t->arg. */
-void ioat_nic_add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
-                       const void *arg)
+static void add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
+                     const void *arg, bool stream_wire)
 {
     NicTestDef *def = g_new(NicTestDef, 1);     /* lives as long as qos-test */
     QOSGraphTestOptions opts = {
@@ -73,7 +93,42 @@ void ioat_nic_add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
 
     def->fn = fn;
     def->arg = arg;
+    def->stream_wire = stream_wire;
     ioat_qos_add_test(qioat_nic_areas[area], name, run_nic_test, &opts);
+}
+
+void ioat_nic_add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
+                       const void *arg)
+{
+    add_test(area, name, fn, arg, false);
+}
+
+void ioat_nic_add_stream_test(QIoatNicArea area, const char *name,
+                              NicTestFunc fn)
+{
+    add_test(area, name, fn, NULL, true);
+}
+
+/* Connect the test's end of the stream wire (the netdev listens). */
+void wire_connect(NicTest *t)
+{
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+    g_assert_nonnull(t->stream_path);
+    g_assert_cmpint(t->wire, <, 0);
+    g_strlcpy(addr.sun_path, t->stream_path, sizeof(addr.sun_path));
+    t->wire = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_assert_cmpint(t->wire, >=, 0);
+    g_assert_cmpint(connect(t->wire, (struct sockaddr *)&addr, sizeof(addr)),
+                    ==, 0);
+}
+
+/* The peer at the other end of the wire goes away. */
+void wire_hang_up(NicTest *t)
+{
+    g_assert_cmpint(t->wire, >=, 0);
+    close(t->wire);
+    t->wire = -1;
 }
 
 void ioat_nic_add_tests(QIoatNicArea area, const NicTestCase *tests, int n)

@@ -38,6 +38,7 @@ struct NicTest {
     QGuestAllocator *alloc;
     int wire;               /* the test's end of netdev "hs0" */
     int qemu_sock;
+    char *stream_path;      /* "hs0" as a listening stream netdev */
     char *log;              /* -d guest_errors,unimp -D */
     NicTestFunc fn;
     const void *arg;        /* the test's row of its case table */
@@ -335,6 +336,15 @@ void patch_migration(const char *path, const char *copy, uint32_t from,
  */
 void ioat_nic_add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
                        const void *arg);
+
+/*
+ * A test whose "hs0" is a listening stream netdev with nobody connected:
+ * wire_connect() connects t->wire, wire_hang_up() closes it.
+ */
+void ioat_nic_add_stream_test(QIoatNicArea area, const char *name,
+                              NicTestFunc fn);
+void wire_connect(NicTest *t);
+void wire_hang_up(NicTest *t);
 
 typedef struct NicTestCase {
     const char *name;

@@ -1606,19 +1606,93 @@ static void test_rx_buffer_outside_ram(NicTest *t)
     expect_rx(t, rx, 1, &f);
 }
 
+/* @f in the ring and TDT moved, without waiting for its write-back. */
+static void post_frame(NicTest *t, QIoatNicRing *tx, const Frame *f)
+{
+    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, f), tx_cmd_eop(f->len), 0);
+    ioat_nic_tx_kick(t->d, tx);
+}
+
 /*
- * With the link down, transmitted packets are dropped but their
- * descriptors still complete, so the driver sees no TX hang.
+ * Without a link the MAC takes no frames: they stay in the ring, neither
+ * sent nor counted, and go out once the link is back (ixgbe resets the
+ * adapter to flush them when the link stays down).
  */
-static void test_tx_link_down_completes_descriptors(NicTest *t)
+static void test_tx_link_down_holds_frames(NicTest *t)
 {
     QIoatNicRing *tx = tx_queue(t, 0);
     Frame f = eth_frame(100);
 
     set_link(t, "hs0", false);
-    transmit(t, tx, &f);
-    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 1);
+    post_frame(t, tx, &f);
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 0);
     g_assert_true(wire_idle(t));
+    g_assert_cmpuint(rd(t, A_GPTC), ==, 0);
+
+    set_link(t, "hs0", true);
+    ioat_nic_tx_wait(t->d, tx, 0);
+    expect_sent(t, &f);
+    g_assert_cmpuint(rd(t, A_GPTC), ==, 1);
+}
+
+/*
+ * Step the virtual clock (the PHY looks for a lost peer every 100 ms)
+ * until LSC is raised; clear it.
+ */
+static void wait_lsc(NicTest *t)
+{
+    IoatPoll p = { .sleep_us = 1000, .timeout_us = 5 * G_USEC_PER_SEC };
+
+    while (!(rd(t, A_EICS) & R_EICR_LSC_MASK)) {
+        g_assert_true(ioat_poll(&p));
+        qtest_clock_step(qts(t), 100 * 1000 * 1000);
+    }
+    wr(t, A_EICR, R_EICR_LSC_MASK);
+}
+
+/* LINKS.UP reads @up, QEMU having seen the wire's peer come or go. */
+static void wait_links(NicTest *t, bool up)
+{
+    IoatPoll p = { .sleep_us = 1000, .timeout_us = 5 * G_USEC_PER_SEC };
+
+    while (!!(rd(t, A_LINKS) & R_LINKS_UP_MASK) != up) {
+        g_assert_true(ioat_poll(&p));
+    }
+}
+
+/*
+ * The peer at the other end of the wire goes away (the client of a stream
+ * netdev closes): the link goes down with LSC, and the frames sent after
+ * it stay in the ring instead of being counted and lost.  When a peer
+ * connects again the link comes back with LSC and they go out to it.
+ */
+static void test_wire_peer_gone_holds_frames(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 0);
+    Frame f = eth_frame(100), g = other_frame(100);
+
+    g_assert_cmphex(rd(t, A_LINKS), ==, 0);     /* nobody connected yet */
+    wire_connect(t);
+    wait_links(t, true);
+    transmit(t, tx, &f);
+    expect_sent(t, &f);
+    g_assert_cmpuint(rd(t, A_GPTC), ==, 1);
+    wr(t, A_EICR, R_EICR_LSC_MASK);
+
+    wire_hang_up(t);
+    wait_links(t, false);
+    post_frame(t, tx, &g);
+    g_assert_true(rd(t, A_EICS) & R_EICR_LSC_MASK);
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 1);
+    g_assert_cmpuint(rd(t, A_GPTC), ==, 0);
+    wr(t, A_EICR, R_EICR_LSC_MASK);
+
+    wire_connect(t);
+    wait_lsc(t);
+    g_assert_true(rd(t, A_LINKS) & R_LINKS_UP_MASK);
+    ioat_nic_tx_wait(t->d, tx, 1);
+    expect_sent(t, &g);
+    g_assert_cmpuint(rd(t, A_GPTC), ==, 1);
 }
 
 /*
@@ -2064,8 +2138,7 @@ static const NicTestCase robustness_tests[] = {
     { "tx-zero-length-descriptor", test_tx_zero_length_descriptor },
     { "tx-buffer-outside-ram", test_tx_buffer_outside_ram },
     { "rx-buffer-outside-ram", test_rx_buffer_outside_ram },
-    { "tx-link-down-completes-descriptors",
-      test_tx_link_down_completes_descriptors },
+    { "tx-link-down-holds-frames", test_tx_link_down_holds_frames },
     { "zero-length-rings-are-inert", test_zero_length_rings_are_inert },
     { "tx-checksum-field-outside-packet-is-guest-error",
       test_tx_checksum_field_outside_packet },
@@ -2110,6 +2183,9 @@ static void register_ioat_nic_tests(void)
 
     ioat_nic_add_tests(QIOAT_NIC_ROBUSTNESS, robustness_tests,
                        ARRAY_SIZE(robustness_tests));
+    ioat_nic_add_stream_test(QIOAT_NIC_ROBUSTNESS,
+                             "wire-peer-gone-holds-frames",
+                             test_wire_peer_gone_holds_frames);
     ioat_nic_add_tests(QIOAT_NIC_MIGRATION, migration_tests,
                        ARRAY_SIZE(migration_tests));
 }
