@@ -5,6 +5,9 @@
                                      FILE.done, quit
   qmp.py SOCKET wait-running         wait until an incoming VM runs
   qmp.py SOCKET link NETDEV on|off   QMP set_link
+  qmp.py SOCKET unplug ID            device_del ID, wait until it is gone
+                                     (the guest's hotplug driver powers
+                                     the slot off)
 """
 
 import json
@@ -67,6 +70,12 @@ def main(argv):
         qmp.wait('incoming VM running', lambda: qmp.cmd('query-status')['running'])
     elif argv[2] == 'link':
         qmp.cmd('set_link', name=argv[3], up=argv[4] == 'on')
+    elif argv[2] == 'unplug':
+        peripherals = lambda: [p['name'] for p in
+                               qmp.cmd('qom-list', path='/machine/peripheral')]
+        qmp.cmd('device_del', id=argv[3])
+        qmp.wait(f'{argv[3]} unplugged', lambda: argv[3] not in peripherals())
+        print(f'{argv[3]} unplugged')
     return 0
 
 
