@@ -107,6 +107,30 @@ static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err)
     }
 }
 
+/*
+ * The engine's reads and writes of descriptors and data.  A range that
+ * does not decode (no memory there, or an IOMMU fault) fails before any
+ * access: the memory core would otherwise try it a few bytes at a time,
+ * and behind an IOMMU report a translation fault for each.
+ */
+bool ioat_dma_data_read(PCIDevice *pdev, dma_addr_t addr, void *buf,
+                        dma_addr_t len)
+{
+    return dma_memory_valid(pci_get_address_space(pdev), addr, len,
+                            DMA_DIRECTION_TO_DEVICE,
+                            MEMTXATTRS_UNSPECIFIED) &&
+           pci_dma_read(pdev, addr, buf, len) == MEMTX_OK;
+}
+
+bool ioat_dma_data_write(PCIDevice *pdev, dma_addr_t addr, const void *buf,
+                         dma_addr_t len)
+{
+    return dma_memory_valid(pci_get_address_space(pdev), addr, len,
+                            DMA_DIRECTION_FROM_DEVICE,
+                            MEMTXATTRS_UNSPECIFIED) &&
+           pci_dma_write(pdev, addr, buf, len) == MEMTX_OK;
+}
+
 static bool ioat_dma_is_ram(AddressSpace *as, dma_addr_t addr, bool is_write)
 {
     hwaddr xlat, len = 1;
@@ -156,10 +180,10 @@ static uint32_t ioat_dma_copy(PCIDevice *pdev, dma_addr_t dst, dma_addr_t src,
             uint8_t buf[IOAT_DMA_BOUNCE_SIZE];
 
             n = MIN(n, sizeof(buf));
-            if (pci_dma_read(pdev, s_addr, buf, n) != MEMTX_OK) {
+            if (!ioat_dma_data_read(pdev, s_addr, buf, n)) {
                 return R_CHANERR_READ_DATA_MASK;
             }
-            if (pci_dma_write(pdev, d_addr, buf, n) != MEMTX_OK) {
+            if (!ioat_dma_data_write(pdev, d_addr, buf, n)) {
                 return R_CHANERR_WRITE_DATA_MASK;
             }
         }
@@ -191,7 +215,7 @@ static uint32_t ioat_dma_fill(PCIDevice *pdev, dma_addr_t dst,
     for (*done = 0; *done < len; ) {
         dma_addr_t n = MIN(len - *done, sizeof(buf));
 
-        if (pci_dma_write(pdev, dst + *done, buf, n) != MEMTX_OK) {
+        if (!ioat_dma_data_write(pdev, dst + *done, buf, n)) {
             return R_CHANERR_WRITE_DATA_MASK;
         }
         *done += n;
@@ -228,8 +252,7 @@ static bool ioat_dma_chan_read_desc(IoatDmaChannel *ch, uint64_t addr,
         ioat_dma_chan_halt(ch, R_CHANERR_NEXT_DESC_ALIGN_MASK);
         return false;
     }
-    if (pci_dma_read(ioat_dma_pci(ch), addr, buf,
-                     IOAT_DMA_DESC_SIZE) != MEMTX_OK) {
+    if (!ioat_dma_data_read(ioat_dma_pci(ch), addr, buf, IOAT_DMA_DESC_SIZE)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_read,
                            "channel %u: cannot read the descriptor at 0x%"
                            PRIx64 " (%s)", ch->index, addr,
@@ -328,7 +351,7 @@ static bool ioat_dma_chan_fetch_sed(IoatDmaChannel *ch, uint64_t addr)
     uint64_t raw[IOAT_DMA_SED_SIZE / 8] = { };
 
     if (sed & (IOAT_DMA_SED_ALIGN - 1) ||
-        pci_dma_read(ioat_dma_pci(ch), sed, raw, len) != MEMTX_OK) {
+        !ioat_dma_data_read(ioat_dma_pci(ch), sed, raw, len)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_sed,
                            "channel %u: descriptor at 0x%" PRIx64 ": cannot "
                            "read its %u-byte SED at 0x%" PRIx64 " (64-byte "

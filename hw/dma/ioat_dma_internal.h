@@ -52,6 +52,12 @@ void ioat_dma_chan_interrupt(IoatDmaChannel *ch);
 void ioat_dma_chan_error_interrupt(IoatDmaChannel *ch);
 void ioat_dma_chan_set_state(IoatDmaChannel *ch, uint8_t state);
 
+/* ioat_dma_engine.c: data accesses that fail fast on an unmapped range */
+bool ioat_dma_data_read(PCIDevice *pdev, dma_addr_t addr, void *buf,
+                        dma_addr_t len);
+bool ioat_dma_data_write(PCIDevice *pdev, dma_addr_t addr, const void *buf,
+                         dma_addr_t len);
+
 /* ioat_dma_core.c: side effects of register accesses */
 uint8_t ioat_dma_intrctrl(IoatDmaState *s);
 void ioat_dma_intrctrl_written(IoatDmaState *s);

@@ -164,7 +164,7 @@ static bool ioat_dma_raid_differs(PCIDevice *pdev, uint64_t addr,
 {
     uint8_t buf[IOAT_DMA_RAID_CHUNK];
 
-    if (pci_dma_read(pdev, addr, buf, len) != MEMTX_OK) {
+    if (!ioat_dma_data_read(pdev, addr, buf, len)) {
         *err = R_CHANERR_READ_DATA_MASK;
         return false;
     }
@@ -205,7 +205,7 @@ uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
         memset(p, 0, n);
         memset(q, 0, n);
         for (unsigned i = 0; i < r.nsrc; i++) {
-            if (pci_dma_read(pdev, r.src[i] + pos, in, n) != MEMTX_OK) {
+            if (!ioat_dma_data_read(pdev, r.src[i] + pos, in, n)) {
                 return R_CHANERR_READ_DATA_MASK;
             }
             for (unsigned k = 0; k < n; k++) {
@@ -231,10 +231,10 @@ uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
             }
         } else {
             /* A disabled output may alias the live one: never write it. */
-            if (r.p_en && pci_dma_write(pdev, r.p + pos, p, n) != MEMTX_OK) {
+            if (r.p_en && !ioat_dma_data_write(pdev, r.p + pos, p, n)) {
                 return R_CHANERR_WRITE_DATA_MASK;
             }
-            if (r.q_en && pci_dma_write(pdev, r.q + pos, q, n) != MEMTX_OK) {
+            if (r.q_en && !ioat_dma_data_write(pdev, r.q + pos, q, n)) {
                 return R_CHANERR_WRITE_DATA_MASK;
             }
         }
