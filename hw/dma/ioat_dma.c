@@ -28,6 +28,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/cutils.h"
 #include "qemu/module.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
@@ -246,6 +247,75 @@ static void ioat_dma_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
 }
 
+/* The CHANERR causes the engine itself reports (ioat_dma_regs.h). */
+#define IOAT_DMA_FAULT_CHANERR_BITS                                         \
+    (R_CHANERR_SRC_ADDR_MASK | R_CHANERR_DEST_ADDR_MASK |                   \
+     R_CHANERR_NEXT_ADDR_MASK | R_CHANERR_NEXT_DESC_ALIGN_MASK |            \
+     R_CHANERR_CHAIN_ADDR_VALUE_MASK | R_CHANERR_CHANCMD_MASK |             \
+     R_CHANERR_READ_DATA_MASK | R_CHANERR_WRITE_DATA_MASK |                 \
+     R_CHANERR_CONTROL_MASK | R_CHANERR_LENGTH_MASK |                       \
+     R_CHANERR_COMPLETION_ADDR_MASK | R_CHANERR_SED_ADDR_MASK |             \
+     R_CHANERR_XOR_P_MASK | R_CHANERR_XOR_Q_MASK)
+
+/* fault-chanerr reads "CHANNEL:CHANERR:COUNT" as armed now. */
+static char *ioat_dma_get_fault_chanerr(Object *obj, Error **errp)
+{
+    IoatDmaState *s = IOAT_DMA(obj);
+
+    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
+        if (s->chan[i].fault_count) {
+            return g_strdup_printf("%u:0x%x:%u", i, s->chan[i].fault_chanerr,
+                                   s->chan[i].fault_count);
+        }
+    }
+    return g_strdup("");
+}
+
+/*
+ * "CHANNEL:CHANERR[:COUNT]": the next COUNT (default 1) descriptors that
+ * channel fetches fail with the CHANERR bits given, as if the engine had
+ * found that error; COUNT 0 disarms.
+ */
+static void ioat_dma_set_fault_chanerr(Object *obj, const char *value,
+                                       Error **errp)
+{
+    IoatDmaState *s = IOAT_DMA(obj);
+    g_auto(GStrv) f = g_strsplit(value, ":", 3);
+    uint64_t chan, err, count = 1;
+
+    if (g_strv_length(f) < 2 ||
+        qemu_strtou64(f[0], NULL, 0, &chan) ||
+        qemu_strtou64(f[1], NULL, 0, &err) ||
+        (f[2] && qemu_strtou64(f[2], NULL, 0, &count))) {
+        error_setg(errp, "fault-chanerr: want CHANNEL:CHANERR[:COUNT]");
+        return;
+    }
+    if (chan >= s->num_channels || !err ||
+        (err & ~(uint64_t)IOAT_DMA_FAULT_CHANERR_BITS) || count > UINT32_MAX) {
+        error_setg(errp, "fault-chanerr: channel %" PRIu64 " of %u, CHANERR "
+                   "0x%" PRIx64 " (causes 0x%x)", chan, s->num_channels, err,
+                   IOAT_DMA_FAULT_CHANERR_BITS);
+        return;
+    }
+    s->chan[chan].fault_chanerr = err;
+    s->chan[chan].fault_count = count;
+}
+
+/* Run-time fault injection (docs/fault-injection.md). */
+static void ioat_dma_instance_init(Object *obj)
+{
+    IoatDmaState *s = IOAT_DMA(obj);
+
+    object_property_add_str(obj, "fault-chanerr", ioat_dma_get_fault_chanerr,
+                            ioat_dma_set_fault_chanerr);
+    object_property_add_uint32_ptr(obj, "fault-completion-lost",
+                                   &s->fault.completion_lost,
+                                   OBJ_PROP_FLAG_READWRITE);
+    object_property_add_uint32_ptr(obj, "fault-interrupt-lost",
+                                   &s->fault.interrupt_lost,
+                                   OBJ_PROP_FLAG_READWRITE);
+}
+
 static void ioat_dma_instance_finalize(Object *obj)
 {
     ioat_dma_core_finalize(IOAT_DMA(obj));
@@ -255,6 +325,7 @@ static const TypeInfo ioat_dma_info = {
     .name = TYPE_IOAT_DMA,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(IoatDmaState),
+    .instance_init = ioat_dma_instance_init,
     .instance_finalize = ioat_dma_instance_finalize,
     .class_init = ioat_dma_class_init,
     .interfaces = (InterfaceInfo[]) {

@@ -61,7 +61,21 @@ typedef struct IoatDmaChannel {
     uint8_t ltr_swsel;
     uint32_t ltr_active;
     uint32_t ltr_idle;
+
+    /* fault-chanerr: the next fault_count descriptors fail with it */
+    uint32_t fault_chanerr;
+    uint32_t fault_count;
 } IoatDmaChannel;
+
+/*
+ * Faults armed at run time through the device's fault-* properties
+ * (docs/fault-injection.md), not migrated: each count is the next N
+ * events it hits.
+ */
+typedef struct IoatDmaFaults {
+    uint32_t completion_lost;   /* completion writes that never arrive */
+    uint32_t interrupt_lost;    /* interrupts lost on the way */
+} IoatDmaFaults;
 
 struct IoatDmaState {
     PCIDevice parent_obj;
@@ -86,6 +100,7 @@ struct IoatDmaState {
 
     IoatDmaChannel chan[IOAT_DMA_MAX_CHANNELS];
     VMChangeStateEntry *vmstate_change;
+    IoatDmaFaults fault;
 
     /* register offsets already reported under -d unimp (not migrated) */
     DECLARE_BITMAP(unimp_logged, IOAT_DMA_REGS_SIZE);

@@ -58,6 +58,10 @@ static void ioat_dma_chan_deliver(IoatDmaChannel *ch)
     ch->armed = false;
     ch->irq_pending = false;
     s->attnstatus |= BIT(ch->index);
+    if (ioat_dma_fault_hits(&s->fault.interrupt_lost)) {
+        trace_ioat_dma_fault_interrupt_lost(ch->index);
+        return;
+    }
     trace_ioat_dma_chan_irq(ch->index);
     if (msix_enabled(pdev)) {
         msix_notify(pdev, ch->index);

@@ -47,6 +47,10 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
     if (!ch->chancmp) {
         return true;
     }
+    if (ioat_dma_fault_hits(&ch->dev->fault.completion_lost)) {
+        trace_ioat_dma_fault_completion_lost(ch->index, val);
+        return true;
+    }
     if (ch->chancmp & (IOAT_DMA_CHANCMP_ALIGN - 1)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_chancmp_align,
                            "channel %u: CHANCMP 0x%" PRIx64 " is not %d-byte "
@@ -288,6 +292,11 @@ static bool ioat_dma_chan_check_desc(IoatDmaChannel *ch, uint64_t addr)
     uint64_t max_size = 1ULL << ch->dev->xfercap_log2;
     uint8_t op = FIELD_EX32(d->ctl, DESC_CTL, OP);
 
+    if (ioat_dma_fault_hits(&ch->fault_count)) {
+        trace_ioat_dma_fault_chanerr(ch->index, ch->fault_chanerr, addr);
+        ioat_dma_chan_halt(ch, ch->fault_chanerr);
+        return false;
+    }
     if (!ioat_dma_op_known(ch->dev, op)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_op,
                            "channel %u: descriptor at 0x%" PRIx64

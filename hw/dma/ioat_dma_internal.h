@@ -40,6 +40,16 @@ static inline bool ioat_dma_gone(IoatDmaState *s)
     return !DEVICE(s)->realized;
 }
 
+/* An armed fault hits this event: one fewer left. */
+static inline bool ioat_dma_fault_hits(uint32_t *count)
+{
+    if (!*count) {
+        return false;
+    }
+    --*count;
+    return true;
+}
+
 /* Ring slots made available by DMACOUNT and not yet consumed. */
 static inline uint16_t ioat_dma_chan_avail(IoatDmaChannel *ch)
 {

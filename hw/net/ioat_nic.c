@@ -49,10 +49,14 @@ struct IoatNicState {
     IoatNicCore core;
 };
 
+/* After a surprise removal reads end in a master abort: all ones. */
 static uint64_t ioat_nic_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     IoatNicState *s = opaque;
 
+    if (s->core.fault.removed) {
+        return MAKE_64BIT_MASK(0, size * 8);
+    }
     return ioat_nic_core_read(&s->core, addr, size);
 }
 
@@ -65,9 +69,47 @@ static void ioat_nic_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 {
     IoatNicState *s = opaque;
 
+    if (s->core.fault.removed) {
+        return;
+    }
     object_ref(OBJECT(s));
     ioat_nic_core_write(&s->core, addr, val, size);
     object_unref(OBJECT(s));
+}
+
+static uint32_t ioat_nic_config_read(PCIDevice *pci_dev, uint32_t addr,
+                                     int len)
+{
+    if (IOAT_NIC(pci_dev)->core.fault.removed) {
+        return MAKE_64BIT_MASK(0, len * 8);
+    }
+    return pci_default_read_config(pci_dev, addr, len);
+}
+
+static bool ioat_nic_get_removed(Object *obj, Error **errp)
+{
+    return IOAT_NIC(obj)->core.fault.removed;
+}
+
+static void ioat_nic_set_removed(Object *obj, bool removed, Error **errp)
+{
+    IOAT_NIC(obj)->core.fault.removed = removed;
+    trace_ioat_nic_fault_removed(removed);
+}
+
+/* Run-time fault injection (docs/fault-injection.md). */
+static void ioat_nic_add_fault_properties(Object *obj)
+{
+    IoatNicFaults *f = &IOAT_NIC(obj)->core.fault;
+
+    object_property_add_uint32_ptr(obj, "fault-rx-crc", &f->rx_crc,
+                                   OBJ_PROP_FLAG_READWRITE);
+    object_property_add_uint32_ptr(obj, "fault-rx-length", &f->rx_length,
+                                   OBJ_PROP_FLAG_READWRITE);
+    object_property_add_uint32_ptr(obj, "fault-msix-lost", &f->msix_lost,
+                                   OBJ_PROP_FLAG_READWRITE);
+    object_property_add_bool(obj, "fault-surprise-removal",
+                             ioat_nic_get_removed, ioat_nic_set_removed);
 }
 
 /* ixgbe issues one 64-bit writeq (FDIRHASH/FDIRCMD): split it, low first. */
@@ -257,6 +299,7 @@ static void ioat_nic_class_init(ObjectClass *klass, void *data)
     PCIDeviceClass *pc = PCI_DEVICE_CLASS(klass);
 
     pc->realize = ioat_nic_realize;
+    pc->config_read = ioat_nic_config_read;
     pc->exit = ioat_nic_exit;
     pc->vendor_id = PCI_VENDOR_ID_INTEL;
     pc->device_id = IOAT_NIC_DEVICE_ID;
@@ -278,6 +321,7 @@ static void ioat_nic_instance_init(Object *obj)
 
     device_add_bootindex_property(obj, &s->conf.bootindex, "bootindex",
                                   "/ethernet-phy@0", DEVICE(obj));
+    ioat_nic_add_fault_properties(obj);
 }
 
 static void ioat_nic_instance_finalize(Object *obj)

@@ -397,6 +397,9 @@ bool ioat_nic_core_can_receive(IoatNicCore *core)
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
                                   int iovcnt)
 {
+    if (core->fault.removed) {
+        return iov_size(iov, iovcnt);
+    }
     /* In MAC loopback the port is disconnected from the wire (8.2.3.22.8). */
     if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK)) {
         trace_ioat_nic_rx_loopback_drop(iov_size(iov, iovcnt));

@@ -62,6 +62,17 @@ typedef struct IoatNicFdir {
     int32_t *head;              /* per bucket: its first filter, or -1 */
 } IoatNicFdir;
 
+/*
+ * Faults armed at run time through the device's fault-* properties
+ * (docs/fault-injection.md): each count is the next N events it hits.
+ */
+typedef struct IoatNicFaults {
+    uint32_t rx_crc;            /* received frames that fail the FCS check */
+    uint32_t rx_length;         /* received frames with a length error */
+    uint32_t msix_lost;         /* MSI-X messages lost on the way */
+    bool removed;               /* surprise removal: gone from the bus */
+} IoatNicFaults;
+
 typedef struct IoatNicCore {
     /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
     uint32_t mac[IOAT_NIC_MAC_WORDS];
@@ -94,6 +105,7 @@ typedef struct IoatNicCore {
     NetPacketSent *tx_sent;
     struct NetRxPkt *rx_pkt;
     IoatNicFdir fdir;
+    IoatNicFaults fault;        /* not migrated: the host's doing */
 
     /*
      * Unimplemented offsets, and the first instance of registers stored

@@ -29,11 +29,22 @@
  * The device was unplugged under us: one of its own DMA writes or
  * messages hit the power control of the slot it sits in.  Nothing that
  * touches PCI (config space, MSI-X, DMA) may follow; the caller holds a
- * reference, so the state itself is still there.
+ * reference, so the state itself is still there.  A surprise removal
+ * (fault-surprise-removal) looks the same from inside.
  */
 static inline bool ioat_nic_gone(IoatNicCore *core)
 {
-    return !DEVICE(core->owner)->realized;
+    return !DEVICE(core->owner)->realized || core->fault.removed;
+}
+
+/* An armed fault hits this event: one fewer left. */
+static inline bool ioat_nic_fault_hits(uint32_t *count)
+{
+    if (!*count) {
+        return false;
+    }
+    --*count;
+    return true;
 }
 
 static inline uint32_t ioat_nic_reg(IoatNicCore *core, hwaddr addr)

@@ -63,8 +63,12 @@ static void ioat_nic_msix_fire(IoatNicCore *core, unsigned v, bool now)
         return;
     }
     core->eitr_pending[v] = false;
-    trace_ioat_nic_irq_msix(v, now);
-    msix_notify(core->owner, v);
+    if (ioat_nic_fault_hits(&core->fault.msix_lost)) {
+        trace_ioat_nic_fault_msix_lost(v);
+    } else {
+        trace_ioat_nic_irq_msix(v, now);
+        msix_notify(core->owner, v);
+    }
     if (ioat_nic_gone(core)) {
         return;         /* the message unplugged us */
     }
@@ -143,8 +147,12 @@ void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes)
     }
     v = ioat_nic_other_vector(core, &valid);
     if (valid && !ioat_nic_gone(core)) {
-        trace_ioat_nic_irq_other(v, core->mac[R_EICR]);
-        msix_notify(core->owner, v);
+        if (ioat_nic_fault_hits(&core->fault.msix_lost)) {
+            trace_ioat_nic_fault_msix_lost(v);
+        } else {
+            trace_ioat_nic_irq_other(v, core->mac[R_EICR]);
+            msix_notify(core->owner, v);
+        }
         /* Without GPIE.OCD the other causes auto-clear per EIAC. */
         if (!FIELD_EX32(core->mac[R_GPIE], GPIE, OCD)) {
             core->mac[R_EICR] &= ~(core->mac[R_EIAC] & IOAT_NIC_EICR_OTHER);

@@ -588,6 +588,17 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
         trace_ioat_nic_rx_disabled(size);
         return false;
     }
+    /* Injected: the MAC drops bad frames and counts them (8.2.3.23). */
+    if (ioat_nic_fault_hits(&core->fault.rx_crc)) {
+        trace_ioat_nic_fault_rx_crc(size);
+        ioat_nic_stat_inc(core, A_CRCERRS);
+        return false;
+    }
+    if (ioat_nic_fault_hits(&core->fault.rx_length)) {
+        trace_ioat_nic_fault_rx_length(size);
+        ioat_nic_stat_inc(core, A_RLEC);
+        return false;
+    }
     if (size > IOAT_NIC_MAX_FRAME) {
         trace_ioat_nic_rx_oversize(size, IOAT_NIC_MAX_FRAME);
         ioat_nic_stat_inc(core, A_ROC);

@@ -1,0 +1,141 @@
+/*
+ * ioat-nic fault injection (docs/fault-injection.md): each fault armed
+ * through its QOM property gives exactly the guest-visible effect it
+ * names, on exactly as many events as it was armed for.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest-single.h"
+#include "qobject/qdict.h"
+#include "hw/pci/pci_regs.h"
+#include "ioat-nic-fixture.h"
+
+#define NIC_PATH        "/machine/peripheral/nic0"
+
+static void arm(NicTest *t, const char *fault, uint32_t count)
+{
+    qtest_qmp_assert_success(qts(t), "{'execute': 'qom-set', 'arguments': "
+                             "{'path': %s, 'property': %s, 'value': %u}}",
+                             NIC_PATH, fault, count);
+}
+
+static void set_removed(NicTest *t, bool removed)
+{
+    qtest_qmp_assert_success(qts(t), "{'execute': 'qom-set', 'arguments': "
+                             "{'path': %s, 'property': "
+                             "'fault-surprise-removal', 'value': %i}}",
+                             NIC_PATH, removed);
+}
+
+static uint32_t armed(NicTest *t, const char *fault)
+{
+    QDict *rsp = qtest_qmp(qts(t), "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': %s}}", NIC_PATH, fault);
+    uint32_t n = qdict_get_int(rsp, "return");
+
+    qobject_unref(rsp);
+    return n;
+}
+
+/*
+ * The next @count frames from the wire are dropped and counted in
+ * @counter; the frame after them is received into the first descriptor.
+ */
+static void expect_dropped_and_counted(NicTest *t, const char *fault,
+                                       uint32_t counter)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame bad = eth_frame(100), good = other_frame(100);
+
+    arm(t, fault, 2);
+    inject(t, &bad);
+    inject(t, &bad);
+    inject(t, &good);
+    expect_rx(t, rx, 0, &good);
+    expect_rx_empty(t, rx, 1);
+    g_assert_cmpuint(rd(t, counter), ==, 2);
+    g_assert_cmpuint(rd(t, A_GPRC), ==, 1);
+    g_assert_cmpuint(armed(t, fault), ==, 0);
+}
+
+/* fault-rx-crc: frames failing the FCS check, dropped, in CRCERRS. */
+static void test_rx_crc_dropped_and_counted(NicTest *t)
+{
+    expect_dropped_and_counted(t, "fault-rx-crc", A_CRCERRS);
+}
+
+/* fault-rx-length: frames with a length error, dropped, in RLEC. */
+static void test_rx_length_dropped_and_counted(NicTest *t)
+{
+    expect_dropped_and_counted(t, "fault-rx-length", A_RLEC);
+}
+
+/*
+ * fault-msix-lost: the next message is lost on the way, the cause stays
+ * set in EICR (what a driver's watchdog finds); the one after arrives.
+ */
+static void test_msix_lost(NicTest *t)
+{
+    const unsigned other = 9;
+
+    ioat_nic_msix_enable(t->d);
+    wr(t, A_IVAR_MISC, (IOAT_NIC_IVAR_VALID | other) << 8);
+    wr(t, A_EIMS, R_EICR_LSC_MASK);
+    arm(t, "fault-msix-lost", 1);
+
+    wr(t, A_EICS, R_EICR_LSC_MASK);
+    g_assert_false(ioat_nic_msix_pending(t->d, other));
+    g_assert_true(rd(t, A_EICS) & R_EICR_LSC_MASK);
+    g_assert_cmpuint(armed(t, "fault-msix-lost"), ==, 0);
+
+    wr(t, A_EICR, R_EICR_LSC_MASK);
+    wr(t, A_EIMS, R_EICR_LSC_MASK);
+    wr(t, A_EICS, R_EICR_LSC_MASK);
+    ioat_nic_wait_msix(t->d, other);
+}
+
+/*
+ * fault-surprise-removal: the device is gone from the bus: register and
+ * configuration reads return all ones, writes go nowhere, no frame is
+ * received or sent.  Put back, it reads as before.
+ */
+static void test_surprise_removal(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4), *tx = tx_queue(t, 0);
+    Frame f = eth_frame(100);
+    uint32_t rdt = rd(t, IOAT_NIC_RDT(0));
+
+    set_removed(t, true);
+    g_assert_cmphex(rd(t, A_STATUS), ==, 0xffffffff);
+    g_assert_cmphex(qpci_config_readw(&t->d->pci_dev, PCI_VENDOR_ID), ==,
+                    0xffff);
+    wr(t, IOAT_NIC_RDT(0), 0);
+    inject(t, &f);
+    wait_consumed(t);
+    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
+    ioat_nic_tx_kick(t->d, tx);
+    g_assert_true(wire_idle(t));
+
+    set_removed(t, false);
+    g_assert_cmphex(qpci_config_readw(&t->d->pci_dev, PCI_VENDOR_ID), ==,
+                    0x8086);
+    g_assert_cmpuint(rd(t, IOAT_NIC_RDT(0)), ==, rdt);
+    expect_rx_empty(t, rx, 0);
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 0);
+}
+
+static const NicTestCase fault_tests[] = {
+    { "rx-crc-dropped-and-counted", test_rx_crc_dropped_and_counted },
+    { "rx-length-dropped-and-counted", test_rx_length_dropped_and_counted },
+    { "msix-lost", test_msix_lost },
+    { "surprise-removal", test_surprise_removal },
+};
+
+static void register_ioat_nic_fault_tests(void)
+{
+    ioat_nic_add_tests(QIOAT_NIC_FAULTS, fault_tests, ARRAY_SIZE(fault_tests));
+}
+
+libqos_init(register_ioat_nic_fault_tests);
