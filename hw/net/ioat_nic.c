@@ -15,6 +15,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qapi/visitor.h"
 #include "qemu/module.h"
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
@@ -97,6 +98,23 @@ static void ioat_nic_set_removed(Object *obj, bool removed, Error **errp)
     trace_ioat_nic_fault_removed(removed);
 }
 
+static void ioat_nic_get_tx_hang(Object *obj, Visitor *v, const char *name,
+                                 void *opaque, Error **errp)
+{
+    visit_type_uint32(v, name, &IOAT_NIC(obj)->core.fault.tx_hang, errp);
+}
+
+/* Transmit stops taking descriptors until that many resets; 0 lets it go. */
+static void ioat_nic_set_tx_hang(Object *obj, Visitor *v, const char *name,
+                                 void *opaque, Error **errp)
+{
+    uint32_t resets;
+
+    if (visit_type_uint32(v, name, &resets, errp)) {
+        ioat_nic_core_set_tx_hang(&IOAT_NIC(obj)->core, resets);
+    }
+}
+
 /* Run-time fault injection (docs/fault-injection.md). */
 static void ioat_nic_add_fault_properties(Object *obj)
 {
@@ -110,6 +128,8 @@ static void ioat_nic_add_fault_properties(Object *obj)
                                    OBJ_PROP_FLAG_READWRITE);
     object_property_add_bool(obj, "fault-surprise-removal",
                              ioat_nic_get_removed, ioat_nic_set_removed);
+    object_property_add(obj, "fault-tx-hang", "uint32", ioat_nic_get_tx_hang,
+                        ioat_nic_set_tx_hang, NULL, NULL);
 }
 
 /* ixgbe issues one 64-bit writeq (FDIRHASH/FDIRCMD): split it, low first. */

@@ -168,6 +168,10 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_link_watch(core);
     ioat_nic_tx_reset(core);
     ioat_nic_fdir_reset(core);
+    if (core->fault.tx_hang) {
+        core->fault.tx_hang--;
+        trace_ioat_nic_fault_tx_hang(core->fault.tx_hang);
+    }
 }
 
 void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
@@ -386,6 +390,16 @@ void ioat_nic_core_set_link_status(IoatNicCore *core)
     }
     if (old != core->mac[R_LINKS]) {
         ioat_nic_raise_other(core, R_EICR_LSC_MASK);
+    }
+}
+
+/* fault-tx-hang: transmit stuck until @resets resets; 0 lets it go on. */
+void ioat_nic_core_set_tx_hang(IoatNicCore *core, uint32_t resets)
+{
+    core->fault.tx_hang = resets;
+    trace_ioat_nic_fault_tx_hang(resets);
+    if (!resets && core->tx_bh) {
+        ioat_nic_tx_resume(core);
     }
 }
 

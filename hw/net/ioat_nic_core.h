@@ -70,6 +70,7 @@ typedef struct IoatNicFaults {
     uint32_t rx_crc;            /* received frames that fail the FCS check */
     uint32_t rx_length;         /* received frames with a length error */
     uint32_t msix_lost;         /* MSI-X messages lost on the way */
+    uint32_t tx_hang;           /* transmit stuck until this many resets */
     bool removed;               /* surprise removal: gone from the bus */
 } IoatNicFaults;
 
@@ -127,6 +128,7 @@ void ioat_nic_core_write(IoatNicCore *core, hwaddr addr, uint64_t val,
                          unsigned size);
 void ioat_nic_core_set_link_status(IoatNicCore *core);
 bool ioat_nic_core_can_receive(IoatNicCore *core);
+void ioat_nic_core_set_tx_hang(IoatNicCore *core, uint32_t resets);
 void ioat_nic_tx_drained(IoatNicCore *core);
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
                                   int iovcnt);

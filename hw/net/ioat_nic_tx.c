@@ -472,6 +472,13 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         if (ioat_nic_gone(core)) {
             return;     /* the last descriptor's DMA unplugged us */
         }
+        if (core->fault.tx_hang) {
+            /*
+             * Injected: no progress until a reset, or until the fault is
+             * cleared (ioat_nic_core_set_tx_hang() resumes every queue).
+             */
+            break;
+        }
         if (!FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK) &&
             !ioat_nic_link_up(core)) {
             /*

@@ -5,6 +5,8 @@
                                      FILE.done, quit
   qmp.py SOCKET wait-running         wait until an incoming VM runs
   qmp.py SOCKET link NETDEV on|off   QMP set_link
+  qmp.py SOCKET qom-set ID PROP VAL  qom-set on device ID (VAL as JSON if
+                                     it parses: 3, true; else a string)
   qmp.py SOCKET unplug ID            device_del ID, wait until it is gone
                                      (the guest's hotplug driver powers
                                      the slot off)
@@ -70,6 +72,14 @@ def main(argv):
         qmp.wait('incoming VM running', lambda: qmp.cmd('query-status')['running'])
     elif argv[2] == 'link':
         qmp.cmd('set_link', name=argv[3], up=argv[4] == 'on')
+    elif argv[2] == 'qom-set':
+        try:
+            value = json.loads(argv[5])
+        except ValueError:
+            value = argv[5]
+        qmp.cmd('qom-set', path='/machine/peripheral/' + argv[3],
+                property=argv[4], value=value)
+        print(f'{argv[3]}.{argv[4]} = {value!r}')
     elif argv[2] == 'unplug':
         peripherals = lambda: [p['name'] for p in
                                qmp.cmd('qom-list', path='/machine/peripheral')]

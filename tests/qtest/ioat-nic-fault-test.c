@@ -126,11 +126,51 @@ static void test_surprise_removal(NicTest *t)
     g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 0);
 }
 
+/*
+ * fault-tx-hang N: transmit takes no descriptor until N device resets
+ * (what ixgbe's hang detection ends with); after them it works.
+ */
+static void test_tx_hang_until_reset(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 0);
+    Frame f = eth_frame(100);
+
+    arm(t, "fault-tx-hang", 1);
+    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
+    ioat_nic_tx_kick(t->d, tx);
+    g_assert_true(wire_idle(t));
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 0);
+
+    wr(t, A_CTRL, R_CTRL_RST_MASK);
+    g_assert_cmpuint(armed(t, "fault-tx-hang"), ==, 0);
+    tx = tx_queue(t, 0);
+    transmit(t, tx, &f);
+    expect_sent(t, &f);
+}
+
+/* Cleared by hand, the stuck queue goes on with what it holds. */
+static void test_tx_hang_cleared_resumes(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 0);
+    Frame f = eth_frame(100);
+
+    arm(t, "fault-tx-hang", 3);
+    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
+    ioat_nic_tx_kick(t->d, tx);
+    g_assert_true(wire_idle(t));
+
+    arm(t, "fault-tx-hang", 0);
+    ioat_nic_tx_wait(t->d, tx, 0);
+    expect_sent(t, &f);
+}
+
 static const NicTestCase fault_tests[] = {
     { "rx-crc-dropped-and-counted", test_rx_crc_dropped_and_counted },
     { "rx-length-dropped-and-counted", test_rx_length_dropped_and_counted },
     { "msix-lost", test_msix_lost },
     { "surprise-removal", test_surprise_removal },
+    { "tx-hang-until-reset", test_tx_hang_until_reset },
+    { "tx-hang-cleared-resumes", test_tx_hang_cleared_resumes },
 };
 
 static void register_ioat_nic_fault_tests(void)

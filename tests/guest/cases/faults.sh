@@ -1,0 +1,93 @@
+# Injected faults against the stock drivers (docs/fault-injection.md): the
+# guest asks the runner to arm a fault on a device ("IOAT-QOM-SET ID
+# PROPERTY VALUE", a qom-set over QMP) and checks what the driver makes of
+# it.  ixgbe counts frames failing their FCS in rx_crc_errors, detects a
+# transmit hang, resets the adapter and transfers again; ioatdma takes an
+# injected read error on a channel, fails that transfer and recovers the
+# channel for the next dmatest round.
+
+. /ioat/lib/net.sh
+. /ioat/lib/dma.sh
+
+IF=eth0
+
+# arm ID PROPERTY VALUE: the runner polls the console every 0.3 s.
+arm() {
+    emit "QOM-SET $*"
+    sleep 2
+}
+
+# wait_dmesg PATTERN SECONDS: a kernel message matches within SECONDS.
+wait_dmesg() {
+    local i
+    for i in $(seq "$2"); do
+        dmesg_has "$1" && return 0
+        sleep 1
+    done
+    echo "no '$1' after $2 s"
+    return 1
+}
+
+# dmatest_failures CHANNEL ITERATIONS [REQUEST...]: one dmatest round on
+# CHANNEL, with REQUEST (if any) sent to the runner once it runs; prints
+# the failures its threads report in total.
+dmatest_failures() {
+    local tag="dmatest-fault-$$-$RANDOM" chan=$1 iterations=$2
+    shift 2
+    echo "$tag" > /dev/kmsg
+    modprobe dmatest iterations="$iterations" channel="$chan" timeout=5000 || return 1
+    echo 1 > $DMATEST/run
+    # On the console itself: this runs inside $(...).
+    [ $# = 0 ] || emit "$*" > /dev/console
+    cat $DMATEST/wait > /dev/null
+    rmmod dmatest
+    dmesg | sed -n "/$tag/,\$p" | sed -n 's/.*summary [0-9]* tests, \([0-9]*\) failures.*/\1/p' |
+        awk '{ n += $1 } END { print n + 0 }'
+}
+
+# The NIC --------------------------------------------------------------
+
+check ixgbe-loads modprobe ixgbe
+check link-up ip link set $IF up
+check carrier wait_carrier $IF
+check dhcp-lease dhcp $IF
+check ping-before ping -c 2 -W 2 $HOST
+
+arm nic0 fault-rx-crc 5
+ping -c 10 -i 0.3 -W 1 $HOST > /dev/null 2>&1
+sleep 3     # ixgbe folds CRCERRS into its statistics every 2 s
+check crc-errors-counted sh -c "ethtool -S $IF | grep -qE 'rx_crc_errors: 5\$'"
+info "$(ethtool -S $IF | grep -E 'rx_crc_errors')"
+
+arm nic0 fault-tx-hang 1
+ping -c 3 -W 1 $HOST > /dev/null 2>&1
+check ixgbe-detects-tx-hang wait_dmesg 'Detected Tx Unit Hang|tx timeout' 40
+check ixgbe-resets-adapter wait_dmesg 'Reset adapter' 20
+check carrier-after-reset wait_carrier $IF 1 20
+check push-20MiB-after-reset push 20
+
+# The engine -----------------------------------------------------------
+
+# A read error injected into a running round: ioatdma fails that
+# transfer (and aborts the ones queued behind it), resets and restarts
+# the channel.  Armed while idle, the fault would hit the null descriptor
+# ioatdma starts an idle channel with.
+round_with_read_error() {
+    local n
+    n=$(dmatest_failures dma0chan0 1500 QOM-SET dma0 fault-chanerr 0:0x100:1)
+    echo "$n failures"
+    [ "$n" -ge 1 ]
+}
+no_failures() {
+    local n
+    n=$(dmatest_failures dma0chan0 20)
+    echo "$n failures"
+    [ "$n" = 0 ]
+}
+
+check ioatdma-loads modprobe ioatdma
+check dmatest-clean-before no_failures
+check dmatest-sees-injected-error round_with_read_error
+check dmatest-next-round-clean no_failures
+
+check no-oops sh -c "! dmesg | grep -E 'BUG|Oops|Call Trace|general protection'"
