@@ -2,9 +2,9 @@
 # guest asks the runner to arm a fault on a device ("IOAT-QOM-SET ID
 # PROPERTY VALUE", a qom-set over QMP) and checks what the driver makes of
 # it.  ixgbe counts frames failing their FCS in rx_crc_errors, detects a
-# transmit hang, resets the adapter and transfers again; ioatdma takes an
-# injected read error on a channel, fails that transfer and recovers the
-# channel for the next dmatest round.
+# transmit hang, resets the adapter and transfers again, and notices a
+# surprise removal; ioatdma takes an injected read error on a channel,
+# fails that transfer and recovers the channel for the next dmatest round.
 
 . /ioat/lib/net.sh
 . /ioat/lib/dma.sh
@@ -65,6 +65,11 @@ check ixgbe-detects-tx-hang wait_dmesg 'Detected Tx Unit Hang|tx timeout' 40
 check ixgbe-resets-adapter wait_dmesg 'Reset adapter' 20
 check carrier-after-reset wait_carrier $IF 1 20
 check push-20MiB-after-reset push 20
+
+# Surprise removal: every read returns all ones; ixgbe notices at its next
+# register read and lets the adapter go.
+arm nic0 fault-surprise-removal true
+check ixgbe-sees-removal wait_dmesg 'ixgbe .*Adapter removed' 20
 
 # The engine -----------------------------------------------------------
 
