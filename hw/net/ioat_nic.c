@@ -124,6 +124,8 @@ static void ioat_nic_add_fault_properties(Object *obj)
                                    OBJ_PROP_FLAG_READWRITE);
     object_property_add_uint32_ptr(obj, "fault-rx-length", &f->rx_length,
                                    OBJ_PROP_FLAG_READWRITE);
+    object_property_add_uint32_ptr(obj, "fault-rx-checksum", &f->rx_checksum,
+                                   OBJ_PROP_FLAG_READWRITE);
     object_property_add_uint32_ptr(obj, "fault-msix-lost", &f->msix_lost,
                                    OBJ_PROP_FLAG_READWRITE);
     object_property_add_bool(obj, "fault-surprise-removal",

@@ -69,6 +69,7 @@ typedef struct IoatNicFdir {
 typedef struct IoatNicFaults {
     uint32_t rx_crc;            /* received frames that fail the FCS check */
     uint32_t rx_length;         /* received frames with a length error */
+    uint32_t rx_checksum;       /* received frames with a checksum error */
     uint32_t msix_lost;         /* MSI-X messages lost on the way */
     uint32_t tx_hang;           /* transmit stuck until this many resets */
     bool removed;               /* surprise removal: gone from the bus */

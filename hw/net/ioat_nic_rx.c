@@ -363,6 +363,17 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
             }
         }
     }
+    /* Injected: the checksum the MAC checked reads as wrong. */
+    if ((status & (IOAT_NIC_RXD_STAT_IPCS | IOAT_NIC_RXD_STAT_L4CS)) &&
+        ioat_nic_fault_hits(&core->fault.rx_checksum)) {
+        status |= status & IOAT_NIC_RXD_STAT_L4CS ? IOAT_NIC_RXD_ERR_TCPE
+                                                  : IOAT_NIC_RXD_ERR_IPE;
+        trace_ioat_nic_fault_rx_checksum(f->len);
+    }
+    /* XEC counts IPv4, TCP and UDP checksum errors (8.2.3.23). */
+    if (status & (IOAT_NIC_RXD_ERR_TCPE | IOAT_NIC_RXD_ERR_IPE)) {
+        ioat_nic_stat_inc(core, A_XEC);
+    }
     if (f->vlan_stripped) {
         status |= IOAT_NIC_RXD_STAT_VP;
     }

@@ -73,6 +73,26 @@ static void test_rx_length_dropped_and_counted(NicTest *t)
 }
 
 /*
+ * fault-rx-checksum: the next frame with a checksum the MAC checks is
+ * delivered with TCPE set and counted in XEC; the frame after is clean.
+ */
+static void test_rx_checksum_error_reported(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame f = ip_frame(FRAME_TCP4, 100);
+    const uint32_t errs = IOAT_NIC_RXD_ERR_TCPE | IOAT_NIC_RXD_ERR_IPE;
+
+    arm(t, "fault-rx-checksum", 1);
+    inject(t, &f);
+    inject(t, &f);
+    g_assert_cmphex(rx_wait(t, rx, 0).status & errs, ==,
+                    IOAT_NIC_RXD_ERR_TCPE);
+    g_assert_cmphex(rx_wait(t, rx, 1).status & errs, ==, 0);
+    expect_mem(t, rx->pkt_buf[0], f.data, f.len);
+    g_assert_cmpuint(rd(t, A_XEC), ==, 1);
+}
+
+/*
  * fault-msix-lost: the next message is lost on the way, the cause stays
  * set in EICR (what a driver's watchdog finds); the one after arrives.
  */
@@ -167,6 +187,7 @@ static void test_tx_hang_cleared_resumes(NicTest *t)
 static const NicTestCase fault_tests[] = {
     { "rx-crc-dropped-and-counted", test_rx_crc_dropped_and_counted },
     { "rx-length-dropped-and-counted", test_rx_length_dropped_and_counted },
+    { "rx-checksum-error-reported", test_rx_checksum_error_reported },
     { "msix-lost", test_msix_lost },
     { "surprise-removal", test_surprise_removal },
     { "tx-hang-until-reset", test_tx_hang_until_reset },

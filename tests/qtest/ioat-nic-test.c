@@ -1254,6 +1254,7 @@ static void test_rx_checksum_good_tcp4(NicTest *t)
 /*
  * Bad checksums are reported, not dropped: a corrupt UDP checksum gives
  * L4CS, UDPCS and TCPE; a corrupt IPv4 header checksum IPCS and IPE.
+ * XEC counts both.
  */
 static void test_rx_checksum_errors_reported(NicTest *t)
 {
@@ -1279,6 +1280,7 @@ static void test_rx_checksum_errors_reported(NicTest *t)
     wb = rx_wait(t, rx, 1);
     g_assert_cmphex(wb.status & (IOAT_NIC_RXD_STAT_IPCS | IOAT_NIC_RXD_ERR_IPE),
                     ==, IOAT_NIC_RXD_STAT_IPCS | IOAT_NIC_RXD_ERR_IPE);
+    g_assert_cmpuint(rd(t, A_XEC), ==, 2);
 }
 
 /*
