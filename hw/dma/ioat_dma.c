@@ -301,6 +301,41 @@ static void ioat_dma_set_fault_chanerr(Object *obj, const char *value,
     s->chan[chan].fault_count = count;
 }
 
+/* fault-stall reads "CHANNEL:COUNT" as armed now. */
+static char *ioat_dma_get_fault_stall(Object *obj, Error **errp)
+{
+    IoatDmaState *s = IOAT_DMA(obj);
+
+    for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
+        if (s->chan[i].fault_stalls) {
+            return g_strdup_printf("%u:%u", i, s->chan[i].fault_stalls);
+        }
+    }
+    return g_strdup("");
+}
+
+/*
+ * "CHANNEL[:COUNT]": the next COUNT (default 1) times the channel is about
+ * to fetch a descriptor it stalls instead, ACTIVE without progress, until
+ * CHANCMD reset or abort; COUNT 0 disarms.
+ */
+static void ioat_dma_set_fault_stall(Object *obj, const char *value,
+                                     Error **errp)
+{
+    IoatDmaState *s = IOAT_DMA(obj);
+    g_auto(GStrv) f = g_strsplit(value, ":", 2);
+    uint64_t chan, count = 1;
+
+    if (!f[0] || qemu_strtou64(f[0], NULL, 0, &chan) ||
+        (f[1] && qemu_strtou64(f[1], NULL, 0, &count)) ||
+        chan >= s->num_channels || count > UINT32_MAX) {
+        error_setg(errp, "fault-stall: want CHANNEL[:COUNT], channel below "
+                   "%u", s->num_channels);
+        return;
+    }
+    s->chan[chan].fault_stalls = count;
+}
+
 /* Run-time fault injection (docs/fault-injection.md). */
 static void ioat_dma_instance_init(Object *obj)
 {
@@ -308,6 +343,8 @@ static void ioat_dma_instance_init(Object *obj)
 
     object_property_add_str(obj, "fault-chanerr", ioat_dma_get_fault_chanerr,
                             ioat_dma_set_fault_chanerr);
+    object_property_add_str(obj, "fault-stall", ioat_dma_get_fault_stall,
+                            ioat_dma_set_fault_stall);
     object_property_add_uint32_ptr(obj, "fault-completion-lost",
                                    &s->fault.completion_lost,
                                    OBJ_PROP_FLAG_READWRITE);

@@ -65,6 +65,9 @@ typedef struct IoatDmaChannel {
     /* fault-chanerr: the next fault_count descriptors fail with it */
     uint32_t fault_chanerr;
     uint32_t fault_count;
+    /* fault-stall: stalls still to come, and whether stalled now */
+    uint32_t fault_stalls;
+    bool stalled;
 } IoatDmaChannel;
 
 /*

@@ -192,6 +192,7 @@ static void ioat_dma_chan_stop(IoatDmaChannel *ch)
     }
     ch->cur_valid = false;
     ch->suspend_req = false;
+    ch->stalled = false;
 }
 
 /* CHANCMD.RESET: back to HALTED; CHANCTRL, the latch and CHANCMP stay. */

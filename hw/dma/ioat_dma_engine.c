@@ -566,6 +566,14 @@ static void ioat_dma_chan_run_budget(IoatDmaChannel *ch)
             if (descs == 0) {
                 break;
             }
+            /* Injected: ACTIVE, and no progress until reset or abort. */
+            if (ch->stalled || ioat_dma_fault_hits(&ch->fault_stalls)) {
+                if (!ch->stalled) {
+                    trace_ioat_dma_fault_stall(ch->index, ch->next);
+                }
+                ch->stalled = true;
+                return;
+            }
             descs--;
             if (!ioat_dma_chan_fetch(ch)) {
                 return;

@@ -115,6 +115,24 @@ static void ioat_nic_set_tx_hang(Object *obj, Visitor *v, const char *name,
     }
 }
 
+static void ioat_nic_get_link_flap(Object *obj, Visitor *v,
+                                   const char *name, void *opaque,
+                                   Error **errp)
+{
+    visit_type_uint32(v, name, &IOAT_NIC(obj)->core.fault.link_flap, errp);
+}
+
+static void ioat_nic_set_link_flap(Object *obj, Visitor *v,
+                                   const char *name, void *opaque,
+                                   Error **errp)
+{
+    uint32_t flaps;
+
+    if (visit_type_uint32(v, name, &flaps, errp)) {
+        ioat_nic_core_set_link_flap(&IOAT_NIC(obj)->core, flaps);
+    }
+}
+
 /* Run-time fault injection (docs/fault-injection.md). */
 static void ioat_nic_add_fault_properties(Object *obj)
 {
@@ -132,6 +150,9 @@ static void ioat_nic_add_fault_properties(Object *obj)
                              ioat_nic_get_removed, ioat_nic_set_removed);
     object_property_add(obj, "fault-tx-hang", "uint32", ioat_nic_get_tx_hang,
                         ioat_nic_set_tx_hang, NULL, NULL);
+    object_property_add(obj, "fault-link-flap", "uint32",
+                        ioat_nic_get_link_flap, ioat_nic_set_link_flap,
+                        NULL, NULL);
 }
 
 /* ixgbe issues one 64-bit writeq (FDIRHASH/FDIRCMD): split it, low first. */

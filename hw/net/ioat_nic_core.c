@@ -86,6 +86,8 @@ static void ioat_nic_eeprom_init(IoatNicCore *core)
 
 /* How often the PHY looks for a lost backend peer */
 #define IOAT_NIC_LINK_POLL_NS       (100 * SCALE_MS)
+/* Each half, down then up, of an injected link flap */
+#define IOAT_NIC_LINK_FLAP_NS       (500 * SCALE_MS)
 
 /*
  * Up while our netdev's link is up and the backend's too: a socket or
@@ -97,7 +99,8 @@ bool ioat_nic_link_up(IoatNicCore *core)
 {
     NetClientState *nc = qemu_get_queue(core->nic);
 
-    return !nc->link_down && !(nc->peer && nc->peer->link_down);
+    return !nc->link_down && !(nc->peer && nc->peer->link_down) &&
+           !core->fault.flap_down;
 }
 
 void ioat_nic_link_check(IoatNicCore *core)
@@ -120,6 +123,39 @@ static void ioat_nic_link_watch(IoatNicCore *core)
                   IOAT_NIC_LINK_POLL_NS);
     } else {
         timer_del(core->link_timer);
+    }
+}
+
+/* fault-link-flap: the next half of the current down-up cycle. */
+static void ioat_nic_link_flap(void *opaque)
+{
+    IoatNicCore *core = opaque;
+
+    if (core->fault.flap_down) {
+        core->fault.flap_down = false;
+        if (core->fault.link_flap) {
+            core->fault.link_flap--;
+        }
+    } else if (core->fault.link_flap) {
+        core->fault.flap_down = true;
+    } else {
+        return;
+    }
+    trace_ioat_nic_fault_link_flap(!core->fault.flap_down,
+                                   core->fault.link_flap);
+    if (core->fault.flap_down || core->fault.link_flap) {
+        timer_mod(core->flap_timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  IOAT_NIC_LINK_FLAP_NS);
+    }
+    ioat_nic_core_set_link_status(core);
+}
+
+/* fault-link-flap: @flaps down-up cycles, the first starting now. */
+void ioat_nic_core_set_link_flap(IoatNicCore *core, uint32_t flaps)
+{
+    core->fault.link_flap = flaps;
+    if (flaps && core->flap_timer && !timer_pending(core->flap_timer)) {
+        ioat_nic_link_flap(core);
     }
 }
 
@@ -185,6 +221,8 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
     ioat_nic_intr_realize(core);
     core->link_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_link_poll,
                                     core);
+    core->flap_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_link_flap,
+                                    core);
     ioat_nic_eeprom_init(core);
     ioat_nic_rx_init(core);
     ioat_nic_tx_init(core);
@@ -200,6 +238,7 @@ void ioat_nic_core_unrealize(IoatNicCore *core)
 {
     ioat_nic_intr_unrealize(core);
     timer_del(core->link_timer);
+    timer_del(core->flap_timer);
     ioat_nic_tx_uninit(core);
     ioat_nic_fdir_unrealize(core);
 }
@@ -209,6 +248,8 @@ void ioat_nic_core_finalize(IoatNicCore *core)
     ioat_nic_intr_finalize(core);
     timer_free(core->link_timer);
     core->link_timer = NULL;
+    timer_free(core->flap_timer);
+    core->flap_timer = NULL;
     ioat_nic_rx_uninit(core);
     ioat_nic_tx_finalize(core);
     g_free(core->unimp_reported);

@@ -72,6 +72,8 @@ typedef struct IoatNicFaults {
     uint32_t rx_checksum;       /* received frames with a checksum error */
     uint32_t msix_lost;         /* MSI-X messages lost on the way */
     uint32_t tx_hang;           /* transmit stuck until this many resets */
+    uint32_t link_flap;         /* link down-up cycles still to come */
+    bool flap_down;             /* in the down half of one */
     bool removed;               /* surprise removal: gone from the bus */
 } IoatNicFaults;
 
@@ -89,6 +91,7 @@ typedef struct IoatNicCore {
     bool intx_level;
     /* Looks for a lost backend peer's return (ioat_nic_link_check()) */
     QEMUTimer *link_timer;
+    QEMUTimer *flap_timer;      /* fault-link-flap */
 
     /* 36-bit counters behind their L/H register pairs */
     uint64_t gorc, gotc, tor;
@@ -130,6 +133,7 @@ void ioat_nic_core_write(IoatNicCore *core, hwaddr addr, uint64_t val,
 void ioat_nic_core_set_link_status(IoatNicCore *core);
 bool ioat_nic_core_can_receive(IoatNicCore *core);
 void ioat_nic_core_set_tx_hang(IoatNicCore *core, uint32_t resets);
+void ioat_nic_core_set_link_flap(IoatNicCore *core, uint32_t flaps);
 void ioat_nic_tx_drained(IoatNicCore *core);
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
                                   int iovcnt);

@@ -169,11 +169,49 @@ static void test_interrupt_lost(void *obj, void *data,
     g_assert_true(ioat_dma_msix_pending(c.d, 0));
 }
 
+static void arm_stall(Chan *c, const char *spec)
+{
+    qtest_qmp_assert_success(ioat_dma_qts(c->d),
+                             "{'execute': 'qom-set', 'arguments': "
+                             "{'path': %s, 'property': 'fault-stall', "
+                             "'value': %s}}", DEV_PATH, spec);
+}
+
+/*
+ * fault-stall: the channel stays ACTIVE with nothing done, however long
+ * the clock runs; an abort halts it, and after a reset and a new chain
+ * the same descriptor runs.
+ */
+static void test_stall_until_abort(void *obj, void *data,
+                                   QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 2);
+    uint64_t d0 = desc_alloc(&c), dst, sts;
+
+    put_copy(&c, d0, d0, &dst);
+    arm_stall(&c, "2");
+    ioat_dma_chan_set_chain(c.d, 2, d0);
+    ioat_dma_chan_doorbell(c.d, 2, 1);
+    qtest_clock_step(ioat_dma_qts(c.d), 10 * 1000 * 1000 * 1000LL);
+    sts = ioat_dma_chansts(c.d, 2);
+    g_assert_cmpuint(STATUS(sts), ==, IOAT_DMA_CHANSTS_ACTIVE);
+    g_assert_cmpuint(qtest_readb(ioat_dma_qts(c.d), dst), ==, 0);
+
+    chan_command(&c, R_CHANCMD_ABORT_MASK);
+    g_assert_cmpuint(STATUS(ioat_dma_chansts(c.d, 2)), ==,
+                     IOAT_DMA_CHANSTS_HALTED);
+    chan_command(&c, R_CHANCMD_RESET_MASK);
+    sts = run_chain(&c, d0, 1);
+    g_assert_cmpuint(STATUS(sts), ==, IOAT_DMA_CHANSTS_DONE);
+    g_assert_cmpuint(qtest_readb(ioat_dma_qts(c.d), dst), ==, 0x5a);
+}
+
 static const DmaTestCase fault_tests[] = {
     { "chanerr-fails-next-descriptor", test_chanerr_fails_next_descriptor,
       DEV_OPTS },
     { "chanerr-count-disarms", test_chanerr_count_disarms, DEV_OPTS },
     { "chanerr-refuses-bad-spec", test_chanerr_refuses_bad_spec, DEV_OPTS },
+    { "stall-until-abort", test_stall_until_abort, DEV_OPTS },
     { "completion-lost", test_completion_lost, DEV_OPTS },
     { "interrupt-lost", test_interrupt_lost, DEV_OPTS },
 };

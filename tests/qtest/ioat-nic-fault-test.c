@@ -184,6 +184,42 @@ static void test_tx_hang_cleared_resumes(NicTest *t)
     expect_sent(t, &f);
 }
 
+/*
+ * fault-link-flap N: the link goes down at once and comes back 500 ms
+ * later (virtual time), N times, each change raising LSC; frames sent
+ * while it is down wait in the ring and go out when it is back.
+ */
+static void test_link_flap(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 0);
+    Frame f = eth_frame(100);
+
+    arm(t, "fault-link-flap", 2);
+    for (int i = 0; i < 2; i++) {
+        g_assert_cmphex(rd(t, A_LINKS), ==, 0);
+        g_assert_true(rd(t, A_EICS) & R_EICR_LSC_MASK);
+        wr(t, A_EICR, R_EICR_LSC_MASK);
+        if (i == 0) {
+            ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f),
+                                 tx_cmd_eop(f.len), 0);
+            ioat_nic_tx_kick(t->d, tx);
+            g_assert_true(wire_idle(t));
+        }
+        qtest_clock_step(qts(t), 500 * 1000 * 1000);
+        g_assert_true(rd(t, A_LINKS) & R_LINKS_UP_MASK);
+        g_assert_true(rd(t, A_EICS) & R_EICR_LSC_MASK);
+        wr(t, A_EICR, R_EICR_LSC_MASK);
+        if (i == 0) {
+            ioat_nic_tx_wait(t->d, tx, 0);
+            expect_sent(t, &f);
+        }
+        qtest_clock_step(qts(t), 500 * 1000 * 1000);
+    }
+    g_assert_cmpuint(armed(t, "fault-link-flap"), ==, 0);
+    g_assert_true(rd(t, A_LINKS) & R_LINKS_UP_MASK);
+    g_assert_false(rd(t, A_EICS) & R_EICR_LSC_MASK);
+}
+
 static const NicTestCase fault_tests[] = {
     { "rx-crc-dropped-and-counted", test_rx_crc_dropped_and_counted },
     { "rx-length-dropped-and-counted", test_rx_length_dropped_and_counted },
@@ -192,6 +228,7 @@ static const NicTestCase fault_tests[] = {
     { "surprise-removal", test_surprise_removal },
     { "tx-hang-until-reset", test_tx_hang_until_reset },
     { "tx-hang-cleared-resumes", test_tx_hang_cleared_resumes },
+    { "link-flap", test_link_flap },
 };
 
 static void register_ioat_nic_fault_tests(void)
