@@ -24,6 +24,9 @@
 #define IOAT_NIC_CTRL			0x00000
 #define  IOAT_NIC_CTRL_RST		BIT(26)
 #define IOAT_NIC_LINKS			0x042a4
+/* MAC error counters, read to clear (8.2.3.23) */
+#define IOAT_NIC_CRCERRS		0x04000
+#define IOAT_NIC_RLEC			0x04040
 #define  IOAT_NIC_LINKS_UP		BIT(30)
 
 /* Interrupts (datasheet 7.3, 8.2.3.5) */
@@ -332,6 +335,11 @@ struct ioat_nic_priv {
 	unsigned int num_filters;
 
 	struct work_struct reset_task;
+
+	/* CRCERRS and RLEC summed: the device clears them on read and reset */
+	spinlock_t mac_stats_lock;
+	u64 crc_errors;
+	u64 length_errors;
 };
 
 static inline u32 ioat_nic_rd(struct ioat_nic_priv *priv, u32 reg)

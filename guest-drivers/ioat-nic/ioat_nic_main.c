@@ -23,9 +23,22 @@ module_param(split_headers, bool, 0444);
 MODULE_PARM_DESC(split_headers,
 		 "Receive with split headers (1, default) or into one buffer (0)");
 
+/* Fold the read-to-clear MAC error counters into the driver's sums. */
+static void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&priv->mac_stats_lock, flags);
+	priv->crc_errors += ioat_nic_rd(priv, IOAT_NIC_CRCERRS);
+	priv->length_errors += ioat_nic_rd(priv, IOAT_NIC_RLEC);
+	spin_unlock_irqrestore(&priv->mac_stats_lock, flags);
+}
+
 static void ioat_nic_reset(struct ioat_nic_priv *priv)
 {
 	u32 ctrl;
+
+	ioat_nic_update_mac_stats(priv);
 
 	/* Reset stops all DMA and interrupts; registers return to defaults. */
 	ioat_nic_wr(priv, IOAT_NIC_CTRL, IOAT_NIC_CTRL_RST);
@@ -438,17 +451,15 @@ static void ioat_nic_get_stats64(struct net_device *netdev,
 	for (q = 0; q < priv->max_queues; q++) {
 		struct ioat_nic_rx_stats *rs = &priv->rx_stats[q];
 		struct ioat_nic_tx_stats *ts = &priv->tx_stats[q];
-		u64 packets, bytes, errors;
+		u64 packets, bytes;
 
 		do {
 			start = u64_stats_fetch_begin(&rs->syncp);
 			packets = rs->packets;
 			bytes = rs->bytes;
-			errors = rs->csum_err;
 		} while (u64_stats_fetch_retry(&rs->syncp, start));
 		s->rx_packets += packets;
 		s->rx_bytes += bytes;
-		s->rx_crc_errors += errors;
 		do {
 			start = u64_stats_fetch_begin(&ts->syncp);
 			packets = ts->packets;
@@ -458,6 +469,12 @@ static void ioat_nic_get_stats64(struct net_device *netdev,
 		s->tx_bytes += bytes;
 	}
 	s->tx_dropped = netdev->stats.tx_dropped;
+
+	/* Frames the MAC dropped for a bad FCS or length (8.2.3.23) */
+	ioat_nic_update_mac_stats(priv);
+	s->rx_crc_errors = priv->crc_errors;
+	s->rx_length_errors = priv->length_errors;
+	s->rx_errors = priv->crc_errors + priv->length_errors;
 }
 
 static void ioat_nic_tx_timeout(struct net_device *netdev, unsigned int q)
@@ -528,6 +545,7 @@ static int ioat_nic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	priv->rx_ring_size = IOAT_NIC_DEFAULT_RING;
 	priv->tx_ring_size = IOAT_NIC_DEFAULT_RING;
 	INIT_WORK(&priv->reset_task, ioat_nic_reset_task);
+	spin_lock_init(&priv->mac_stats_lock);
 	pci_set_drvdata(pdev, priv);
 
 	ioat_nic_reset(priv);

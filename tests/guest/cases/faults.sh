@@ -1,10 +1,11 @@
-# Injected faults against the stock drivers (docs/fault-injection.md): the
-# guest asks the runner to arm a fault on a device ("IOAT-QOM-SET ID
-# PROPERTY VALUE", a qom-set over QMP) and checks what the driver makes of
-# it.  ixgbe counts frames failing their FCS in rx_crc_errors, detects a
-# transmit hang, resets the adapter and transfers again, and notices a
-# surprise removal; ioatdma takes an injected read error on a channel,
-# fails that transfer and recovers the channel for the next dmatest round.
+# Injected faults against the drivers (docs/fault-injection.md): the guest
+# asks the runner to arm a fault on a device ("IOAT-QOM-SET ID PROPERTY
+# VALUE", a qom-set over QMP) and checks what the driver makes of it.  Our
+# ioat_nic and the stock ixgbe count frames failing their FCS in
+# rx_crc_errors, detect a transmit hang, reset the device and transfer
+# again; ixgbe notices a surprise removal; ioatdma takes an injected read
+# error on a channel, fails that transfer and recovers the channel for the
+# next dmatest round.
 
 . /ioat/lib/net.sh
 . /ioat/lib/dma.sh
@@ -45,7 +46,39 @@ dmatest_failures() {
         awk '{ n += $1 } END { print n + 0 }'
 }
 
-# The NIC --------------------------------------------------------------
+# The NIC under our ioat_nic ----------------------------------------------
+
+NIC=8086:10f9
+DEV=$(pci_devices $NIC | head -n 1)
+
+ours_bind() {
+    echo ioat_nic > "$DEV/driver_override"
+    modprobe ioat_nic || return 1
+    pci_bound $NIC ioat_nic || echo "$(basename "$DEV")" > /sys/bus/pci/drivers_probe
+    pci_bound $NIC ioat_nic
+}
+
+ours_unbind() {
+    modprobe -r ioat_nic && echo > "$DEV/driver_override"
+}
+
+check ours-binds ours_bind
+check ours-link-up ip link set $IF up
+check ours-carrier wait_carrier $IF
+check ours-dhcp-lease dhcp $IF
+
+arm nic0 fault-rx-crc 5
+ping -c 10 -i 0.3 -W 1 $HOST > /dev/null 2>&1
+check ours-crc-errors-counted sh -c "test \$(cat /sys/class/net/$IF/statistics/rx_crc_errors) = 5"
+
+arm nic0 fault-tx-hang 1
+ping -c 3 -W 1 $HOST > /dev/null 2>&1
+check ours-detects-tx-timeout wait_dmesg 'ioat_nic .*TX queue [0-9]+ timed out' 40
+check ours-carrier-after-reset wait_carrier $IF 1 20
+check ours-push-8MiB-after-reset push 8
+check ours-unloads ours_unbind
+
+# The NIC under the stock ixgbe ----------------------------------------
 
 check ixgbe-loads modprobe ixgbe
 check link-up ip link set $IF up
