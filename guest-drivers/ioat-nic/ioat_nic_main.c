@@ -24,13 +24,24 @@ MODULE_PARM_DESC(split_headers,
 		 "Receive with split headers (1, default) or into one buffer (0)");
 
 /* Fold the read-to-clear MAC error counters into the driver's sums. */
-static void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv)
+static void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv,
+				      u64 *crc_errors, u64 *length_errors)
 {
 	unsigned long flags;
+	u32 crc, len;
 
 	spin_lock_irqsave(&priv->mac_stats_lock, flags);
-	priv->crc_errors += ioat_nic_rd(priv, IOAT_NIC_CRCERRS);
-	priv->length_errors += ioat_nic_rd(priv, IOAT_NIC_RLEC);
+	crc = ioat_nic_rd(priv, IOAT_NIC_CRCERRS);
+	len = ioat_nic_rd(priv, IOAT_NIC_RLEC);
+	/* All ones: the device is gone from the bus, nothing was counted. */
+	if (crc != ~0u && len != ~0u) {
+		priv->crc_errors += crc;
+		priv->length_errors += len;
+	}
+	if (crc_errors)
+		*crc_errors = priv->crc_errors;
+	if (length_errors)
+		*length_errors = priv->length_errors;
 	spin_unlock_irqrestore(&priv->mac_stats_lock, flags);
 }
 
@@ -38,7 +49,7 @@ static void ioat_nic_reset(struct ioat_nic_priv *priv)
 {
 	u32 ctrl;
 
-	ioat_nic_update_mac_stats(priv);
+	ioat_nic_update_mac_stats(priv, NULL, NULL);
 
 	/* Reset stops all DMA and interrupts; registers return to defaults. */
 	ioat_nic_wr(priv, IOAT_NIC_CTRL, IOAT_NIC_CTRL_RST);
@@ -471,10 +482,9 @@ static void ioat_nic_get_stats64(struct net_device *netdev,
 	s->tx_dropped = netdev->stats.tx_dropped;
 
 	/* Frames the MAC dropped for a bad FCS or length (8.2.3.23) */
-	ioat_nic_update_mac_stats(priv);
-	s->rx_crc_errors = priv->crc_errors;
-	s->rx_length_errors = priv->length_errors;
-	s->rx_errors = priv->crc_errors + priv->length_errors;
+	ioat_nic_update_mac_stats(priv, &s->rx_crc_errors,
+				  &s->rx_length_errors);
+	s->rx_errors = s->rx_crc_errors + s->rx_length_errors;
 }
 
 static void ioat_nic_tx_timeout(struct net_device *netdev, unsigned int q)

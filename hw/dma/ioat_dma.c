@@ -290,7 +290,7 @@ static void ioat_dma_set_fault_chanerr(Object *obj, const char *value,
         error_setg(errp, "fault-chanerr: want CHANNEL:CHANERR[:COUNT]");
         return;
     }
-    if (chan >= s->num_channels || !err ||
+    if (chan >= MIN(s->num_channels, IOAT_DMA_MAX_CHANNELS) || !err ||
         (err & ~(uint64_t)IOAT_DMA_FAULT_CHANERR_BITS) || count > UINT32_MAX) {
         error_setg(errp, "fault-chanerr: channel %" PRIu64 " of %u, CHANERR "
                    "0x%" PRIx64 " (causes 0x%x)", chan, s->num_channels, err,
@@ -328,7 +328,8 @@ static void ioat_dma_set_fault_stall(Object *obj, const char *value,
 
     if (!f[0] || qemu_strtou64(f[0], NULL, 0, &chan) ||
         (f[1] && qemu_strtou64(f[1], NULL, 0, &count)) ||
-        chan >= s->num_channels || count > UINT32_MAX) {
+        chan >= MIN(s->num_channels, IOAT_DMA_MAX_CHANNELS) ||
+        count > UINT32_MAX) {
         error_setg(errp, "fault-stall: want CHANNEL[:COUNT], channel below "
                    "%u", s->num_channels);
         return;

@@ -47,10 +47,6 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
     if (!ch->chancmp) {
         return true;
     }
-    if (ioat_dma_fault_hits(&ch->dev->fault.completion_lost)) {
-        trace_ioat_dma_fault_completion_lost(ch->index, val);
-        return true;
-    }
     if (ch->chancmp & (IOAT_DMA_CHANCMP_ALIGN - 1)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_chancmp_align,
                            "channel %u: CHANCMP 0x%" PRIx64 " is not %d-byte "
@@ -58,6 +54,10 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
                            IOAT_DMA_CHANCMP_ALIGN);
         ioat_dma_chan_halt(ch, R_CHANERR_COMPLETION_ADDR_MASK);
         return false;
+    }
+    if (ioat_dma_fault_hits(&ch->dev->fault.completion_lost)) {
+        trace_ioat_dma_fault_completion_lost(ch->index, val);
+        return true;
     }
     /* The data lands before the record, written as one 8-byte store. */
     smp_wmb();

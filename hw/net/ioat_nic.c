@@ -87,6 +87,14 @@ static uint32_t ioat_nic_config_read(PCIDevice *pci_dev, uint32_t addr,
     return pci_default_read_config(pci_dev, addr, len);
 }
 
+static void ioat_nic_config_write(PCIDevice *pci_dev, uint32_t addr,
+                                  uint32_t val, int len)
+{
+    if (!IOAT_NIC(pci_dev)->core.fault.removed) {
+        pci_default_write_config(pci_dev, addr, val, len);
+    }
+}
+
 static bool ioat_nic_get_removed(Object *obj, Error **errp)
 {
     return IOAT_NIC(obj)->core.fault.removed;
@@ -343,6 +351,7 @@ static void ioat_nic_class_init(ObjectClass *klass, void *data)
 
     pc->realize = ioat_nic_realize;
     pc->config_read = ioat_nic_config_read;
+    pc->config_write = ioat_nic_config_write;
     pc->exit = ioat_nic_exit;
     pc->vendor_id = PCI_VENDOR_ID_INTEL;
     pc->device_id = IOAT_NIC_DEVICE_ID;

@@ -110,9 +110,13 @@ void ioat_nic_link_check(IoatNicCore *core)
     }
 }
 
+static void ioat_nic_link_watch(IoatNicCore *core);
+
+/* The poll goes on while only the backend is down. */
 static void ioat_nic_link_poll(void *opaque)
 {
     ioat_nic_link_check(opaque);
+    ioat_nic_link_watch(opaque);
 }
 
 /* While only the backend is down, the PHY looks for its peer's return. */
@@ -426,8 +430,9 @@ void ioat_nic_core_set_link_status(IoatNicCore *core)
     ioat_nic_update_links(core);
     trace_ioat_nic_link_status(up);
     ioat_nic_link_watch(core);
-    if (up) {
-        ioat_nic_tx_drained(core);
+    if (up && core->tx_link_wait && core->tx_bh) {
+        core->tx_link_wait = false;
+        ioat_nic_tx_resume(core);
     }
     if (old != core->mac[R_LINKS]) {
         ioat_nic_raise_other(core, R_EICR_LSC_MASK);
@@ -493,6 +498,7 @@ int ioat_nic_core_post_load(IoatNicCore *core)
     }
     ioat_nic_update_links(core);
     ioat_nic_tx_resume(core);
+    ioat_nic_link_watch(core);
     return ioat_nic_fdir_post_load(core);
 }
 

@@ -107,6 +107,8 @@ typedef struct IoatNicCore {
      * calls tx_sent (the glue's callback; not migrated, see tx_resume).
      */
     bool tx_held;
+    /* Transmit waits for the link (ioat_nic_core_set_link_status()) */
+    bool tx_link_wait;
     NetPacketSent *tx_sent;
     struct NetRxPkt *rx_pkt;
     IoatNicFdir fdir;

@@ -82,6 +82,7 @@ void ioat_nic_tx_reset(IoatNicCore *core)
     bitmap_zero(core->tx_pending, IOAT_NIC_NUM_QUEUES);
     /* Frames the backend still queues are dropped, as the packet buffer. */
     core->tx_held = false;
+    core->tx_link_wait = false;
     if (core->nic) {
         qemu_purge_queued_packets(qemu_get_queue(core->nic));
     }
@@ -487,8 +488,9 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
              * flush them after a link loss).
              */
             trace_ioat_nic_tx_link_wait(q);
-            core->tx_held = true;
+            core->tx_link_wait = true;
             ioat_nic_link_check(core);
+            break;
         }
         if (core->tx_held) {
             break;      /* ioat_nic_tx_drained() comes back */
