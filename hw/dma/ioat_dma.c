@@ -272,6 +272,28 @@ static char *ioat_dma_get_fault_chanerr(Object *obj, Error **errp)
 }
 
 /*
+ * A fault spec "CHANNEL[:N...]": up to @max numbers into @v, the first
+ * @need of them required, CHANNEL one the device has.
+ */
+static bool ioat_dma_parse_fault_spec(IoatDmaState *s, const char *value,
+                                      unsigned need, unsigned max,
+                                      uint64_t *v)
+{
+    g_auto(GStrv) f = g_strsplit(value, ":", max);
+    unsigned n = g_strv_length(f);
+
+    if (n < need) {
+        return false;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (qemu_strtou64(f[i], NULL, 0, &v[i])) {
+            return false;
+        }
+    }
+    return v[0] < MIN(s->num_channels, IOAT_DMA_MAX_CHANNELS);
+}
+
+/*
  * "CHANNEL:CHANERR[:COUNT]": the next COUNT (default 1) descriptors that
  * channel fetches fail with the CHANERR bits given, as if the engine had
  * found that error; COUNT 0 disarms.
@@ -280,25 +302,22 @@ static void ioat_dma_set_fault_chanerr(Object *obj, const char *value,
                                        Error **errp)
 {
     IoatDmaState *s = IOAT_DMA(obj);
-    g_auto(GStrv) f = g_strsplit(value, ":", 3);
-    uint64_t chan, err, count = 1;
+    uint64_t v[3] = { [2] = 1 };      /* channel, CHANERR, count */
 
-    if (g_strv_length(f) < 2 ||
-        qemu_strtou64(f[0], NULL, 0, &chan) ||
-        qemu_strtou64(f[1], NULL, 0, &err) ||
-        (f[2] && qemu_strtou64(f[2], NULL, 0, &count))) {
-        error_setg(errp, "fault-chanerr: want CHANNEL:CHANERR[:COUNT]");
+    if (!ioat_dma_parse_fault_spec(s, value, 2, 3, v)) {
+        error_setg(errp, "fault-chanerr: want CHANNEL:CHANERR[:COUNT], "
+                   "channel below %u", s->num_channels);
         return;
     }
-    if (chan >= MIN(s->num_channels, IOAT_DMA_MAX_CHANNELS) || !err ||
-        (err & ~(uint64_t)IOAT_DMA_FAULT_CHANERR_BITS) || count > UINT32_MAX) {
-        error_setg(errp, "fault-chanerr: channel %" PRIu64 " of %u, CHANERR "
-                   "0x%" PRIx64 " (causes 0x%x)", chan, s->num_channels, err,
-                   IOAT_DMA_FAULT_CHANERR_BITS);
+    if (!v[1] || (v[1] & ~(uint64_t)IOAT_DMA_FAULT_CHANERR_BITS) ||
+        v[2] > UINT32_MAX) {
+        error_setg(errp, "fault-chanerr: CHANERR 0x%" PRIx64 " (causes "
+                   "0x%x), count %" PRIu64, v[1],
+                   IOAT_DMA_FAULT_CHANERR_BITS, v[2]);
         return;
     }
-    s->chan[chan].fault_chanerr = err;
-    s->chan[chan].fault_count = count;
+    s->chan[v[0]].fault_chanerr = v[1];
+    s->chan[v[0]].fault_count = v[2];
 }
 
 /* fault-stall reads "CHANNEL:COUNT" as armed now. */
@@ -323,18 +342,14 @@ static void ioat_dma_set_fault_stall(Object *obj, const char *value,
                                      Error **errp)
 {
     IoatDmaState *s = IOAT_DMA(obj);
-    g_auto(GStrv) f = g_strsplit(value, ":", 2);
-    uint64_t chan, count = 1;
+    uint64_t v[2] = { [1] = 1 };      /* channel, count */
 
-    if (!f[0] || qemu_strtou64(f[0], NULL, 0, &chan) ||
-        (f[1] && qemu_strtou64(f[1], NULL, 0, &count)) ||
-        chan >= MIN(s->num_channels, IOAT_DMA_MAX_CHANNELS) ||
-        count > UINT32_MAX) {
+    if (!ioat_dma_parse_fault_spec(s, value, 1, 2, v) || v[1] > UINT32_MAX) {
         error_setg(errp, "fault-stall: want CHANNEL[:COUNT], channel below "
                    "%u", s->num_channels);
         return;
     }
-    s->chan[chan].fault_stalls = count;
+    s->chan[v[0]].fault_stalls = v[1];
 }
 
 /* Run-time fault injection (docs/fault-injection.md). */

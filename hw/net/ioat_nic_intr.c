@@ -45,6 +45,16 @@ static unsigned ioat_nic_eitr_interval_ns(IoatNicCore *core, unsigned v)
              IOAT_NIC_EITR_ITR_MASK) >> 3) * 2000;
 }
 
+/* Vector @v's message; an armed fault-msix-lost loses it on the way. */
+static void ioat_nic_msix_send(IoatNicCore *core, unsigned v)
+{
+    if (ioat_nic_fault_hits(&core->fault.msix_lost)) {
+        trace_ioat_nic_fault_msix_lost(v);
+        return;
+    }
+    msix_notify(core->owner, v);
+}
+
 /*
  * Deliver vector @v now, or when its EITR interval ends; a low latency
  * interrupt (@now) does not wait for the interval (7.3.2.2).
@@ -63,12 +73,8 @@ static void ioat_nic_msix_fire(IoatNicCore *core, unsigned v, bool now)
         return;
     }
     core->eitr_pending[v] = false;
-    if (ioat_nic_fault_hits(&core->fault.msix_lost)) {
-        trace_ioat_nic_fault_msix_lost(v);
-    } else {
-        trace_ioat_nic_irq_msix(v, now);
-        msix_notify(core->owner, v);
-    }
+    trace_ioat_nic_irq_msix(v, now);
+    ioat_nic_msix_send(core, v);
     if (ioat_nic_gone(core)) {
         return;         /* the message unplugged us */
     }
@@ -147,12 +153,8 @@ void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes)
     }
     v = ioat_nic_other_vector(core, &valid);
     if (valid && !ioat_nic_gone(core)) {
-        if (ioat_nic_fault_hits(&core->fault.msix_lost)) {
-            trace_ioat_nic_fault_msix_lost(v);
-        } else {
-            trace_ioat_nic_irq_other(v, core->mac[R_EICR]);
-            msix_notify(core->owner, v);
-        }
+        trace_ioat_nic_irq_other(v, core->mac[R_EICR]);
+        ioat_nic_msix_send(core, v);
         /* Without GPIE.OCD the other causes auto-clear per EIAC. */
         if (!FIELD_EX32(core->mac[R_GPIE], GPIE, OCD)) {
             core->mac[R_EICR] &= ~(core->mac[R_EIAC] & IOAT_NIC_EICR_OTHER);

@@ -16,29 +16,18 @@
 
 static void arm(Chan *c, const char *fault, uint32_t count)
 {
-    qtest_qmp_assert_success(ioat_dma_qts(c->d),
-                             "{'execute': 'qom-set', 'arguments': "
-                             "{'path': %s, 'property': %s, 'value': %u}}",
-                             DEV_PATH, fault, count);
+    ioat_qom_set_uint(ioat_dma_qts(c->d), DEV_PATH, fault, count);
 }
 
-static void arm_chanerr(Chan *c, const char *spec)
+/* fault-chanerr and fault-stall take a "CHANNEL:..." string. */
+static void arm_spec(Chan *c, const char *fault, const char *spec)
 {
-    qtest_qmp_assert_success(ioat_dma_qts(c->d),
-                             "{'execute': 'qom-set', 'arguments': "
-                             "{'path': %s, 'property': 'fault-chanerr', "
-                             "'value': %s}}", DEV_PATH, spec);
+    ioat_qom_set_str(ioat_dma_qts(c->d), DEV_PATH, fault, spec);
 }
 
 static uint32_t armed(Chan *c, const char *fault)
 {
-    QDict *rsp = qtest_qmp(ioat_dma_qts(c->d),
-                           "{'execute': 'qom-get', 'arguments': "
-                           "{'path': %s, 'property': %s}}", DEV_PATH, fault);
-    uint32_t n = qdict_get_int(rsp, "return");
-
-    qobject_unref(rsp);
-    return n;
+    return ioat_qom_get_uint(ioat_dma_qts(c->d), DEV_PATH, fault);
 }
 
 /* A 256-byte copy descriptor at @desc chained to @next. */
@@ -64,7 +53,7 @@ static void test_chanerr_fails_next_descriptor(void *obj, void *data,
 
     put_copy(&c, d0, d1, &dst0);
     put_copy(&c, d1, d0, &dst1);
-    arm_chanerr(&c, "1:0x100:1");
+    arm_spec(&c, "fault-chanerr", "1:0x100:1");
 
     sts = run_chain(&c, d0, 1);
     g_assert_cmpuint(STATUS(sts), ==, IOAT_DMA_CHANSTS_HALTED);
@@ -86,7 +75,7 @@ static void test_chanerr_count_disarms(void *obj, void *data,
     uint64_t d0 = desc_alloc(&c), dst;
 
     put_copy(&c, d0, d0, &dst);
-    arm_chanerr(&c, "0:0x800:2");
+    arm_spec(&c, "fault-chanerr", "0:0x800:2");
     for (int i = 0; i < 3; i++) {
         uint64_t sts = run_chain(&c, d0, 1);
 
@@ -169,14 +158,6 @@ static void test_interrupt_lost(void *obj, void *data,
     g_assert_true(ioat_dma_msix_pending(c.d, 0));
 }
 
-static void arm_stall(Chan *c, const char *spec)
-{
-    qtest_qmp_assert_success(ioat_dma_qts(c->d),
-                             "{'execute': 'qom-set', 'arguments': "
-                             "{'path': %s, 'property': 'fault-stall', "
-                             "'value': %s}}", DEV_PATH, spec);
-}
-
 /*
  * fault-stall: the channel stays ACTIVE with nothing done, however long
  * the clock runs; an abort halts it, and after a reset and a new chain
@@ -189,7 +170,7 @@ static void test_stall_until_abort(void *obj, void *data,
     uint64_t d0 = desc_alloc(&c), dst, sts;
 
     put_copy(&c, d0, d0, &dst);
-    arm_stall(&c, "2");
+    arm_spec(&c, "fault-stall", "2");
     ioat_dma_chan_set_chain(c.d, 2, d0);
     ioat_dma_chan_doorbell(c.d, 2, 1);
     qtest_clock_step(ioat_dma_qts(c.d), 10 * 1000 * 1000 * 1000LL);

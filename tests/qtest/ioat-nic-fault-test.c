@@ -16,27 +16,17 @@
 
 static void arm(NicTest *t, const char *fault, uint32_t count)
 {
-    qtest_qmp_assert_success(qts(t), "{'execute': 'qom-set', 'arguments': "
-                             "{'path': %s, 'property': %s, 'value': %u}}",
-                             NIC_PATH, fault, count);
+    ioat_qom_set_uint(qts(t), NIC_PATH, fault, count);
 }
 
 static void set_removed(NicTest *t, bool removed)
 {
-    qtest_qmp_assert_success(qts(t), "{'execute': 'qom-set', 'arguments': "
-                             "{'path': %s, 'property': "
-                             "'fault-surprise-removal', 'value': %i}}",
-                             NIC_PATH, removed);
+    ioat_qom_set_bool(qts(t), NIC_PATH, "fault-surprise-removal", removed);
 }
 
 static uint32_t armed(NicTest *t, const char *fault)
 {
-    QDict *rsp = qtest_qmp(qts(t), "{'execute': 'qom-get', 'arguments': "
-                           "{'path': %s, 'property': %s}}", NIC_PATH, fault);
-    uint32_t n = qdict_get_int(rsp, "return");
-
-    qobject_unref(rsp);
-    return n;
+    return ioat_qom_get_uint(qts(t), NIC_PATH, fault);
 }
 
 /*
@@ -134,8 +124,7 @@ static void test_surprise_removal(NicTest *t)
     wr(t, IOAT_NIC_RDT(0), 0);
     inject(t, &f);
     wait_consumed(t);
-    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
-    ioat_nic_tx_kick(t->d, tx);
+    post_frame(t, tx, &f);
     g_assert_true(wire_idle(t));
 
     set_removed(t, false);
@@ -156,8 +145,7 @@ static void test_tx_hang_until_reset(NicTest *t)
     Frame f = eth_frame(100);
 
     arm(t, "fault-tx-hang", 1);
-    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
-    ioat_nic_tx_kick(t->d, tx);
+    post_frame(t, tx, &f);
     g_assert_true(wire_idle(t));
     g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 0);
 
@@ -175,8 +163,7 @@ static void test_tx_hang_cleared_resumes(NicTest *t)
     Frame f = eth_frame(100);
 
     arm(t, "fault-tx-hang", 3);
-    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
-    ioat_nic_tx_kick(t->d, tx);
+    post_frame(t, tx, &f);
     g_assert_true(wire_idle(t));
 
     arm(t, "fault-tx-hang", 0);
@@ -200,9 +187,7 @@ static void test_link_flap(NicTest *t)
         g_assert_true(rd(t, A_EICS) & R_EICR_LSC_MASK);
         wr(t, A_EICR, R_EICR_LSC_MASK);
         if (i == 0) {
-            ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f),
-                                 tx_cmd_eop(f.len), 0);
-            ioat_nic_tx_kick(t->d, tx);
+            post_frame(t, tx, &f);
             g_assert_true(wire_idle(t));
         }
         qtest_clock_step(qts(t), 500 * 1000 * 1000);

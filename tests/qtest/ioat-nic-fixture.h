@@ -310,6 +310,13 @@ static inline unsigned transmit(NicTest *t, QIoatNicRing *tx,
     return transmit_olinfo(t, tx, f, 0);
 }
 
+/* @f in the ring and TDT moved, without waiting for its write-back. */
+static inline void post_frame(NicTest *t, QIoatNicRing *tx, const Frame *f)
+{
+    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, f), tx_cmd_eop(f->len), 0);
+    ioat_nic_tx_kick(t->d, tx);
+}
+
 /* A line of the guest error log starts with trace event @event. */
 static inline bool guest_error_logged(NicTest *t, const char *event)
 {

@@ -1608,13 +1608,6 @@ static void test_rx_buffer_outside_ram(NicTest *t)
     expect_rx(t, rx, 1, &f);
 }
 
-/* @f in the ring and TDT moved, without waiting for its write-back. */
-static void post_frame(NicTest *t, QIoatNicRing *tx, const Frame *f)
-{
-    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, f), tx_cmd_eop(f->len), 0);
-    ioat_nic_tx_kick(t->d, tx);
-}
-
 /*
  * Without a link the MAC takes no frames: they stay in the ring, neither
  * sent nor counted, and go out once the link is back (ixgbe resets the
@@ -1723,8 +1716,7 @@ static void test_zero_length_rings_are_inert(NicTest *t)
 
     tx = tx_queue(t, 0);
     wr(t, IOAT_NIC_TDLEN(0), 0);
-    ioat_nic_tx_put_data(t->d, tx, guest_frame(t, &f), tx_cmd_eop(f.len), 0);
-    ioat_nic_tx_kick(t->d, tx);
+    post_frame(t, tx, &f);
     g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 0);
     g_assert_cmphex(ioat_nic_tx_status(t->d, tx, 0), ==, 0);
     g_assert_true(wire_idle(t));

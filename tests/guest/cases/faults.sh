@@ -33,16 +33,13 @@ wait_dmesg() {
 # CHANNEL, with REQUEST (if any) sent to the runner once it runs; prints
 # the failures its threads report in total.
 dmatest_failures() {
-    local tag="dmatest-fault-$$-$RANDOM" chan=$1 iterations=$2
+    local chan=$1 iterations=$2
     shift 2
-    echo "$tag" > /dev/kmsg
-    modprobe dmatest iterations="$iterations" channel="$chan" timeout=5000 || return 1
-    echo 1 > $DMATEST/run
+    dmatest_start "$iterations" channel="$chan" timeout=5000 || return 1
     # On the console itself: this runs inside $(...).
     [ $# = 0 ] || emit "$*" > /dev/console
-    cat $DMATEST/wait > /dev/null
-    rmmod dmatest
-    dmesg | sed -n "/$tag/,\$p" | sed -n 's/.*summary [0-9]* tests, \([0-9]*\) failures.*/\1/p' |
+    dmatest_finish
+    sed -n 's/.*summary [0-9]* tests, \([0-9]*\) failures.*/\1/p' $DMATEST_SUMMARY |
         awk '{ n += $1 } END { print n + 0 }'
 }
 

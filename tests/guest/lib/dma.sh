@@ -15,20 +15,33 @@ dma_irqs() {
          END { print n + 0 }' /proc/interrupts
 }
 
-# dmatest_run ITERATIONS THREADS [PARAM=VALUE...]: one dmatest round on
-# every channel; passes when THREADS threads each report ITERATIONS tests
-# and 0 failures.  Their summary lines are left in $DMATEST_SUMMARY.  The
-# kernel log is not cleared: the round is found after a mark.
-dmatest_run() {
-    local iterations=$1 threads=$2 tag got
-    shift 2
-    tag="dmatest-round-$$-$RANDOM"
-    echo "$tag" > /dev/kmsg
+# dmatest_start ITERATIONS [PARAM=VALUE...]: load dmatest and start a
+# round.  The kernel log is not cleared: the round is found after a mark.
+dmatest_start() {
+    local iterations=$1
+    shift
+    DMATEST_TAG="dmatest-round-$$-$RANDOM"
+    echo "$DMATEST_TAG" > /dev/kmsg
     modprobe dmatest iterations="$iterations" "$@" || return 1
     echo 1 > $DMATEST/run
+}
+
+# dmatest_finish: wait for the round, leave its threads' summary lines in
+# $DMATEST_SUMMARY, unload dmatest.
+dmatest_finish() {
     cat $DMATEST/wait > /dev/null
-    dmesg | sed -n "/$tag/,\$p" | grep 'summary' > $DMATEST_SUMMARY
+    dmesg | sed -n "/$DMATEST_TAG/,\$p" | grep 'summary' > $DMATEST_SUMMARY
     rmmod dmatest
+}
+
+# dmatest_run ITERATIONS THREADS [PARAM=VALUE...]: one dmatest round on
+# every channel; passes when THREADS threads each report ITERATIONS tests
+# and 0 failures.  Their summary lines are left in $DMATEST_SUMMARY.
+dmatest_run() {
+    local iterations=$1 threads=$2 got
+    shift 2
+    dmatest_start "$iterations" "$@" || return 1
+    dmatest_finish
     got=$(grep -c "summary $iterations tests, 0 failures" $DMATEST_SUMMARY)
     echo "$got of $threads threads passed"
     [ "$threads" -gt 0 ] && [ "$got" = "$threads" ]

@@ -120,6 +120,42 @@ void ioat_qtest_quit_machine(QTestState *qts)
     }
 }
 
+/* Properties of a running device, e.g. the fault-* ones. */
+void ioat_qom_set_uint(QTestState *qts, const char *path, const char *prop,
+                       uint64_t value)
+{
+    qtest_qmp_assert_success(qts, "{'execute': 'qom-set', 'arguments': "
+                             "{'path': %s, 'property': %s, 'value': %" PRIu64
+                             "}}", path, prop, value);
+}
+
+void ioat_qom_set_bool(QTestState *qts, const char *path, const char *prop,
+                       bool value)
+{
+    qtest_qmp_assert_success(qts, "{'execute': 'qom-set', 'arguments': "
+                             "{'path': %s, 'property': %s, 'value': %i}}",
+                             path, prop, value);
+}
+
+void ioat_qom_set_str(QTestState *qts, const char *path, const char *prop,
+                      const char *value)
+{
+    qtest_qmp_assert_success(qts, "{'execute': 'qom-set', 'arguments': "
+                             "{'path': %s, 'property': %s, 'value': %s}}",
+                             path, prop, value);
+}
+
+uint64_t ioat_qom_get_uint(QTestState *qts, const char *path,
+                           const char *prop)
+{
+    QDict *rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
+                           "{'path': %s, 'property': %s}}", path, prop);
+    uint64_t value = qdict_get_int(rsp, "return");
+
+    qobject_unref(rsp);
+    return value;
+}
+
 /* Poll query-migrate until the migration completed; fail if it failed. */
 void ioat_qtest_wait_migration(QTestState *qts)
 {

@@ -62,6 +62,15 @@ bool ioat_poll(IoatPoll *p);
 void ioat_qtest_wait_migration(QTestState *qts);
 void ioat_qtest_quit_machine(QTestState *qts);
 
+void ioat_qom_set_uint(QTestState *qts, const char *path, const char *prop,
+                       uint64_t value);
+void ioat_qom_set_bool(QTestState *qts, const char *path, const char *prop,
+                       bool value);
+void ioat_qom_set_str(QTestState *qts, const char *path, const char *prop,
+                      const char *value);
+uint64_t ioat_qom_get_uint(QTestState *qts, const char *path,
+                           const char *prop);
+
 /*
  * The -d guest_errors,unimp log of one test's machine.  The devices start
  * each line with the name of its trace event, so tests count events.
