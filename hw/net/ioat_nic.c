@@ -141,6 +141,31 @@ static void ioat_nic_set_link_flap(Object *obj, Visitor *v,
     }
 }
 
+static void ioat_nic_get_rx_late_wb_ms(Object *obj, Visitor *v,
+                                       const char *name, void *opaque,
+                                       Error **errp)
+{
+    visit_type_uint32(v, name, &IOAT_NIC(obj)->core.fault.rx_late_wb_ms,
+                      errp);
+}
+
+static void ioat_nic_set_rx_late_wb_ms(Object *obj, Visitor *v,
+                                       const char *name, void *opaque,
+                                       Error **errp)
+{
+    uint32_t ms;
+
+    if (!visit_type_uint32(v, name, &ms, errp)) {
+        return;
+    }
+    if (ms < 1 || ms > IOAT_NIC_RX_LATE_WB_MAX_MS) {
+        error_setg(errp, "%s must be 1 to %u (milliseconds)", name,
+                   IOAT_NIC_RX_LATE_WB_MAX_MS);
+        return;
+    }
+    IOAT_NIC(obj)->core.fault.rx_late_wb_ms = ms;
+}
+
 /* Run-time fault injection (docs/fault-injection.md). */
 static void ioat_nic_add_fault_properties(Object *obj)
 {
@@ -161,6 +186,12 @@ static void ioat_nic_add_fault_properties(Object *obj)
     object_property_add(obj, "fault-link-flap", "uint32",
                         ioat_nic_get_link_flap, ioat_nic_set_link_flap,
                         NULL, NULL);
+    object_property_add_uint32_ptr(obj, "fault-rx-late-writeback",
+                                   &f->rx_late_wb, OBJ_PROP_FLAG_READWRITE);
+    f->rx_late_wb_ms = IOAT_NIC_RX_LATE_WB_DEFAULT_MS;
+    object_property_add(obj, "fault-rx-late-writeback-ms", "uint32",
+                        ioat_nic_get_rx_late_wb_ms,
+                        ioat_nic_set_rx_late_wb_ms, NULL, NULL);
 }
 
 /* ixgbe issues one 64-bit writeq (FDIRHASH/FDIRCMD): split it, low first. */

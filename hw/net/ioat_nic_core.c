@@ -13,6 +13,7 @@
 #include "qemu/bitmap.h"
 #include "hw/pci/pci_device.h"
 #include "migration/vmstate.h"
+#include "system/runstate.h"
 #include "ioat_nic_int.h"
 #include "trace.h"
 
@@ -206,11 +207,20 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_load_mac_address(core);
     ioat_nic_update_links(core);
     ioat_nic_link_watch(core);
+    ioat_nic_rx_reset(core);
     ioat_nic_tx_reset(core);
     ioat_nic_fdir_reset(core);
     if (core->fault.tx_hang) {
         core->fault.tx_hang--;
         trace_ioat_nic_fault_tx_hang(core->fault.tx_hang);
+    }
+}
+
+static void ioat_nic_vm_state_change(void *opaque, bool running,
+                                     RunState state)
+{
+    if (!running) {
+        ioat_nic_rx_vm_stopped(opaque);
     }
 }
 
@@ -231,6 +241,8 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
     ioat_nic_rx_init(core);
     ioat_nic_tx_init(core);
     ioat_nic_fdir_realize(core);
+    core->vmstate_change =
+        qemu_add_vm_change_state_handler(ioat_nic_vm_state_change, core);
 }
 
 /*
@@ -243,6 +255,9 @@ void ioat_nic_core_unrealize(IoatNicCore *core)
     ioat_nic_intr_unrealize(core);
     timer_del(core->link_timer);
     timer_del(core->flap_timer);
+    qemu_del_vm_change_state_handler(core->vmstate_change);
+    core->vmstate_change = NULL;
+    ioat_nic_rx_unrealize(core);
     ioat_nic_tx_uninit(core);
     ioat_nic_fdir_unrealize(core);
 }
@@ -451,7 +466,7 @@ void ioat_nic_core_set_tx_hang(IoatNicCore *core, uint32_t resets)
 
 bool ioat_nic_core_can_receive(IoatNicCore *core)
 {
-    return ioat_nic_rx_enabled(core);
+    return ioat_nic_rx_enabled(core) && !core->rx_late.ndesc;
 }
 
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,

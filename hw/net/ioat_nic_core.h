@@ -75,7 +75,32 @@ typedef struct IoatNicFaults {
     uint32_t link_flap;         /* link down-up cycles still to come */
     bool flap_down;             /* in the down half of one */
     bool removed;               /* surprise removal: gone from the bus */
+    uint32_t rx_late_wb;        /* received frames written back late */
+    uint32_t rx_late_wb_ms;     /* by this many milliseconds */
 } IoatNicFaults;
+
+#define IOAT_NIC_RX_LATE_WB_DEFAULT_MS  100
+#define IOAT_NIC_RX_LATE_WB_MAX_MS      10000
+
+/* A frame takes at most 16 KiB / 1 KiB buffers (SRRCTL.BSIZEPKT). */
+#define IOAT_NIC_RX_MAX_FRAME_DESC  16
+
+/* One receive descriptor's write-back, as it goes to memory */
+typedef struct IoatNicRxWb {
+    uint64_t addr;
+    uint64_t lo;                /* advanced: DW0 and DW1 */
+    uint64_t hi;                /* status, errors, length, VLAN tag */
+    bool legacy;                /* only @hi, at addr + 8 (7.1.5) */
+} IoatNicRxWb;
+
+/* fault-rx-late-writeback: one frame's write-back on its way */
+typedef struct IoatNicRxLateWb {
+    QEMUTimer *timer;
+    unsigned queue;
+    bool lli;
+    unsigned ndesc;             /* 0: none held */
+    IoatNicRxWb desc[IOAT_NIC_RX_MAX_FRAME_DESC];
+} IoatNicRxLateWb;
 
 typedef struct IoatNicCore {
     /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
@@ -113,6 +138,8 @@ typedef struct IoatNicCore {
     struct NetRxPkt *rx_pkt;
     IoatNicFdir fdir;
     IoatNicFaults fault;        /* not migrated: the host's doing */
+    IoatNicRxLateWb rx_late;    /* written back when the VM stops */
+    VMChangeStateEntry *vmstate_change;
 
     /*
      * Unimplemented offsets, and the first instance of registers stored

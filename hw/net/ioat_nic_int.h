@@ -236,6 +236,10 @@ uint32_t ioat_nic_read_fdirfree(IoatNicCore *core, const IoatNicReg *reg,
 /* ioat_nic_rx.c */
 void ioat_nic_rx_init(IoatNicCore *core);
 void ioat_nic_rx_uninit(IoatNicCore *core);
+void ioat_nic_rx_unrealize(IoatNicCore *core);
+void ioat_nic_rx_reset(IoatNicCore *core);
+void ioat_nic_rx_late_wb_start(IoatNicCore *core, unsigned queue, bool lli);
+void ioat_nic_rx_vm_stopped(IoatNicCore *core);
 bool ioat_nic_rx_enabled(IoatNicCore *core);
 ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
                           int iovcnt, bool loopback);

@@ -42,17 +42,31 @@ typedef struct IoatNicRxFrame {
     bool sph;                       /* header identified (split point found) */
     bool hbo;                       /* header larger than its buffer */
     unsigned ndesc;                 /* descriptors the frame takes */
+    bool late_wb;                   /* fault-rx-late-writeback hit it */
     IoatNicRxSteer steer;           /* what the queue filters decided */
 } IoatNicRxFrame;
+
+static void ioat_nic_rx_late_wb(void *opaque);
 
 void ioat_nic_rx_init(IoatNicCore *core)
 {
     net_rx_pkt_init(&core->rx_pkt);
+    core->rx_late.timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_rx_late_wb,
+                                       core);
+}
+
+void ioat_nic_rx_unrealize(IoatNicCore *core)
+{
+    timer_del(core->rx_late.timer);
 }
 
 /* Also for an instance that was never realized (finalize calls it). */
 void ioat_nic_rx_uninit(IoatNicCore *core)
 {
+    if (core->rx_late.timer) {
+        timer_free(core->rx_late.timer);
+        core->rx_late.timer = NULL;
+    }
     if (core->rx_pkt) {
         net_rx_pkt_uninit(core->rx_pkt);
         core->rx_pkt = NULL;
@@ -70,6 +84,73 @@ static void ioat_nic_rx_flush(IoatNicCore *core)
     if (ioat_nic_rx_enabled(core)) {
         qemu_flush_queued_packets(qemu_get_queue(core->nic));
     }
+}
+
+/*
+ * One descriptor's write-back: the low dwords reach memory before the
+ * length and DD, which ixgbe takes as the completion mark (7.1.6.2).
+ */
+static void ioat_nic_rx_store_wb(IoatNicCore *core, const IoatNicRxWb *wb)
+{
+    PCIDevice *d = core->owner;
+
+    if (!wb->legacy) {
+        stq_le_pci_dma(d, wb->addr, wb->lo, MEMTXATTRS_UNSPECIFIED);
+        smp_wmb();      /* DW0/DW1 before the length and DD */
+    }
+    stq_le_pci_dma(d, wb->addr + 8, wb->hi, MEMTXATTRS_UNSPECIFIED);
+}
+
+/*
+ * fault-rx-late-writeback: a frame's data is in its buffers and RDH has
+ * moved past it, but its descriptors' write-back (DD, length) and the
+ * interrupt come fault-rx-late-writeback-ms later.
+ */
+static void ioat_nic_rx_late_wb(void *opaque)
+{
+    IoatNicCore *core = opaque;
+    IoatNicRxLateWb *late = &core->rx_late;
+
+    trace_ioat_nic_fault_rx_late_wb_done(late->queue, late->ndesc);
+    for (unsigned i = 0; i < late->ndesc; i++) {
+        if (ioat_nic_gone(core)) {
+            return;
+        }
+        ioat_nic_rx_store_wb(core, &late->desc[i]);
+    }
+    late->ndesc = 0;
+    ioat_nic_queue_event(core, late->queue, false, late->lli);
+    ioat_nic_rx_flush(core);
+}
+
+void ioat_nic_rx_late_wb_start(IoatNicCore *core, unsigned queue, bool lli)
+{
+    IoatNicRxLateWb *late = &core->rx_late;
+
+    late->queue = queue;
+    late->lli = lli;
+    trace_ioat_nic_fault_rx_late_wb(queue, late->ndesc,
+                                    core->fault.rx_late_wb_ms);
+    timer_mod(late->timer, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+              core->fault.rx_late_wb_ms * SCALE_MS);
+}
+
+/* A stopping VM (migration, savevm) gets the held write-back now. */
+void ioat_nic_rx_vm_stopped(IoatNicCore *core)
+{
+    if (core->rx_late.ndesc) {
+        timer_del(core->rx_late.timer);
+        ioat_nic_rx_late_wb(core);
+    }
+}
+
+/* A device reset loses a write-back still on its way. */
+void ioat_nic_rx_reset(IoatNicCore *core)
+{
+    if (core->rx_late.timer) {
+        timer_del(core->rx_late.timer);
+    }
+    core->rx_late.ndesc = 0;
 }
 
 void ioat_nic_write_rxctrl(IoatNicCore *core, const IoatNicReg *reg,
@@ -468,6 +549,15 @@ static uint64_t ioat_nic_rx_legacy_wb(IoatNicCore *core, IoatNicRxFrame *f,
            (uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48;
 }
 
+/* Injected: @f's write-back waits in the device (ioat_nic_rx_late_wb()). */
+static void ioat_nic_rx_hold_wb(IoatNicCore *core, const IoatNicRxWb *wb)
+{
+    IoatNicRxLateWb *late = &core->rx_late;
+
+    assert(late->ndesc < IOAT_NIC_RX_MAX_FRAME_DESC);
+    late->desc[late->ndesc++] = *wb;
+}
+
 static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 {
     PCIDevice *d = core->owner;
@@ -498,9 +588,9 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
     for (unsigned i = 0; i < f->ndesc; i++) {
         dma_addr_t daddr = ioat_nic_rx_desc_addr(core, q, head);
         IoatNicRxDescRead rd;
+        IoatNicRxWb wb = { };
         size_t hdr = 0, chunk;
         uint32_t dw0, stat;
-        uint64_t upper;
 
         if (ioat_nic_gone(core)) {
             return false;   /* the last write unplugged us */
@@ -543,22 +633,20 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         if (done == f->len) {
             stat |= IOAT_NIC_RXD_STAT_EOP;
         }
+        wb.addr = daddr;
+        wb.legacy = f->legacy;
         if (f->legacy) {
-            stq_le_pci_dma(d, daddr + 8, ioat_nic_rx_legacy_wb(core, f, stat,
-                                                               chunk),
-                           MEMTXATTRS_UNSPECIFIED);
-            head = (head + 1) % n;
-            *ioat_nic_regp(core, IOAT_NIC_RDH(q)) = head;
-            continue;
+            wb.hi = ioat_nic_rx_legacy_wb(core, f, stat, chunk);
+        } else {
+            wb.lo = dw0 | (uint64_t)dw1 << 32;
+            wb.hi = stat | ((uint64_t)chunk << 32) |
+                    ((uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48);
         }
-        upper = stat | ((uint64_t)chunk << 32) |
-                ((uint64_t)(f->vlan_stripped ? f->vlan_tci : 0) << 48);
-        stl_le_pci_dma(d, daddr, dw0, MEMTXATTRS_UNSPECIFIED);
-        stl_le_pci_dma(d, daddr + 4, dw1, MEMTXATTRS_UNSPECIFIED);
-        /* The low dwords reach memory before the length and DD. */
-        smp_wmb();
-        stq_le_pci_dma(d, daddr + 8, upper, MEMTXATTRS_UNSPECIFIED);
-
+        if (f->late_wb) {
+            ioat_nic_rx_hold_wb(core, &wb);
+        } else {
+            ioat_nic_rx_store_wb(core, &wb);
+        }
         head = (head + 1) % n;
         *ioat_nic_regp(core, IOAT_NIC_RDH(q)) = head;
     }
@@ -791,6 +879,17 @@ static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
 {
     IoatNicRxRoom room;
 
+    /*
+     * Injected: behind a late write-back, frames wait (write-backs stay in
+     * order); our own transmit path cannot wait and misses them.
+     */
+    if (core->rx_late.ndesc) {
+        if (!loopback) {
+            return 0;
+        }
+        ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
+        return size;
+    }
     if (!ioat_nic_rx_queue_ready(core, f)) {
         return size;
     }
@@ -802,13 +901,20 @@ static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
     if (room != IOAT_NIC_RX_ROOM) {
         return room == IOAT_NIC_RX_HOLD ? 0 : size;
     }
+    f->late_wb = f->ndesc <= IOAT_NIC_RX_MAX_FRAME_DESC &&
+                 ioat_nic_fault_hits(&core->fault.rx_late_wb);
     if (!ioat_nic_rx_write(core, f)) {
+        core->rx_late.ndesc = 0;
         return size;
     }
     trace_ioat_nic_rx_frame(f->queue, f->len, f->ndesc, f->rss_hash,
                             f->hdr_len, f->sph);
     ioat_nic_rx_count(core, f);
-    ioat_nic_queue_event(core, f->queue, false, f->steer.lli);
+    if (f->late_wb) {
+        ioat_nic_rx_late_wb_start(core, f->queue, f->steer.lli);
+    } else {
+        ioat_nic_queue_event(core, f->queue, false, f->steer.lli);
+    }
     return size;
 }
 

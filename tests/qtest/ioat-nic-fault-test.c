@@ -205,6 +205,108 @@ static void test_link_flap(NicTest *t)
     g_assert_false(rd(t, A_EICS) & R_EICR_LSC_MASK);
 }
 
+/* Wait in host time (the virtual clock stands) until RDH reads @rdh. */
+static void wait_rdh(NicTest *t, unsigned q, uint32_t rdh)
+{
+    IoatPoll p = { .qts = qts(t), .sleep_us = 1000 };
+
+    while (ioat_poll(&p)) {
+        if (rd(t, IOAT_NIC_RDH(q)) == rdh) {
+            return;
+        }
+    }
+    g_error("RDH(%u) never read %u", q, rdh);
+}
+
+/*
+ * fault-rx-late-writeback N: the next frame's bytes are in its buffer and
+ * RDH has moved past its descriptor, but DD, its length and its interrupt
+ * come fault-rx-late-writeback-ms of virtual time later; the frame behind
+ * it waits, so write-backs stay in order.
+ */
+static void test_rx_late_writeback(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame a = eth_frame(100), b = other_frame(200);
+    const unsigned vector = 3;
+
+    ioat_nic_msix_enable(t->d);
+    ioat_nic_set_ivar(t->d, 0, false, vector);
+    wr(t, A_EIMS_EX0, ~0u);
+    ioat_qom_set_uint(qts(t), NIC_PATH, "fault-rx-late-writeback-ms", 50);
+    arm(t, "fault-rx-late-writeback", 1);
+
+    inject(t, &a);
+    inject(t, &b);
+    wait_rdh(t, 0, 1);
+    expect_mem(t, rx->pkt_buf[0], a.data, a.len);
+    expect_rx_empty(t, rx, 0);
+    expect_rx_empty(t, rx, 1);
+    g_assert_false(ioat_nic_msix_pending(t->d, vector));
+
+    qtest_clock_step(qts(t), 49 * 1000 * 1000);
+    expect_rx_empty(t, rx, 0);
+    g_assert_cmpuint(rd(t, IOAT_NIC_RDH(0)), ==, 1);
+
+    qtest_clock_step(qts(t), 1000 * 1000);
+    expect_rx(t, rx, 0, &a);
+    ioat_nic_wait_msix(t->d, vector);
+    expect_rx(t, rx, 1, &b);
+    g_assert_cmpuint(armed(t, "fault-rx-late-writeback"), ==, 0);
+}
+
+/* A device reset loses a write-back on its way; reception goes on. */
+static void test_rx_late_writeback_lost_at_reset(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame a = eth_frame(100);
+
+    arm(t, "fault-rx-late-writeback", 1);
+    inject(t, &a);
+    wait_rdh(t, 0, 1);
+    wr(t, A_CTRL, R_CTRL_RST_MASK);
+    qtest_clock_step(qts(t), 200 * 1000 * 1000);
+    expect_rx_empty(t, rx, 0);
+
+    rx = rx_queue(t, 0, 4);
+    inject(t, &a);
+    expect_rx(t, rx, 0, &a);
+}
+
+/*
+ * A VM that stops (for migration or a snapshot) gets the held write-back
+ * at once: the guest memory saved after it has the frame complete.
+ */
+static void test_rx_late_writeback_done_when_vm_stops(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame a = eth_frame(100);
+
+    arm(t, "fault-rx-late-writeback", 1);
+    inject(t, &a);
+    wait_rdh(t, 0, 1);
+    expect_rx_empty(t, rx, 0);
+    qobject_unref(qtest_qmp(qts(t), "{'execute': 'stop'}"));
+    expect_rx(t, rx, 0, &a);
+    qobject_unref(qtest_qmp(qts(t), "{'execute': 'cont'}"));
+}
+
+/* The delay is 1 ms to 10 s. */
+static void test_rx_late_writeback_ms_range(NicTest *t)
+{
+    QDict *rsp;
+
+    for (unsigned i = 0; i < 2; i++) {
+        rsp = qtest_qmp(qts(t), "{'execute': 'qom-set', 'arguments': "
+                        "{'path': %s, 'property': "
+                        "'fault-rx-late-writeback-ms', 'value': %u}}",
+                        NIC_PATH, i ? 10001 : 0);
+        g_assert_true(qdict_haskey(rsp, "error"));
+        qobject_unref(rsp);
+    }
+    g_assert_cmpuint(armed(t, "fault-rx-late-writeback-ms"), ==, 100);
+}
+
 static const NicTestCase fault_tests[] = {
     { "rx-crc-dropped-and-counted", test_rx_crc_dropped_and_counted },
     { "rx-length-dropped-and-counted", test_rx_length_dropped_and_counted },
@@ -214,6 +316,11 @@ static const NicTestCase fault_tests[] = {
     { "tx-hang-until-reset", test_tx_hang_until_reset },
     { "tx-hang-cleared-resumes", test_tx_hang_cleared_resumes },
     { "link-flap", test_link_flap },
+    { "rx-late-writeback", test_rx_late_writeback },
+    { "rx-late-writeback-lost-at-reset", test_rx_late_writeback_lost_at_reset },
+    { "rx-late-writeback-done-when-vm-stops",
+      test_rx_late_writeback_done_when_vm_stops },
+    { "rx-late-writeback-ms-range", test_rx_late_writeback_ms_range },
 };
 
 static void register_ioat_nic_fault_tests(void)
