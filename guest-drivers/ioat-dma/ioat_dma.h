@@ -18,6 +18,7 @@
 #include <linux/interrupt.h>
 #include <linux/pci.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
 
 /* Global registers (BAR0) */
 #define IOAT_DMA_CHANCNT		0x00
@@ -123,6 +124,11 @@ struct ioat_dma_chan {
 	spinlock_t cleanup_lock;
 	u32 tail;			/* oldest slot not yet completed */
 	dma_addr_t last_completion;
+
+	/* What the completion path can miss (ioat_dma_chan_watchdog()). */
+	struct timer_list watchdog;
+	u32 watchdog_tail;		/* tail at the last tick */
+	unsigned int watchdog_idle_ticks;	/* ticks without progress */
 };
 
 struct ioat_dma_dev {

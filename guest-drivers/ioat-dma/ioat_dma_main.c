@@ -24,12 +24,16 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/iopoll.h>
 #include <linux/module.h>
 
 #include "ioat_dma.h"
 
 #define IOAT_DMA_RESET_TIMEOUT_US		200000
+/* Work in flight without progress for 2-3 ticks: the engine stalled. */
+#define IOAT_DMA_WATCHDOG_MS			500
+#define IOAT_DMA_WATCHDOG_STALL_TICKS		2
 
 /*
  * Cookie helpers.  The dmaengine core keeps these in its private header
@@ -219,13 +223,13 @@ static void ioat_dma_chan_halted(struct ioat_dma_chan *ch)
 }
 
 /*
- * Reap every slot up to the one named by the completion record.  The
- * record names the last descriptor with COMPL_WRITE that finished (or, on
- * a halt, the last one that finished at all), never one past @issued.
+ * Reap every slot up to the one named by @status, a completion record or
+ * CHANSTS.  The record names the last descriptor with COMPL_WRITE that
+ * finished (or, on a halt, the last one that finished at all), never one
+ * past @issued.
  */
-void ioat_dma_chan_cleanup(struct ioat_dma_chan *ch)
+static void ioat_dma_chan_reap(struct ioat_dma_chan *ch, u64 status)
 {
-	u64 status = READ_ONCE(*ch->completion);
 	dma_addr_t done = status & IOAT_DMA_CHANSTS_ADDR;
 	u32 issued = READ_ONCE(ch->issued);
 	u32 idx, count;
@@ -250,6 +254,58 @@ void ioat_dma_chan_cleanup(struct ioat_dma_chan *ch)
 
 	if ((status & IOAT_DMA_CHANSTS_STATUS) == IOAT_DMA_CHANSTS_HALTED)
 		ioat_dma_chan_halted(ch);
+}
+
+void ioat_dma_chan_cleanup(struct ioat_dma_chan *ch)
+{
+	ioat_dma_chan_reap(ch, READ_ONCE(*ch->completion));
+}
+
+/*
+ * The watchdog ticks while slots are in flight and covers what the
+ * completion path cannot see.  A completion write that never landed:
+ * CHANSTS holds what the record should, so reap from it.  A lost
+ * interrupt: that reap (or the record) shows work the tasklet never saw;
+ * re-arm the channel.  No progress at all for IOAT_DMA_WATCHDOG_STALL_TICKS
+ * ticks with the engine not halted: it stalled; reset the channel and fail
+ * what was in flight.
+ */
+static void ioat_dma_chan_watchdog(struct timer_list *t)
+{
+	struct ioat_dma_chan *ch = from_timer(ch, t, watchdog);
+	u32 before;
+
+	spin_lock_bh(&ch->cleanup_lock);
+	if (ch->tail == READ_ONCE(ch->issued)) {
+		ch->watchdog_idle_ticks = 0;
+		goto out;
+	}
+	before = ch->tail;
+	ioat_dma_chan_cleanup(ch);
+	ioat_dma_chan_reap(ch, lo_hi_readq(ch->regs + IOAT_DMA_CHANSTS));
+	if (ch->tail != before) {
+		dev_warn_ratelimited(ioat_dma_chan_dev(ch),
+				     "channel %u: %u slots done without an interrupt or completion record\n",
+				     ch->index, ch->tail - before);
+		writew(IOAT_DMA_CHANCTRL_RUN, ch->regs + IOAT_DMA_CHANCTRL);
+	}
+	if (ch->tail != ch->watchdog_tail) {
+		ch->watchdog_tail = ch->tail;
+		ch->watchdog_idle_ticks = 0;
+	} else if (++ch->watchdog_idle_ticks >= IOAT_DMA_WATCHDOG_STALL_TICKS) {
+		dev_err(ioat_dma_chan_dev(ch),
+			"channel %u: no progress in %u ms, CHANSTS %#llx, resetting\n",
+			ch->index,
+			IOAT_DMA_WATCHDOG_MS * IOAT_DMA_WATCHDOG_STALL_TICKS,
+			lo_hi_readq(ch->regs + IOAT_DMA_CHANSTS));
+		ch->watchdog_idle_ticks = 0;
+		ioat_dma_chan_restart(ch, DMA_TRANS_ABORTED);
+	}
+	if (ch->tail != READ_ONCE(ch->issued))
+		mod_timer(&ch->watchdog,
+			  jiffies + msecs_to_jiffies(IOAT_DMA_WATCHDOG_MS));
+out:
+	spin_unlock_bh(&ch->cleanup_lock);
 }
 
 static void ioat_dma_chan_tasklet(struct tasklet_struct *t)
@@ -409,6 +465,9 @@ void ioat_dma_issue_pending(struct dma_chan *c)
 		ch->dmacount += (u16)(ch->head - ch->issued);
 		WRITE_ONCE(ch->issued, ch->head);
 		writew(ch->dmacount, ch->regs + IOAT_DMA_DMACOUNT);
+		if (!timer_pending(&ch->watchdog))
+			mod_timer(&ch->watchdog, jiffies +
+				  msecs_to_jiffies(IOAT_DMA_WATCHDOG_MS));
 	}
 	spin_unlock_bh(&ch->prep_lock);
 }
@@ -482,6 +541,7 @@ static int ioat_dma_chan_init(struct ioat_dma_dev *idev, unsigned int i,
 	spin_lock_init(&ch->prep_lock);
 	spin_lock_init(&ch->cleanup_lock);
 	tasklet_setup(&ch->tasklet, ioat_dma_chan_tasklet);
+	timer_setup(&ch->watchdog, ioat_dma_chan_watchdog, 0);
 
 	ch->hw_ring = dmam_alloc_coherent(dev, IOAT_DMA_RING_SIZE *
 					  sizeof(*ch->hw_ring),
@@ -534,6 +594,7 @@ static void ioat_dma_stop(struct ioat_dma_dev *idev)
 		if (ch->irq > 0)
 			synchronize_irq(ch->irq);
 		tasklet_kill(&ch->tasklet);
+		del_timer_sync(&ch->watchdog);
 		ioat_dma_chan_reset(ch);
 		spin_lock_bh(&ch->cleanup_lock);
 		ioat_dma_chan_abort(ch, DMA_TRANS_ABORTED);

@@ -47,6 +47,7 @@
 #define IOAT_NIC_IVAR_MISC		0x00a00	/* bits 15:8: "other" causes */
 #define IOAT_NIC_EIMS_EX(n)		(0x00aa0 + 4 * (n))
 #define IOAT_NIC_EIMC_EX(n)		(0x00ab0 + 4 * (n))
+#define IOAT_NIC_EICS_EX(n)		(0x00a90 + 4 * (n))
 #define IOAT_NIC_EIAM_EX(n)		(0x00ad0 + 4 * (n))
 
 /* EITR 0-23 and 24-63 live in two blocks. */
@@ -164,6 +165,7 @@ union ioat_nic_rx_desc {
 #define IOAT_NIC_RXD_STAT_DD		BIT(0)
 #define IOAT_NIC_RXD_STAT_EOP		BIT(1)
 #define IOAT_NIC_RXD_STAT_L4CS		BIT(5)
+#define IOAT_NIC_RXD_STAT_IPCS		BIT(6)
 #define IOAT_NIC_RXD_STAT_LLINT		BIT(11)	/* a low latency interrupt */
 #define IOAT_NIC_RXD_ERR_HBO		BIT(23)
 #define IOAT_NIC_RXD_ERR_TCPE		BIT(30)
@@ -306,6 +308,8 @@ struct ioat_nic_q_vector {
 	struct ioat_nic_tx_ring *tx;
 	u16 v;
 	char name[IFNAMSIZ + 16];
+	u32 polls;		/* NAPI polls so far */
+	u32 watchdog_polls;	/* polls at the interrupt watchdog's last tick */
 };
 
 struct ioat_nic_priv {
@@ -335,6 +339,7 @@ struct ioat_nic_priv {
 	unsigned int num_filters;
 
 	struct work_struct reset_task;
+	struct timer_list irq_watchdog;	/* ioat_nic_irq_watchdog() */
 
 	/* CRCERRS and RLEC summed: the device clears them on read and reset */
 	spinlock_t mac_stats_lock;
@@ -363,12 +368,14 @@ int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv, struct ioat_nic_rx_ring *
 void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx);
 int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget);
+bool ioat_nic_rx_ready(struct ioat_nic_rx_ring *rx);
 
 /* ioat_nic_tx.c */
 int ioat_nic_tx_alloc_ring(struct ioat_nic_priv *priv, struct ioat_nic_tx_ring *tx);
 void ioat_nic_tx_free_ring(struct ioat_nic_tx_ring *tx);
 void ioat_nic_tx_configure(struct ioat_nic_tx_ring *tx);
 bool ioat_nic_tx_clean(struct ioat_nic_tx_ring *tx, int budget);
+bool ioat_nic_tx_outstanding(struct ioat_nic_tx_ring *tx);
 netdev_tx_t ioat_nic_xmit(struct sk_buff *skb, struct net_device *netdev);
 netdev_features_t ioat_nic_features_check(struct sk_buff *skb,
 					  struct net_device *netdev,

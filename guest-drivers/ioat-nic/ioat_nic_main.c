@@ -6,7 +6,8 @@
  * Vector layout: vector q serves RX and TX queue q (q < num_queues), and
  * the last vector serves the "other" causes (link status change).  Queue
  * vectors are auto-masked when they fire (GPIE.EIAME + EIAM_EX) and
- * unmasked by NAPI when it completes (EIMS_EX).
+ * unmasked by NAPI when it completes (EIMS_EX); a vector whose message was
+ * lost stays masked, which the interrupt watchdog repairs.
  */
 
 #include <linux/etherdevice.h>
@@ -214,6 +215,8 @@ static int ioat_nic_napi_poll(struct napi_struct *napi, int budget)
 	bool tx_done;
 	int done;
 
+	WRITE_ONCE(qv->polls, qv->polls + 1);
+
 	tx_done = ioat_nic_tx_clean(qv->tx, budget);
 	if (!budget)
 		return 0;
@@ -224,6 +227,38 @@ static int ioat_nic_napi_poll(struct napi_struct *napi, int budget)
 	if (napi_complete_done(napi, done))
 		ioat_nic_wr(priv, IOAT_NIC_EIMS_EX(qv->v / 32), BIT(qv->v % 32));
 	return done;
+}
+
+#define IOAT_NIC_IRQ_WATCHDOG_PERIOD	(2 * HZ)
+
+/*
+ * A queue vector's message can be lost on the way: the vector stays
+ * auto-masked and its NAPI never runs again.  Every 2 s while up, a vector
+ * that has not polled since the last tick although the device wrote back
+ * a received frame or transmit descriptors are outstanding is unmasked
+ * (EIMS_EX) and fired (EICS_EX).  At worst that is one spurious poll.
+ */
+static void ioat_nic_irq_watchdog(struct timer_list *t)
+{
+	struct ioat_nic_priv *priv = from_timer(priv, t, irq_watchdog);
+	unsigned int q;
+
+	for (q = 0; q < priv->num_queues; q++) {
+		struct ioat_nic_q_vector *qv = &priv->qv[q];
+		u32 polls = READ_ONCE(qv->polls);
+
+		if (polls == qv->watchdog_polls &&
+		    (ioat_nic_rx_ready(qv->rx) || ioat_nic_tx_outstanding(qv->tx))) {
+			if (net_ratelimit())
+				netdev_warn(priv->netdev,
+					    "queue vector %u: work waiting and no interrupt, firing it\n",
+					    q);
+			ioat_nic_wr(priv, IOAT_NIC_EIMS_EX(q / 32), BIT(q % 32));
+			ioat_nic_wr(priv, IOAT_NIC_EICS_EX(q / 32), BIT(q % 32));
+		}
+		qv->watchdog_polls = polls;
+	}
+	mod_timer(&priv->irq_watchdog, jiffies + IOAT_NIC_IRQ_WATCHDOG_PERIOD);
 }
 
 static int ioat_nic_request_irqs(struct ioat_nic_priv *priv)
@@ -356,6 +391,7 @@ static int ioat_nic_up(struct ioat_nic_priv *priv)
 		    IOAT_NIC_DMATXCTL_TE);
 	ioat_nic_wr(priv, IOAT_NIC_RXCTRL, IOAT_NIC_RXCTRL_RXEN);
 	ioat_nic_irq_enable(priv);
+	mod_timer(&priv->irq_watchdog, jiffies + IOAT_NIC_IRQ_WATCHDOG_PERIOD);
 
 	netif_tx_start_all_queues(netdev);
 	ioat_nic_update_link(priv);
@@ -367,6 +403,7 @@ static void ioat_nic_down(struct ioat_nic_priv *priv)
 	unsigned int q;
 
 	/* No more polls, so nothing wakes a TX queue once it is stopped. */
+	del_timer_sync(&priv->irq_watchdog);
 	ioat_nic_irq_disable(priv);
 	for (q = 0; q < priv->num_queues; q++)
 		napi_disable(&priv->qv[q].napi);
@@ -555,6 +592,7 @@ static int ioat_nic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	priv->rx_ring_size = IOAT_NIC_DEFAULT_RING;
 	priv->tx_ring_size = IOAT_NIC_DEFAULT_RING;
 	INIT_WORK(&priv->reset_task, ioat_nic_reset_task);
+	timer_setup(&priv->irq_watchdog, ioat_nic_irq_watchdog, 0);
 	spin_lock_init(&priv->mac_stats_lock);
 	pci_set_drvdata(pdev, priv);
 

@@ -267,16 +267,30 @@ static void ioat_nic_rx_offloads(struct ioat_nic_rx_ring *rx,
 		skb_set_hash(skb, hash, (l4_types & BIT(type)) ?
 			     PKT_HASH_TYPE_L4 : PKT_HASH_TYPE_L3);
 
-	if (!(netdev->features & NETIF_F_RXCSUM) ||
-	    !(status & IOAT_NIC_RXD_STAT_L4CS))
+	if (!(netdev->features & NETIF_F_RXCSUM))
 		return;
-	if (status & (IOAT_NIC_RXD_ERR_TCPE | IOAT_NIC_RXD_ERR_IPE)) {
+	/* IPE counts with IPCS (IPv4 header checked), TCPE with L4CS. */
+	if (((status & IOAT_NIC_RXD_STAT_IPCS) &&
+	     (status & IOAT_NIC_RXD_ERR_IPE)) ||
+	    ((status & IOAT_NIC_RXD_STAT_L4CS) &&
+	     (status & IOAT_NIC_RXD_ERR_TCPE))) {
 		u64_stats_update_begin(&rx->stats->syncp);
 		rx->stats->csum_err++;
 		u64_stats_update_end(&rx->stats->syncp);
 		return;
 	}
-	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	if (status & IOAT_NIC_RXD_STAT_L4CS)
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+}
+
+/* The device has written back the next descriptor to clean. */
+bool ioat_nic_rx_ready(struct ioat_nic_rx_ring *rx)
+{
+	u32 i = READ_ONCE(rx->next_to_clean);
+
+	return i != READ_ONCE(rx->next_to_use) &&
+	       (le32_to_cpu(READ_ONCE(rx->desc[i].wb.status_error)) &
+		IOAT_NIC_RXD_STAT_DD);
 }
 
 int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)

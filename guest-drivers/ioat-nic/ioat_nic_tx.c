@@ -326,6 +326,12 @@ drop:
 }
 
 /* Free what the device has sent; true when everything was done. */
+/* Descriptors handed to the device and not yet cleaned. */
+bool ioat_nic_tx_outstanding(struct ioat_nic_tx_ring *tx)
+{
+	return READ_ONCE(tx->next_to_clean) != READ_ONCE(tx->next_to_use);
+}
+
 bool ioat_nic_tx_clean(struct ioat_nic_tx_ring *tx, int budget)
 {
 	struct netdev_queue *txq = netdev_get_tx_queue(tx->priv->netdev, tx->q);

@@ -1,63 +1,107 @@
 # Injected faults against the drivers (docs/fault-injection.md): the guest
 # asks the runner to arm a fault on a device ("IOAT-QOM-SET ID PROPERTY
-# VALUE", a qom-set over QMP) and checks what the driver makes of it.  Our
-# ioat_nic and the stock ixgbe count frames failing their FCS in
-# rx_crc_errors, detect a transmit hang, reset the device and transfer
-# again; ixgbe notices a surprise removal; ioatdma takes an injected read
-# error on a channel, fails that transfer and recovers the channel for the
-# next dmatest round.
+# VALUE", a qom-set over QMP) and checks what the driver makes of it.
+# The NIC under our ioat_nic, then under the stock ixgbe: frames failing
+# the MAC's checks never reach the stack and are counted, late descriptor
+# write-backs lose nothing, a link flap comes and goes, a transmit hang and
+# a lost MSI-X message end in the driver's reset, a surprise removal is
+# noticed.  The engine under the stock ioatdma, then under our ioat_dma:
+# an injected channel error, a stalled channel, a lost completion write and
+# a lost interrupt, each followed by a clean dmatest round.
 
 . /ioat/lib/net.sh
 . /ioat/lib/dma.sh
 
 IF=eth0
 
-# arm ID PROPERTY VALUE: the runner polls the console every 0.3 s.
+# arm ID PROPERTY VALUE: the runner polls the console every 0.1 s.
 arm() {
     emit "QOM-SET $*"
-    sleep 2
+    sleep 1
 }
 
-# wait_dmesg PATTERN SECONDS: a kernel message matches within SECONDS.
-wait_dmesg() {
+# Nothing may arrive unasked while a receive fault is armed: no IPv6
+# (router solicitations get advertisements back), and the gateway's ARP
+# entry pinned once known (a stale entry is probed, and answered).
+echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+pin_gateway() {
+    ping -c 1 -W 2 $HOST > /dev/null && arp -i $IF -s $HOST "$(gateway_mac)"
+}
+
+# replies PING-ARGS...: how many replies ping got
+replies() {
+    ping "$@" $HOST | sed -n 's/.*, \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p'
+}
+
+# logged PATTERN SECONDS: a kernel message since the last mark matches
+# within SECONDS.
+logged() {
     local i
     for i in $(seq "$2"); do
-        dmesg_has "$1" && return 0
+        since_mark | grep -qE "$1" && return 0
         sleep 1
     done
     echo "no '$1' after $2 s"
     return 1
 }
 
-# dmatest_failures CHANNEL ITERATIONS [REQUEST...]: one dmatest round on
-# CHANNEL, with REQUEST (if any) sent to the runner once it runs; prints
-# the failures its threads report in total.
-dmatest_failures() {
-    local chan=$1 iterations=$2
+# frames_hit N ANSWERED STAT...: with N received frames armed to fail a
+# check of the MAC, 10 pings get ANSWERED replies and the counter STAT (a
+# command printing it) grows by exactly N once the driver has folded the
+# hardware's in.
+frames_hit() {
+    local n=$1 answered=$2 before got v i
     shift 2
-    dmatest_start "$iterations" channel="$chan" timeout=5000 || return 1
-    # On the console itself: this runs inside $(...).
-    [ $# = 0 ] || emit "$*" > /dev/console
-    dmatest_finish
-    sed -n 's/.*summary [0-9]* tests, \([0-9]*\) failures.*/\1/p' $DMATEST_SUMMARY |
-        awk '{ n += $1 } END { print n + 0 }'
-}
-
-# crc_errors_reach N SECONDS: ping until the netdev's rx_crc_errors reads
-# N or more (the fault takes a moment to be armed, and ixgbe folds CRCERRS
-# into its statistics every 2 s); passes if it then reads exactly N.
-crc_errors_reach() {
-    local v i
-    for i in $(seq "$2"); do
-        ping -c 2 -i 0.3 -W 1 $HOST > /dev/null 2>&1
-        v=$(cat /sys/class/net/$IF/statistics/rx_crc_errors)
-        [ "$v" -ge "$1" ] && break
+    before=$("$@")
+    got=$(replies -c 10 -i 0.2 -W 1)
+    for i in $(seq 10); do
+        v=$("$@")
+        [ $((v - before)) -ge "$n" ] && break
         sleep 1
     done
-    sleep 2
-    v=$(cat /sys/class/net/$IF/statistics/rx_crc_errors)
-    echo "rx_crc_errors $v"
-    [ "$v" = "$1" ]
+    echo "$got of 10 replies, counter $before -> $v"
+    [ "$got" = "$answered" ] && [ $((v - before)) = "$n" ]
+}
+
+sysfs_stat() {
+    cat "/sys/class/net/$IF/statistics/$1"
+}
+
+# all_replies: 10 pings, 10 replies
+all_replies() {
+    local got
+    got=$(replies -c 10 -i 0.2 -W 2)
+    echo "$got of 10 replies"
+    [ "$got" = 10 ]
+}
+
+# link_flaps: the carrier drops and comes back (one 500 ms flap)
+link_flaps() {
+    wait_carrier $IF 0 5 && wait_carrier $IF 1 10
+}
+
+# no_reset_since_mark: no transmit timeout, no reset since the last mark
+no_reset_since_mark() {
+    ! since_mark | grep -E 'timed out|[Rr]eset'
+}
+
+# flood: pings every 10 ms, two from each CPU, until stop_flood, so that
+# every transmit queue (and so every queue vector) carries traffic.
+flood() {
+    local cpu
+    FLOOD=
+    for cpu in 0 1 0 1; do
+        taskset -c $cpu ping -q -i 0.01 -W 1 $HOST > /dev/null 2>&1 &
+        FLOOD="$FLOOD $!"
+    done
+}
+
+stop_flood() {
+    # shellcheck disable=SC2086 # a list of PIDs
+    kill $FLOOD 2> /dev/null
+    wait
+    return 0
 }
 
 # The NIC under our ioat_nic ----------------------------------------------
@@ -80,17 +124,47 @@ check ours-binds ours_bind
 check ours-link-up ip link set $IF up
 check ours-carrier wait_carrier $IF
 check ours-dhcp-lease dhcp $IF
+check ours-gateway-pinned pin_gateway
 
-arm nic0 fault-rx-crc 5
-check ours-crc-errors-counted crc_errors_reach 5 20
+# Frames failing the FCS or length check are dropped (never reach the
+# stack: 3 of 10 pings unanswered) and counted; frames reported with a bad
+# checksum go up for the stack to check, which finds them good.
+arm nic0 fault-rx-crc 3
+check ours-crc-errors-dropped-and-counted frames_hit 3 7 sysfs_stat rx_crc_errors
+arm nic0 fault-rx-length 3
+check ours-length-errors-dropped-and-counted frames_hit 3 7 sysfs_stat rx_length_errors
+arm nic0 fault-rx-checksum 3
+check ours-checksum-errors-counted frames_hit 3 10 ethtool_stat $IF rx_csum_err
+
+arm nic0 fault-rx-late-writeback 5
+check ours-late-writebacks-lose-nothing all_replies
+
+mark ours link flap
+emit "QOM-SET nic0 fault-link-flap 1"
+check ours-carrier-follows-link-flap link_flaps
+check ours-link-flap-then-ping ping -c 2 -W 2 $HOST
 
 # The stack's transmit watchdog, which this driver relies on, only looks
-# at a stopped queue: enough pings to fill the 512-entry ring.
+# at a stopped queue: enough pings to fill the 512-entry rings.
+mark ours tx hang
 arm nic0 fault-tx-hang 1
-ping -c 700 -i 0.01 -W 1 $HOST > /dev/null 2>&1
-check ours-detects-tx-timeout wait_dmesg 'ioat_nic .*TX queue [0-9]+ timed out' 40
+flood
+check ours-detects-tx-timeout logged 'ioat_nic .*TX queue [0-9]+ timed out' 40
+stop_flood
 check ours-carrier-after-reset wait_carrier $IF 1 20
-check ours-push-8MiB-after-reset push 8
+check ours-push-4MiB-after-reset push 4
+
+# A lost MSI-X message leaves its vector auto-masked (EIAM): the driver's
+# interrupt watchdog finds work waiting on a vector that has not polled
+# for 2 s, unmasks and fires it; no reset.
+mark ours lost msix
+arm nic0 fault-msix-lost 1
+flood
+check ours-recovers-lost-msix logged 'ioat_nic .*queue vector [0-9]+: work waiting and no interrupt' 20
+stop_flood
+check ours-no-reset-for-lost-msix no_reset_since_mark
+check ours-carrier-after-lost-msix wait_carrier $IF 1 20
+check ours-push-4MiB-after-lost-msix push 4
 check ours-unloads ours_unbind
 
 # The NIC under the stock ixgbe ----------------------------------------
@@ -100,45 +174,165 @@ check link-up ip link set $IF up
 check carrier wait_carrier $IF
 check dhcp-lease dhcp $IF
 check ping-before ping -c 2 -W 2 $HOST
+check gateway-pinned pin_gateway
 
-arm nic0 fault-rx-crc 5
-check crc-errors-counted crc_errors_reach 5 20
-info "$(ethtool -S $IF | grep -E 'rx_crc_errors')"
+arm nic0 fault-rx-crc 3
+check crc-errors-dropped-and-counted frames_hit 3 7 ethtool_stat $IF rx_crc_errors
+arm nic0 fault-rx-length 3
+check length-errors-dropped-and-counted frames_hit 3 7 ethtool_stat $IF rx_length_errors
+arm nic0 fault-rx-checksum 3
+check checksum-errors-counted frames_hit 3 10 ethtool_stat $IF rx_csum_offload_errors
+info "$(ethtool -S $IF | grep -E 'rx_crc_errors|rx_length_errors|rx_csum_offload_errors' | tr -s ' \n' ' ')"
 
+arm nic0 fault-rx-late-writeback 5
+check late-writebacks-lose-nothing all_replies
+
+mark ixgbe link flap
+emit "QOM-SET nic0 fault-link-flap 1"
+check ixgbe-sees-link-down logged 'ixgbe .*NIC Link is Down' 10
+check ixgbe-sees-link-up-again logged 'ixgbe .*NIC Link is Up' 10
+check carrier-after-link-flap wait_carrier $IF 1 10
+check ping-after-link-flap ping -c 2 -W 2 $HOST
+
+mark ixgbe tx hang
 arm nic0 fault-tx-hang 1
 ping -c 3 -W 1 $HOST > /dev/null 2>&1
-check ixgbe-detects-tx-hang wait_dmesg 'Detected Tx Unit Hang|tx timeout' 40
-check ixgbe-resets-adapter wait_dmesg 'Reset adapter' 20
+check ixgbe-detects-tx-hang logged 'Detected Tx Unit Hang|tx timeout' 40
+check ixgbe-resets-adapter logged 'Reset adapter' 20
 check carrier-after-reset wait_carrier $IF 1 20
 check push-20MiB-after-reset push 20
 
+# A lost MSI-X message leaves its vector auto-masked (EIAM): that vector's
+# rings are never cleaned, its transmit queue fills and stops, and the
+# stack's watchdog has ixgbe reset the adapter.
+mark ixgbe lost msix
+arm nic0 fault-msix-lost 1
+flood
+check ixgbe-recovers-lost-msix logged 'tx timeout|Detected Tx Unit Hang|Reset adapter' 40
+stop_flood
+check carrier-after-lost-msix wait_carrier $IF 1 20
+check push-4MiB-after-lost-msix push 4
+
 # Surprise removal: every read returns all ones; ixgbe notices at its next
 # register read and lets the adapter go.
+mark ixgbe removal
 arm nic0 fault-surprise-removal true
-check ixgbe-sees-removal wait_dmesg 'ixgbe .*Adapter removed' 20
+check ixgbe-sees-removal logged 'ixgbe .*Adapter removed' 20
 
 # The engine -----------------------------------------------------------
 
-# A read error injected into a running round: ioatdma fails that
-# transfer (and aborts the ones queued behind it), resets and restarts
-# the channel.  Armed while idle, the fault would hit the null descriptor
-# ioatdma starts an idle channel with.
-round_with_read_error() {
-    local n
-    n=$(dmatest_failures dma0chan0 1500 QOM-SET dma0 fault-chanerr 0:0x100:1)
+# dmatest_failures CHANNEL ITERATIONS [ID PROPERTY VALUE]: one dmatest
+# round on CHANNEL, with the fault (if any) armed once dmatest holds the
+# channel and before its threads start, so that their first transfers
+# meet it; prints the failures the threads report in total.  A round with
+# a stalled or failed transfer never stops early: a dmatest thread stopped
+# while waiting leaves the transfer to complete into freed buffers.  The
+# channel is released 0.5 s after the round: ioatdma's completion timer
+# (200 ms) must find it idle, or the next client's work runs without it
+# (docs/fault-injection.md).
+dmatest_failures() {
+    local chan=$1 iterations=$2
+    shift 2
+    dmatest_load "$iterations" channel="$chan" timeout=5000 || return 1
+    [ $# = 0 ] || arm "$@" > /dev/console
+    echo 1 > $DMATEST/run
+    cat $DMATEST/wait > /dev/null
+    sleep 0.5
+    dmatest_finish
+    sed -n 's/.*summary [0-9]* tests, \([0-9]*\) failures.*/\1/p' $DMATEST_SUMMARY |
+        awk '{ n += $1 } END { print n + 0 }'
+}
+
+# round_fails CHANNEL ID PROPERTY VALUE: a round of 100 with the fault armed
+# has at least one failure.
+round_fails() {
+    local n chan=$1
+    shift
+    n=$(dmatest_failures "$chan" 100 "$@")
     echo "$n failures"
     [ "$n" -ge 1 ]
 }
-no_failures() {
+
+# round_clean CHANNEL ITERATIONS [ID PROPERTY VALUE]: a round (with the
+# fault armed) has no failure.
+round_clean() {
     local n
-    n=$(dmatest_failures dma0chan0 20)
+    n=$(dmatest_failures "$@")
     echo "$n failures"
     [ "$n" = 0 ]
 }
 
+# round_ends CHANNEL ITERATIONS [ID PROPERTY VALUE]: a round (with the
+# fault armed) ends, whatever it counts.
+round_ends() {
+    local n
+    n=$(dmatest_failures "$@")
+    echo "$n failures"
+    [ -n "$n" ]
+}
+
+DMA=8086:0b00
+CH=dma0chan0
+
+# The stock ioatdma.  A read error injected into a running round: ioatdma
+# fails that transfer (and aborts the ones queued behind it), resets and
+# restarts the channel.  Armed while idle, the fault would hit the null
+# descriptor ioatdma starts an idle channel with.
 check ioatdma-loads modprobe ioatdma
-check dmatest-clean-before no_failures
-check dmatest-sees-injected-error round_with_read_error
-check dmatest-next-round-clean no_failures
+check dmatest-clean-before round_clean $CH 20
+check dmatest-sees-injected-error round_fails $CH dma0 fault-chanerr 0:0x100:1
+check dmatest-next-round-clean round_clean $CH 20
+
+# A stalled channel and a lost completion write look the same to
+# ioatdma: descriptors in flight and no progress for two ticks of its
+# completion timer; it aborts them, resets and restarts the channel.
+mark ioatdma stall
+check dmatest-ends-with-stalled-channel round_ends $CH 20 dma0 fault-stall 0:1
+check ioatdma-resets-stalled-channel logged 'ioatdma .*Reset channel' 10
+check dmatest-clean-after-stall round_clean $CH 20
+
+# One lost completion write in a busy round costs nothing: the next
+# record names a later descriptor, and everything up to it is done.
+check dmatest-clean-with-one-lost-completion round_clean $CH 100 dma0 fault-completion-lost 1
+
+# A lost interrupt leaves the channel unarmed: ioatdma's timer finds each
+# completion (up to its 2 s idle period later), and nothing fails.  Armed
+# while idle, the fault takes the interrupt of the null descriptor
+# ioatdma starts the channel with when dmatest asks for it.
+arm dma0 fault-interrupt-lost 1
+check dmatest-clean-with-lost-interrupt round_clean $CH 2
+check ioatdma-unloads rmmod ioatdma
+
+# Our ioat_dma (docs/guest-drivers.md, "When the device fails").
+ours_dma_loads() {
+    modprobe ioat_dma && pci_bound $DMA ioat_dma
+}
+check ioat-dma-loads ours_dma_loads
+CH=$(basename "$(ls -d /sys/class/dma/dma*chan0 | head -n 1)")
+info "our driver's first channel: $CH"
+
+mark ioat_dma chanerr
+check ours-dmatest-sees-injected-error round_fails $CH dma0 fault-chanerr 0:0x100:1
+check ours-reports-chanerr logged 'ioat_dma .*channel 0 halted, CHANERR 0x100' 5
+check ours-dmatest-clean-after-error round_clean $CH 20
+
+mark ioat_dma stall
+check ours-dmatest-ends-with-stalled-channel round_ends $CH 20 dma0 fault-stall 0:1
+check ours-resets-stalled-channel logged 'ioat_dma .*channel 0: no progress' 10
+check ours-dmatest-clean-after-stall round_clean $CH 20
+
+# The watchdog reaps what the lost record or interrupt did not announce
+# (from CHANSTS, or the record) and re-arms: nothing fails.  Armed while
+# idle: the round's first transfer takes the fault.
+mark ioat_dma lost completion
+arm dma0 fault-completion-lost 1
+check ours-dmatest-clean-with-lost-completion round_clean $CH 200
+check ours-reaps-lost-completion logged 'ioat_dma .*channel 0: [0-9]+ slots done without' 5
+
+mark ioat_dma lost interrupt
+arm dma0 fault-interrupt-lost 1
+check ours-dmatest-clean-with-lost-interrupt round_clean $CH 200
+check ours-rearms-after-lost-interrupt logged 'ioat_dma .*channel 0: [0-9]+ slots done without' 5
+check ours-unloads rmmod ioat_dma
 
 check no-oops sh -c "! dmesg | grep -E 'BUG|Oops|Call Trace|general protection'"

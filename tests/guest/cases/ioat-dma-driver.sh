@@ -28,14 +28,6 @@ hw_channels() {
     dmesg | sed -n 's/.*ioat_dma.* \([0-9]\+\) channels,.*/\1/p' | tail -n 1
 }
 
-# Kernel messages since the last mark (the log is never cleared, so the
-# final check sees the whole case).
-mark() {
-    echo "ioat-dma-driver: mark $1" > /dev/kmsg
-}
-since_mark() {
-    dmesg | sed -n '/ioat-dma-driver: mark/h; /ioat-dma-driver: mark/!H; ${x;p}'
-}
 # info_lines FILE: each line of FILE as an INFO line
 info_lines() {
     local line

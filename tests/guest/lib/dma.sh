@@ -15,14 +15,20 @@ dma_irqs() {
          END { print n + 0 }' /proc/interrupts
 }
 
-# dmatest_start ITERATIONS [PARAM=VALUE...]: load dmatest and start a
-# round.  The kernel log is not cleared: the round is found after a mark.
-dmatest_start() {
+# dmatest_load ITERATIONS [PARAM=VALUE...]: load dmatest for a round; with
+# channel=..., the channel is taken (and its driver starts it) now.  The
+# kernel log is not cleared: the round is found after a mark.
+dmatest_load() {
     local iterations=$1
     shift
     DMATEST_TAG="dmatest-round-$$-$RANDOM"
     echo "$DMATEST_TAG" > /dev/kmsg
-    modprobe dmatest iterations="$iterations" "$@" || return 1
+    modprobe dmatest iterations="$iterations" "$@"
+}
+
+# dmatest_start ITERATIONS [PARAM=VALUE...]: load dmatest and start a round.
+dmatest_start() {
+    dmatest_load "$@" || return 1
     echo 1 > $DMATEST/run
 }
 
