@@ -295,6 +295,15 @@ check dmatest-clean-after-stall round_clean $CH 20
 # record names a later descriptor, and everything up to it is done.
 check dmatest-clean-with-one-lost-completion round_clean $CH 100 dma0 fault-completion-lost 1
 
+# With no completion record landing at all, ioatdma's completion timer sees
+# no progress twice, aborts what is in flight (dmatest counts it failed)
+# and resets the channel; disarmed, the next round is clean.
+mark ioatdma lost completions
+check dmatest-ends-without-completions round_ends $CH 1 dma0 fault-completion-lost 1000
+check ioatdma-resets-without-completions logged 'ioatdma .*Reset channel' 10
+arm dma0 fault-completion-lost 0
+check dmatest-clean-after-lost-completions round_clean $CH 20
+
 # A lost interrupt leaves the channel unarmed: ioatdma's timer finds each
 # completion (up to its 2 s idle period later), and nothing fails.  Armed
 # while idle, the fault takes the interrupt of the null descriptor
