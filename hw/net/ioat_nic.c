@@ -10,6 +10,13 @@
  * 0x2000.  Capabilities: PM at 0x40, MSI at 0x50, MSI-X at 0x70 (ixgbe
  * reads the table size at config offset 0x72), PCIe at 0xa0.
  *
+ * With sriov-vfs=N (1..64, default 0: none) the PF also has AER at 0x100,
+ * ARI at 0x150 and the SR-IOV capability at 0x160 with N VFs (ioat-nic-vf,
+ * 8086:10ED) at offset 0x80, stride 2.  QEMU puts VFs on the PF's bus, so
+ * devfn + 0x80 + 2 (N - 1) must stay below 256: 64 VFs need the PF at
+ * devfn 0, behind a PCIe root port:
+ *   -device pcie-root-port,id=rp0 -device ioat-nic,bus=rp0,sriov-vfs=64
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -20,11 +27,13 @@
 #include "hw/pci/msi.h"
 #include "hw/pci/msix.h"
 #include "hw/pci/pcie.h"
+#include "hw/pci/pcie_sriov.h"
 #include "hw/qdev-properties.h"
 #include "migration/vmstate.h"
 #include "net/net.h"
 #include "system/system.h"
 #include "ioat_nic_core.h"
+#include "ioat_nic_vf.h"
 #include "trace.h"
 
 #define TYPE_IOAT_NIC "ioat-nic"
@@ -38,6 +47,12 @@ OBJECT_DECLARE_SIMPLE_TYPE(IoatNicState, IOAT_NIC)
 #define IOAT_NIC_MSI_CAP_OFFSET     0x50
 #define IOAT_NIC_MSIX_CAP_OFFSET    0x70
 #define IOAT_NIC_PCIE_CAP_OFFSET    0xa0
+#define IOAT_NIC_AER_CAP_OFFSET     0x100
+#define IOAT_NIC_ARI_CAP_OFFSET     0x150
+#define IOAT_NIC_SRIOV_CAP_OFFSET   0x160
+#define IOAT_NIC_MAX_VFS            64
+#define IOAT_NIC_VF_OFFSET          0x80
+#define IOAT_NIC_VF_STRIDE          2
 
 struct IoatNicState {
     PCIDevice parent_obj;
@@ -46,6 +61,7 @@ struct IoatNicState {
     MemoryRegion msix;
     NICState *nic;
     NICConf conf;
+    uint16_t sriov_vfs;         /* TotalVFs; 0: no SR-IOV capability */
 
     IoatNicCore core;
 };
@@ -274,6 +290,40 @@ static int ioat_nic_init_msix(IoatNicState *s, Error **errp)
     return 0;
 }
 
+/*
+ * AER, ARI and SR-IOV: sriov_vfs VFs, each with a 16 KiB register BAR0 and
+ * a 16 KiB MSI-X BAR3.  InitialVFs equals TotalVFs (no VF migration).
+ */
+static bool ioat_nic_init_sriov(IoatNicState *s, Error **errp)
+{
+    PCIDevice *pci_dev = PCI_DEVICE(s);
+    const uint8_t bar_type = PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                             PCI_BASE_ADDRESS_MEM_PREFETCH;
+
+    if (s->sriov_vfs > IOAT_NIC_MAX_VFS) {
+        error_setg(errp, "ioat-nic: sriov-vfs is at most %u",
+                   IOAT_NIC_MAX_VFS);
+        return false;
+    }
+    if (pcie_aer_init(pci_dev, PCI_ERR_VER, IOAT_NIC_AER_CAP_OFFSET,
+                      PCI_ERR_SIZEOF, errp) < 0) {
+        return false;
+    }
+    pcie_ari_init(pci_dev, IOAT_NIC_ARI_CAP_OFFSET);
+    if (!pcie_sriov_pf_init(pci_dev, IOAT_NIC_SRIOV_CAP_OFFSET,
+                            TYPE_IOAT_NIC_VF, IOAT_NIC_VF_DEVICE_ID,
+                            s->sriov_vfs, s->sriov_vfs, IOAT_NIC_VF_OFFSET,
+                            IOAT_NIC_VF_STRIDE, errp)) {
+        pcie_aer_exit(pci_dev);
+        return false;
+    }
+    pcie_sriov_pf_init_vf_bar(pci_dev, IOAT_NIC_VF_MMIO_BAR, bar_type,
+                              IOAT_NIC_VF_BAR_SIZE);
+    pcie_sriov_pf_init_vf_bar(pci_dev, IOAT_NIC_VF_MSIX_BAR, bar_type,
+                              IOAT_NIC_VF_BAR_SIZE);
+    return true;
+}
+
 static void ioat_nic_realize(PCIDevice *pci_dev, Error **errp)
 {
     IoatNicState *s = IOAT_NIC(pci_dev);
@@ -310,6 +360,9 @@ static void ioat_nic_realize(PCIDevice *pci_dev, Error **errp)
     }
     pci_set_word(pci_dev->wmask + IOAT_NIC_PM_CAP_OFFSET + PCI_PM_CTRL,
                  PCI_PM_CTRL_STATE_MASK);
+    if (s->sriov_vfs && !ioat_nic_init_sriov(s, errp)) {
+        goto err_msi;
+    }
 
     qemu_macaddr_default_if_unset(&s->conf.macaddr);
     s->nic = qemu_new_nic(&ioat_nic_net_info, &s->conf,
@@ -336,6 +389,10 @@ static void ioat_nic_exit(PCIDevice *pci_dev)
 
     ioat_nic_core_unrealize(&s->core);
     qemu_del_nic(s->nic);
+    if (s->sriov_vfs) {
+        pcie_sriov_pf_exit(pci_dev);
+        pcie_aer_exit(pci_dev);
+    }
     msi_uninit(pci_dev);
     msix_unuse_all_vectors(pci_dev);
     msix_uninit(pci_dev, &s->msix, &s->msix);
@@ -372,6 +429,7 @@ static const VMStateDescription ioat_nic_vmstate = {
 
 static const Property ioat_nic_properties[] = {
     DEFINE_NIC_PROPERTIES(IoatNicState, conf),
+    DEFINE_PROP_UINT16("sriov-vfs", IoatNicState, sriov_vfs, 0),
 };
 
 static void ioat_nic_class_init(ObjectClass *klass, void *data)

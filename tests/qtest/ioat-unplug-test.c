@@ -5,9 +5,8 @@
  * while its own code is on the stack; QEMU must carry on, with nothing
  * used after it was freed (the sanitizer build checks that).
  *
- * No firmware runs under qtest: the test enables MMCONFIG (q35 PCIEXBAR),
- * numbers the root port's secondary bus, opens its memory window and
- * places the device's BAR0 in it.
+ * The machine is set up by ioat-q35.h; the test places the device's BARs
+ * in the root port's memory window.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -19,12 +18,9 @@
 #include "hw/pci/pci_regs.h"
 #include "hw/dma/ioat_dma_regs.h"
 #include "hw/net/ioat_nic_regs.h"
+#include "ioat-q35.h"
 
-#define MMCFG_BASE      0xb0000000ULL
-#define PCIEXBAR        0x60            /* q35 MCH: MMCONFIG base, enable */
-#define RP_DEVFN        (4 << 3)        /* the root port, 00:04.0 */
-#define DEV_BUS         1               /* the device, 01:00.0 */
-#define BAR_BASE        0xfe000000ULL   /* BAR0 */
+#define BAR_BASE        IOAT_Q35_MEM_BASE       /* BAR0 */
 #define BAR4_BASE       0xfe080000ULL   /* BAR4, ioat-nic's MSI-X table */
 #define MSIX_CAP        0x70            /* both devices */
 
@@ -33,42 +29,18 @@
 #define RECORD          0x300000ULL
 #define SOURCE          0x301000ULL
 
-static uint64_t mmcfg(unsigned bus, unsigned devfn, unsigned off)
-{
-    return MMCFG_BASE | bus << 20 | devfn << 12 | off;
-}
-
 static QTestState *start(const char *device)
 {
-    /* Native PCIe hotplug: the root port, not ACPI, owns the slot. */
-    QTestState *qts = qtest_initf("-M q35 -nodefaults -global ICH9-LPC."
-                                  "acpi-pci-hotplug-with-bridge-support=off "
-                                  "-device pcie-root-port,id=rp0,addr=4.0,"
-                                  "chassis=1,slot=1 "
-                                  "-device %s,bus=rp0", device);
-
-    /* MMCONFIG at MMCFG_BASE, 256 buses */
-    qtest_outl(qts, 0xcf8, 0x80000000 | (PCIEXBAR + 4));
-    qtest_outl(qts, 0xcfc, 0);
-    qtest_outl(qts, 0xcf8, 0x80000000 | PCIEXBAR);
-    qtest_outl(qts, 0xcfc, MMCFG_BASE | 1);
-
-    /* The root port: bus 1 behind it, BAR_BASE..+1 MiB forwarded. */
-    qtest_writeb(qts, mmcfg(0, RP_DEVFN, PCI_SECONDARY_BUS), DEV_BUS);
-    qtest_writeb(qts, mmcfg(0, RP_DEVFN, PCI_SUBORDINATE_BUS), DEV_BUS);
-    qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_MEMORY_BASE), BAR_BASE >> 16);
-    qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_MEMORY_LIMIT), BAR_BASE >> 16);
-    qtest_writew(qts, mmcfg(0, RP_DEVFN, PCI_COMMAND),
-                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    QTestState *qts = ioat_q35_start(device, "");
 
     /* The device: 64-bit BAR0 and BAR4 in the window, memory, bus master. */
-    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_0), BAR_BASE);
-    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_1), 0);
-    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_4), BAR4_BASE);
-    qtest_writel(qts, mmcfg(DEV_BUS, 0, PCI_BASE_ADDRESS_5), 0);
-    qtest_writew(qts, mmcfg(DEV_BUS, 0, PCI_COMMAND),
+    qtest_writel(qts, ioat_q35_cfg(PCI_BASE_ADDRESS_0), BAR_BASE);
+    qtest_writel(qts, ioat_q35_cfg(PCI_BASE_ADDRESS_1), 0);
+    qtest_writel(qts, ioat_q35_cfg(PCI_BASE_ADDRESS_4), BAR4_BASE);
+    qtest_writel(qts, ioat_q35_cfg(PCI_BASE_ADDRESS_5), 0);
+    qtest_writew(qts, ioat_q35_cfg(PCI_COMMAND),
                  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    g_assert_cmphex(qtest_readw(qts, mmcfg(DEV_BUS, 0, PCI_VENDOR_ID)), ==,
+    g_assert_cmphex(qtest_readw(qts, ioat_q35_cfg(PCI_VENDOR_ID)), ==,
                     0x8086);
     return qts;
 }
@@ -76,13 +48,13 @@ static QTestState *start(const char *device)
 /* The MMCONFIG address of the root port's Slot Control. */
 static uint64_t slot_control(QTestState *qts)
 {
-    uint8_t cap = qtest_readb(qts, mmcfg(0, RP_DEVFN, PCI_CAPABILITY_LIST));
+    uint8_t cap = qtest_readb(qts, ioat_q35_rp_cfg(PCI_CAPABILITY_LIST));
 
     while (cap) {
-        if (qtest_readb(qts, mmcfg(0, RP_DEVFN, cap)) == PCI_CAP_ID_EXP) {
-            return mmcfg(0, RP_DEVFN, cap + PCI_EXP_SLTCTL);
+        if (qtest_readb(qts, ioat_q35_rp_cfg(cap)) == PCI_CAP_ID_EXP) {
+            return ioat_q35_rp_cfg(cap + PCI_EXP_SLTCTL);
         }
-        cap = qtest_readb(qts, mmcfg(0, RP_DEVFN, cap + PCI_CAP_LIST_NEXT));
+        cap = qtest_readb(qts, ioat_q35_rp_cfg(cap + PCI_CAP_LIST_NEXT));
     }
     g_assert_not_reached();
 }
@@ -100,7 +72,7 @@ static void assert_unplugged(QTestState *qts, const char *id)
     g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
     QDict *rsp;
 
-    g_assert_cmphex(qtest_readw(qts, mmcfg(DEV_BUS, 0, PCI_VENDOR_ID)), ==,
+    g_assert_cmphex(qtest_readw(qts, ioat_q35_cfg(PCI_VENDOR_ID)), ==,
                     0xffff);
     rsp = qtest_qmp(qts, "{'execute': 'qom-get', 'arguments': "
                     "{'path': %s, 'property': 'type'}}", path);
@@ -114,7 +86,7 @@ static void msix_vector(QTestState *qts, uint64_t table, unsigned v,
 {
     uint64_t entry = table + v * PCI_MSIX_ENTRY_SIZE;
 
-    qtest_writew(qts, mmcfg(DEV_BUS, 0, MSIX_CAP + PCI_MSIX_FLAGS),
+    qtest_writew(qts, ioat_q35_cfg(MSIX_CAP + PCI_MSIX_FLAGS),
                  PCI_MSIX_FLAGS_ENABLE);
     qtest_writel(qts, entry + PCI_MSIX_ENTRY_LOWER_ADDR, addr);
     qtest_writel(qts, entry + PCI_MSIX_ENTRY_UPPER_ADDR, addr >> 32);

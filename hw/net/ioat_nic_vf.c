@@ -1,0 +1,175 @@
+/*
+ * Intel 82599 virtual function (ioat-nic-vf, 8086:10ED): the PCI side
+ *
+ * Created by ioat-nic's SR-IOV capability (ioat-nic,sriov-vfs=N), never on
+ * the command line.  BAR0 is 64-bit prefetchable, 16 KiB of VF registers;
+ * BAR3 is 64-bit prefetchable, 16 KiB holding the 3-entry MSI-X table at 0
+ * and the PBA at 0x2000.  Capabilities: MSI-X at 0x70, PCIe at 0xa0 (with
+ * function level reset), AER at 0x100, ARI at 0x150.
+ *
+ * The VF register file (mailbox, VF interrupts, the pool's queues) is not
+ * modelled yet: every access is reported (LOG_UNIMP), reads return 0.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "qemu/bitmap.h"
+#include "qemu/log.h"
+#include "qemu/module.h"
+#include "hw/pci/pci_device.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie.h"
+#include "hw/pci/pcie_sriov.h"
+#include "ioat_nic_vf.h"
+#include "trace.h"
+
+OBJECT_DECLARE_SIMPLE_TYPE(IoatNicVfState, IOAT_NIC_VF)
+
+#define IOAT_NIC_VF_MSIX_VECTORS        3
+#define IOAT_NIC_VF_MSIX_TABLE_OFFSET   0x0000
+#define IOAT_NIC_VF_MSIX_PBA_OFFSET     0x2000
+#define IOAT_NIC_VF_MSIX_CAP_OFFSET     0x70
+#define IOAT_NIC_VF_PCIE_CAP_OFFSET     0xa0
+#define IOAT_NIC_VF_AER_CAP_OFFSET      0x100
+#define IOAT_NIC_VF_ARI_CAP_OFFSET      0x150
+
+struct IoatNicVfState {
+    PCIDevice parent_obj;
+
+    MemoryRegion mmio;
+    MemoryRegion msix;
+    /* Offsets already reported as not modelled, one bit per dword */
+    DECLARE_BITMAP(unimp_reported, IOAT_NIC_VF_BAR_SIZE / 4);
+};
+
+static void ioat_nic_vf_unimp(IoatNicVfState *s, const char *op, hwaddr addr,
+                              uint64_t val)
+{
+    unsigned vf = pcie_sriov_vf_number(PCI_DEVICE(s));
+
+    trace_ioat_nic_vf_unimp(vf, op, addr, val);
+    if (!test_and_set_bit(addr / 4, s->unimp_reported)) {
+        qemu_log_mask(LOG_UNIMP, "ioat_nic_vf_unimp: VF %u: %s of VF register "
+                      "0x%04" HWADDR_PRIx ": the VF register file is not "
+                      "modelled\n", vf, op, addr);
+    }
+}
+
+static uint64_t ioat_nic_vf_mmio_read(void *opaque, hwaddr addr,
+                                      unsigned size)
+{
+    ioat_nic_vf_unimp(opaque, "read", addr, 0);
+    return 0;
+}
+
+static void ioat_nic_vf_mmio_write(void *opaque, hwaddr addr, uint64_t val,
+                                   unsigned size)
+{
+    ioat_nic_vf_unimp(opaque, "write", addr, val);
+}
+
+static const MemoryRegionOps ioat_nic_vf_mmio_ops = {
+    .read = ioat_nic_vf_mmio_read,
+    .write = ioat_nic_vf_mmio_write,
+    .endianness = DEVICE_LITTLE_ENDIAN,
+    .impl = {
+        .min_access_size = 4,
+        .max_access_size = 4,
+    },
+};
+
+/* Linux resets an 82599 VF with DEVCTL.BCR_FLR whatever DEVCAP says. */
+static void ioat_nic_vf_write_config(PCIDevice *dev, uint32_t addr,
+                                     uint32_t val, int len)
+{
+    pci_default_write_config(dev, addr, val, len);
+    pcie_cap_flr_write_config(dev, addr, val, len);
+}
+
+static void ioat_nic_vf_realize(PCIDevice *dev, Error **errp)
+{
+    IoatNicVfState *s = IOAT_NIC_VF(dev);
+
+    dev->config_write = ioat_nic_vf_write_config;
+
+    memory_region_init_io(&s->mmio, OBJECT(dev), &ioat_nic_vf_mmio_ops, s,
+                          "ioat-nic-vf-mmio", IOAT_NIC_VF_BAR_SIZE);
+    pci_register_bar(dev, IOAT_NIC_VF_MMIO_BAR, PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     PCI_BASE_ADDRESS_MEM_PREFETCH, &s->mmio);
+    memory_region_init(&s->msix, OBJECT(dev), "ioat-nic-vf-msix",
+                       IOAT_NIC_VF_BAR_SIZE);
+    pci_register_bar(dev, IOAT_NIC_VF_MSIX_BAR, PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                     PCI_BASE_ADDRESS_MEM_PREFETCH, &s->msix);
+
+    if (msix_init(dev, IOAT_NIC_VF_MSIX_VECTORS,
+                  &s->msix, IOAT_NIC_VF_MSIX_BAR, IOAT_NIC_VF_MSIX_TABLE_OFFSET,
+                  &s->msix, IOAT_NIC_VF_MSIX_BAR, IOAT_NIC_VF_MSIX_PBA_OFFSET,
+                  IOAT_NIC_VF_MSIX_CAP_OFFSET, errp) < 0) {
+        return;
+    }
+    for (unsigned i = 0; i < IOAT_NIC_VF_MSIX_VECTORS; i++) {
+        msix_vector_use(dev, i);
+    }
+    if (pcie_endpoint_cap_init(dev, IOAT_NIC_VF_PCIE_CAP_OFFSET) < 0) {
+        error_setg(errp, "ioat-nic-vf: cannot add the PCIe capability");
+        goto err_msix;
+    }
+    pcie_cap_flr_init(dev);
+    if (pcie_aer_init(dev, PCI_ERR_VER, IOAT_NIC_VF_AER_CAP_OFFSET,
+                      PCI_ERR_SIZEOF, errp) < 0) {
+        pcie_cap_exit(dev);
+        goto err_msix;
+    }
+    pcie_ari_init(dev, IOAT_NIC_VF_ARI_CAP_OFFSET);
+    return;
+
+err_msix:
+    msix_unuse_all_vectors(dev);
+    msix_uninit(dev, &s->msix, &s->msix);
+}
+
+static void ioat_nic_vf_exit(PCIDevice *dev)
+{
+    IoatNicVfState *s = IOAT_NIC_VF(dev);
+
+    pcie_aer_exit(dev);
+    pcie_cap_exit(dev);
+    msix_unuse_all_vectors(dev);
+    msix_uninit(dev, &s->msix, &s->msix);
+}
+
+static void ioat_nic_vf_class_init(ObjectClass *klass, void *data)
+{
+    DeviceClass *dc = DEVICE_CLASS(klass);
+    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+
+    k->realize = ioat_nic_vf_realize;
+    k->exit = ioat_nic_vf_exit;
+    k->vendor_id = PCI_VENDOR_ID_INTEL;
+    k->device_id = IOAT_NIC_VF_DEVICE_ID;
+    k->revision = 0x01;
+    k->class_id = PCI_CLASS_NETWORK_ETHERNET;
+    dc->desc = "Intel 82599 Virtual Function (ioat)";
+    dc->user_creatable = false;
+    set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
+}
+
+static const TypeInfo ioat_nic_vf_info = {
+    .name = TYPE_IOAT_NIC_VF,
+    .parent = TYPE_PCI_DEVICE,
+    .instance_size = sizeof(IoatNicVfState),
+    .class_init = ioat_nic_vf_class_init,
+    .interfaces = (InterfaceInfo[]) {
+        { INTERFACE_PCIE_DEVICE },
+        { }
+    },
+};
+
+static void ioat_nic_vf_register_types(void)
+{
+    type_register_static(&ioat_nic_vf_info);
+}
+
+type_init(ioat_nic_vf_register_types)

@@ -1,0 +1,21 @@
+/*
+ * Intel 82599 virtual function (ioat-nic-vf): what the PF's SR-IOV
+ * capability needs to know of it
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#ifndef HW_NET_IOAT_NIC_VF_H
+#define HW_NET_IOAT_NIC_VF_H
+
+#include "qemu/units.h"
+
+#define TYPE_IOAT_NIC_VF            "ioat-nic-vf"
+#define IOAT_NIC_VF_DEVICE_ID       0x10ed
+
+/* Two 64-bit prefetchable BARs of 16 KiB per VF: registers and MSI-X */
+#define IOAT_NIC_VF_MMIO_BAR        0
+#define IOAT_NIC_VF_MSIX_BAR        3
+#define IOAT_NIC_VF_BAR_SIZE        (16 * KiB)
+
+#endif

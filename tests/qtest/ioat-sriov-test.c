@@ -1,0 +1,294 @@
+/*
+ * ioat-nic's SR-IOV capability and its virtual functions (ioat-nic-vf),
+ * the PCI side: the PF at 01:00.0 behind a pcie-root-port on q35 with
+ * sriov-vfs=64, VFs on bus 1 at devfn 0x80 + 2n once enabled.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest.h"
+#include "hw/pci/pci_ids.h"
+#include "hw/pci/pci_regs.h"
+#include "ioat-q35.h"
+
+#define TOTAL_VFS       64
+#define VF_OFFSET       0x80
+#define VF_STRIDE       2
+#define VF_DEVICE_ID    0x10ed
+#define VF_BAR_SIZE     0x4000          /* 16 KiB per VF, BAR0 and BAR3 */
+#define VF_BAR0_BASE    IOAT_Q35_PREF_BASE
+#define VF_BAR3_BASE    (IOAT_Q35_PREF_BASE + TOTAL_VFS * VF_BAR_SIZE)
+
+#define VF_MSIX_CAP     0x70
+#define VF_PCIE_CAP     0xa0
+
+static QTestState *start_pf(void)
+{
+    return ioat_q35_start("ioat-nic,id=nic0,sriov-vfs=64", "");
+}
+
+static unsigned vf_devfn(unsigned n)
+{
+    return VF_OFFSET + VF_STRIDE * n;
+}
+
+static uint64_t vf_cfg(unsigned n, unsigned off)
+{
+    return ioat_q35_mmcfg(IOAT_Q35_DEV_BUS, vf_devfn(n), off);
+}
+
+static unsigned sriov_cap(QTestState *qts)
+{
+    unsigned cap = ioat_q35_find_ext_cap(qts, 0, PCI_EXT_CAP_ID_SRIOV);
+
+    g_assert_cmphex(cap, ==, 0x160);
+    return cap;
+}
+
+/* NumVFs @n with VF Enable and VF Memory Space Enable */
+static void enable_vfs(QTestState *qts, unsigned n)
+{
+    unsigned cap = sriov_cap(qts);
+
+    qtest_writew(qts, ioat_q35_cfg(cap + PCI_SRIOV_NUM_VF), n);
+    qtest_writew(qts, ioat_q35_cfg(cap + PCI_SRIOV_CTRL),
+                 PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
+}
+
+/* A function answers at all: its class code is not all ones. */
+static bool vf_present(QTestState *qts, unsigned n)
+{
+    return qtest_readl(qts, vf_cfg(n, PCI_CLASS_REVISION)) != 0xffffffff;
+}
+
+/*
+ * The PF's extended capabilities: AER at 0x100, ARI at 0x150, SR-IOV at
+ * 0x160 with 64 VFs (InitialVFs = TotalVFs), first VF offset 0x80, stride 2,
+ * VF device 8086:10ED and the minimum page sizes.
+ */
+static void test_pf_sriov_capability(void)
+{
+    QTestState *qts = start_pf();
+    unsigned cap = sriov_cap(qts);
+
+    g_assert_cmphex(ioat_q35_find_ext_cap(qts, 0, PCI_EXT_CAP_ID_ERR), ==,
+                    0x100);
+    g_assert_cmphex(ioat_q35_find_ext_cap(qts, 0, PCI_EXT_CAP_ID_ARI), ==,
+                    0x150);
+    g_assert_cmpuint(qtest_readw(qts, ioat_q35_cfg(cap + PCI_SRIOV_INITIAL_VF)),
+                     ==, TOTAL_VFS);
+    g_assert_cmpuint(qtest_readw(qts, ioat_q35_cfg(cap + PCI_SRIOV_TOTAL_VF)),
+                     ==, TOTAL_VFS);
+    g_assert_cmphex(qtest_readw(qts, ioat_q35_cfg(cap + PCI_SRIOV_VF_OFFSET)),
+                    ==, VF_OFFSET);
+    g_assert_cmphex(qtest_readw(qts, ioat_q35_cfg(cap + PCI_SRIOV_VF_STRIDE)),
+                    ==, VF_STRIDE);
+    g_assert_cmphex(qtest_readw(qts, ioat_q35_cfg(cap + PCI_SRIOV_VF_DID)),
+                    ==, VF_DEVICE_ID);
+    g_assert_cmphex(qtest_readl(qts, ioat_q35_cfg(cap + PCI_SRIOV_SUP_PGSIZE)),
+                    ==, 0x553);
+    g_assert_cmphex(qtest_readw(qts, ioat_q35_cfg(cap + PCI_SRIOV_CTRL)), ==,
+                    0);
+    qtest_quit(qts);
+}
+
+/* VF BAR0 and BAR3: 64-bit, prefetchable, 16 KiB per VF; BAR1/2 pair up. */
+static void test_vf_bars_64bit_prefetchable_16k(void)
+{
+    QTestState *qts = start_pf();
+    unsigned cap = sriov_cap(qts);
+
+    for (unsigned bar = 0; bar <= 3; bar += 3) {
+        uint64_t reg = ioat_q35_cfg(cap + PCI_SRIOV_BAR + 4 * bar);
+
+        g_test_message("VF BAR%u", bar);
+        g_assert_cmphex(qtest_readl(qts, reg) & 0xf, ==,
+                        PCI_BASE_ADDRESS_MEM_TYPE_64 |
+                        PCI_BASE_ADDRESS_MEM_PREFETCH);
+        qtest_writel(qts, reg, 0xffffffff);
+        g_assert_cmphex(qtest_readl(qts, reg) & PCI_BASE_ADDRESS_MEM_MASK, ==,
+                        (uint32_t)-VF_BAR_SIZE);
+    }
+    qtest_quit(qts);
+}
+
+/*
+ * NumVFs with VF Enable brings exactly that many VFs onto the bus, each an
+ * Ethernet function; clearing VF Enable takes them away again.
+ */
+static void test_vfs_appear_when_enabled(void)
+{
+    QTestState *qts = start_pf();
+    unsigned cap = sriov_cap(qts);
+
+    g_assert_false(vf_present(qts, 0));
+    enable_vfs(qts, 2);
+    g_assert_true(vf_present(qts, 0));
+    g_assert_true(vf_present(qts, 1));
+    g_assert_false(vf_present(qts, 2));
+    g_assert_cmphex(qtest_readl(qts, vf_cfg(1, PCI_CLASS_REVISION)) >> 8, ==,
+                    PCI_CLASS_NETWORK_ETHERNET << 8);
+    g_assert_cmphex(qtest_readb(qts, vf_cfg(1, PCI_HEADER_TYPE)) & 0x7f, ==,
+                    PCI_HEADER_TYPE_NORMAL);
+
+    qtest_writew(qts, ioat_q35_cfg(cap + PCI_SRIOV_CTRL), 0);
+    g_assert_false(vf_present(qts, 0));
+    g_assert_false(vf_present(qts, 1));
+    qtest_quit(qts);
+}
+
+/*
+ * A VF's capabilities: MSI-X at 0x70 with 3 vectors, table at BAR3 + 0 and
+ * PBA at BAR3 + 0x2000; PCIe at 0xa0 with function level reset; AER at
+ * 0x100 and ARI at 0x150.
+ */
+static void test_vf_capabilities(void)
+{
+    QTestState *qts = start_pf();
+
+    enable_vfs(qts, 1);
+    g_assert_cmphex(qtest_readb(qts, vf_cfg(0, VF_MSIX_CAP)), ==,
+                    PCI_CAP_ID_MSIX);
+    g_assert_cmpuint(qtest_readw(qts, vf_cfg(0, VF_MSIX_CAP + PCI_MSIX_FLAGS)) &
+                     PCI_MSIX_FLAGS_QSIZE, ==, 2);
+    g_assert_cmphex(qtest_readl(qts, vf_cfg(0, VF_MSIX_CAP + PCI_MSIX_TABLE)),
+                    ==, 3);
+    g_assert_cmphex(qtest_readl(qts, vf_cfg(0, VF_MSIX_CAP + PCI_MSIX_PBA)),
+                    ==, 0x2000 | 3);
+    g_assert_cmphex(qtest_readb(qts, vf_cfg(0, VF_PCIE_CAP)), ==,
+                    PCI_CAP_ID_EXP);
+    g_assert_true(qtest_readl(qts, vf_cfg(0, VF_PCIE_CAP + PCI_EXP_DEVCAP)) &
+                  PCI_EXP_DEVCAP_FLR);
+    g_assert_cmphex(ioat_q35_find_ext_cap(qts, vf_devfn(0),
+                                          PCI_EXT_CAP_ID_ERR), ==, 0x100);
+    g_assert_cmphex(ioat_q35_find_ext_cap(qts, vf_devfn(0),
+                                          PCI_EXT_CAP_ID_ARI), ==, 0x150);
+    qtest_quit(qts);
+}
+
+/* Place the VF BARs in the prefetchable window and enable VF @n's decoding. */
+static void map_vf_bars(QTestState *qts, unsigned n)
+{
+    unsigned cap = sriov_cap(qts);
+
+    qtest_writel(qts, ioat_q35_cfg(cap + PCI_SRIOV_BAR),
+                 (uint32_t)VF_BAR0_BASE);
+    qtest_writel(qts, ioat_q35_cfg(cap + PCI_SRIOV_BAR + 4),
+                 VF_BAR0_BASE >> 32);
+    qtest_writel(qts, ioat_q35_cfg(cap + PCI_SRIOV_BAR + 12),
+                 (uint32_t)VF_BAR3_BASE);
+    qtest_writel(qts, ioat_q35_cfg(cap + PCI_SRIOV_BAR + 16),
+                 VF_BAR3_BASE >> 32);
+    qtest_writew(qts, vf_cfg(n, PCI_COMMAND),
+                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+}
+
+/* VF @n's MSI-X table entry @v, word @w */
+static uint64_t vf_msix_entry(unsigned n, unsigned v, unsigned w)
+{
+    return VF_BAR3_BASE + n * VF_BAR_SIZE + v * PCI_MSIX_ENTRY_SIZE + 4 * w;
+}
+
+/*
+ * VF n's BARs sit at the PF's VF BARs + n * 16 KiB: VF 2's MSI-X table
+ * holds what is written there, and VF 1's (the slot before) does not see
+ * it.  Its register BAR reads as 0 (the VF register file is not modelled).
+ */
+static void test_vf_bars_follow_the_pf(void)
+{
+    QTestState *qts = start_pf();
+
+    enable_vfs(qts, 3);
+    map_vf_bars(qts, 1);
+    map_vf_bars(qts, 2);
+    qtest_writel(qts, vf_msix_entry(2, 1, 0), 0xfee01000);
+    qtest_writel(qts, vf_msix_entry(2, 1, 2), 0x4242);
+    g_assert_cmphex(qtest_readl(qts, vf_msix_entry(2, 1, 0)), ==, 0xfee01000);
+    g_assert_cmphex(qtest_readl(qts, vf_msix_entry(2, 1, 2)), ==, 0x4242);
+    g_assert_cmphex(qtest_readl(qts, vf_msix_entry(1, 1, 2)), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, VF_BAR0_BASE + 2 * VF_BAR_SIZE), ==, 0);
+    qtest_quit(qts);
+}
+
+/*
+ * DEVCTL.BCR_FLR resets the VF (its MSI-X table back to masked and empty)
+ * and leaves it on the bus; the other VFs keep their state.
+ */
+static void test_vf_flr_resets_only_that_vf(void)
+{
+    QTestState *qts = start_pf();
+    uint64_t devctl = vf_cfg(1, VF_PCIE_CAP + PCI_EXP_DEVCTL);
+
+    enable_vfs(qts, 2);
+    map_vf_bars(qts, 0);
+    map_vf_bars(qts, 1);
+    qtest_writel(qts, vf_msix_entry(0, 0, 2), 0x1111);
+    qtest_writel(qts, vf_msix_entry(1, 0, 2), 0x2222);
+
+    qtest_writew(qts, devctl,
+                 qtest_readw(qts, devctl) | PCI_EXP_DEVCTL_BCR_FLR);
+    g_assert_true(vf_present(qts, 1));
+    map_vf_bars(qts, 1);
+    g_assert_cmphex(qtest_readl(qts, vf_msix_entry(1, 0, 2)), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, vf_msix_entry(1, 0, 3)) &
+                    PCI_MSIX_ENTRY_CTRL_MASKBIT, ==,
+                    PCI_MSIX_ENTRY_CTRL_MASKBIT);
+    g_assert_cmphex(qtest_readl(qts, vf_msix_entry(0, 0, 2)), ==, 0x1111);
+    qtest_quit(qts);
+}
+
+/* Without sriov-vfs the PF has no extended capabilities at all. */
+static void test_no_sriov_by_default(void)
+{
+    QTestState *qts = ioat_q35_start("ioat-nic,id=nic0", "");
+
+    g_assert_cmphex(qtest_readl(qts, ioat_q35_cfg(PCI_CFG_SPACE_SIZE)), ==, 0);
+    qtest_quit(qts);
+}
+
+/* QEMU refuses to start with ioat-nic,@opts, saying @why. */
+static void expect_refused(const char *opts, const char *why)
+{
+    g_autofree char *cmd = g_strdup_printf("%s -M q35 -nodefaults -S "
+                                           "-display none -device ioat-nic,%s",
+                                           getenv("QTEST_QEMU_BINARY"), opts);
+    g_autofree char *out = NULL, *err = NULL;
+    int status;
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
+    g_test_message("%s", err);
+    g_assert_false(g_spawn_check_wait_status(status, NULL));
+    g_assert_nonnull(strstr(err, why));
+}
+
+/*
+ * QEMU puts VFs on the PF's bus: 64 VFs do not fit behind a PF at slot 5
+ * of the root bus, and the 82599 has no more than 64.
+ */
+static void test_sriov_vfs_rejected_where_they_cannot_be(void)
+{
+    expect_refused("addr=5.0,sriov-vfs=64", "VF addr overflows");
+    expect_refused("addr=5.0,sriov-vfs=65", "sriov-vfs is at most 64");
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    qtest_add_func("/ioat-sriov/pf-sriov-capability",
+                   test_pf_sriov_capability);
+    qtest_add_func("/ioat-sriov/vf-bars-64bit-prefetchable-16k",
+                   test_vf_bars_64bit_prefetchable_16k);
+    qtest_add_func("/ioat-sriov/vfs-appear-when-enabled",
+                   test_vfs_appear_when_enabled);
+    qtest_add_func("/ioat-sriov/vf-capabilities", test_vf_capabilities);
+    qtest_add_func("/ioat-sriov/vf-bars-follow-the-pf",
+                   test_vf_bars_follow_the_pf);
+    qtest_add_func("/ioat-sriov/vf-flr-resets-only-that-vf",
+                   test_vf_flr_resets_only_that_vf);
+    qtest_add_func("/ioat-sriov/no-sriov-by-default",
+                   test_no_sriov_by_default);
+    qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",
+                   test_sriov_vfs_rejected_where_they_cannot_be);
+    return g_test_run();
+}
