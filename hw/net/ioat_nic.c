@@ -290,6 +290,11 @@ static int ioat_nic_init_msix(IoatNicState *s, Error **errp)
     return 0;
 }
 
+IoatNicCore *ioat_nic_pf_core(PCIDevice *pf)
+{
+    return &IOAT_NIC(pf)->core;
+}
+
 /*
  * AER, ARI and SR-IOV: sriov_vfs VFs, each with a 16 KiB register BAR0 and
  * a 16 KiB MSI-X BAR3.  InitialVFs equals TotalVFs (no VF migration).

@@ -11,6 +11,7 @@
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/bitmap.h"
+#include "qemu/cutils.h"
 #include "hw/pci/pci_device.h"
 #include "migration/vmstate.h"
 #include "system/runstate.h"
@@ -207,6 +208,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_load_mac_address(core);
     ioat_nic_update_links(core);
     ioat_nic_link_watch(core);
+    memset(core->vf_mbx, 0, sizeof(core->vf_mbx));
     ioat_nic_rx_reset(core);
     ioat_nic_tx_reset(core);
     ioat_nic_fdir_reset(core);
@@ -564,6 +566,39 @@ static const VMStateDescription ioat_nic_vmstate_fdir_table = {
     }
 };
 
+static bool ioat_nic_mbx_needed(void *opaque)
+{
+    IoatNicCore *core = opaque;
+
+    return !buffer_is_zero(core->vf_mbx, sizeof(core->vf_mbx));
+}
+
+static int ioat_nic_mbx_post_load(void *opaque, int version_id)
+{
+    IoatNicCore *core = opaque;
+    const uint8_t bits = IOAT_NIC_VFMAILBOX_PFSTS | IOAT_NIC_VFMAILBOX_PFACK |
+                         IOAT_NIC_VFMAILBOX_RSTD;
+
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
+        if (core->vf_mbx[vf] & ~bits) {
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+static const VMStateDescription ioat_nic_vmstate_mbx = {
+    .name = "ioat-nic-core/mailbox",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ioat_nic_mbx_needed,
+    .post_load = ioat_nic_mbx_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT8_ARRAY(vf_mbx, IoatNicCore, IOAT_NIC_NUM_VFS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 const VMStateDescription ioat_nic_core_vmstate = {
     .name = "ioat-nic-core",
     .version_id = 1,
@@ -586,6 +621,7 @@ const VMStateDescription ioat_nic_core_vmstate = {
     },
     .subsections = (const VMStateDescription * const []) {
         &ioat_nic_vmstate_fdir_table,
+        &ioat_nic_vmstate_mbx,
         NULL
     }
 };

@@ -139,6 +139,10 @@ typedef struct IoatNicCore {
     IoatNicFdir fdir;
     IoatNicFaults fault;        /* not migrated: the host's doing */
     IoatNicRxLateWb rx_late;    /* written back when the VM stops */
+
+    /* VF n's VFMAILBOX bits PFSTS, PFACK, RSTD (ioat_nic_mbx.c) */
+    uint8_t vf_mbx[IOAT_NIC_NUM_VFS];
+    bool vf_intr_unimp_reported;
     VMChangeStateEntry *vmstate_change;
 
     /*
@@ -169,5 +173,12 @@ ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,
 int ioat_nic_core_post_load(IoatNicCore *core);
 
 extern const VMStateDescription ioat_nic_core_vmstate;
+
+/* The mailbox as VF @vf sees it in its BAR0 (ioat_nic_mbx.c) */
+bool ioat_nic_core_vf_is_mbx(hwaddr addr);
+uint32_t ioat_nic_core_vf_mbx_read(IoatNicCore *core, unsigned vf,
+                                   hwaddr addr);
+void ioat_nic_core_vf_mbx_write(IoatNicCore *core, unsigned vf, hwaddr addr,
+                                uint32_t val);
 
 #endif

@@ -240,6 +240,16 @@ void ioat_nic_rx_unrealize(IoatNicCore *core);
 void ioat_nic_rx_reset(IoatNicCore *core);
 void ioat_nic_rx_late_wb_start(IoatNicCore *core, unsigned queue, bool lli);
 void ioat_nic_rx_vm_stopped(IoatNicCore *core);
+
+/* ioat_nic_mbx.c */
+uint32_t ioat_nic_read_pfmailbox(IoatNicCore *core, const IoatNicReg *reg,
+                                 unsigned n, hwaddr addr);
+void ioat_nic_write_pfmailbox(IoatNicCore *core, const IoatNicReg *reg,
+                              unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_pfmbmem(IoatNicCore *core, const IoatNicReg *reg,
+                            unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_ctrl_ext(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr, uint32_t val);
 bool ioat_nic_rx_enabled(IoatNicCore *core);
 ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
                           int iovcnt, bool loopback);

@@ -64,7 +64,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     /* General control (8.2.3.1) */
     R(CTRL, .write = ioat_nic_write_ctrl),
     R(STATUS, RO, .read = ioat_nic_read_status),
-    R(CTRL_EXT),
+    R(CTRL_EXT, .write = ioat_nic_write_ctrl_ext),
     R(ESDP, UNIMP("software-definable pins")),
     R(I2CCTL, UNIMP("the SFP I2C interface")),
     R(TCPTIMER, UNIMP("the TCP timer")),
@@ -153,6 +153,15 @@ static const IoatNicReg ioat_nic_regs[] = {
     ALIAS(RAH_ALIAS, RAH, 16),
     ALIAS(PSRTYPE_ALIAS, PSRTYPE, 16),
     R(VT_CTL, UNIMP(POOLS)),
+
+    /* PF/VF mailbox (ioat_nic_mbx.c) */
+    ARR(PFMAILBOX, 0, IOAT_NIC_NUM_VFS, .sc = IOAT_NIC_PFMAILBOX_STS |
+        IOAT_NIC_PFMAILBOX_ACK | IOAT_NIC_PFMAILBOX_RVFU,
+        .read = ioat_nic_read_pfmailbox, .write = ioat_nic_write_pfmailbox),
+    ARR(PFMBMEM, 0, IOAT_NIC_NUM_VFS * IOAT_NIC_MBX_WORDS,
+        .write = ioat_nic_write_pfmbmem),
+    ARR(PFMBICR, 0, 4, .flags = IOAT_NIC_REG_W1C),
+    ARR(PFMBIMR, 0, 4),
     R(MRQC),
     ARR(RETA, 0, 32),
     ARR(RSSRK, 0, 10),

@@ -24,6 +24,7 @@ REG32(STATUS, 0x00008)
     FIELD(STATUS, LINK_UP, 7, 1)
     FIELD(STATUS, GIO_MASTER_EN, 19, 1)
 REG32(CTRL_EXT, 0x00018)
+    FIELD(CTRL_EXT, PFRSTD, 14, 1)      /* PF reset done: VFs may start */
 REG32(ESDP, 0x00020)
 REG32(I2CCTL, 0x00028)
 REG32(TCPTIMER, 0x0004c)
@@ -33,6 +34,7 @@ REG32(LEDCTL, 0x00200)
 REG32(EICR, 0x00800)
     FIELD(EICR, RTXQ, 0, 16)
     FIELD(EICR, FLOW_DIR, 16, 1)
+    FIELD(EICR, MAILBOX, 19, 1)
     FIELD(EICR, LSC, 20, 1)
     FIELD(EICR, TCP_TIMER, 30, 1)
     FIELD(EICR, OTHER, 31, 1)
@@ -143,6 +145,36 @@ REG32(VLNCTRL, 0x05088)
 REG32(MCSTCTRL, 0x05090)
     FIELD(MCSTCTRL, MO, 0, 2)
     FIELD(MCSTCTRL, MFE, 2, 1)
+/*
+ * PF/VF mailbox: one 64-byte buffer per VF, PFMBMEM(n) in the PF's BAR0
+ * and VFMBMEM in VF n's, and the ownership bits of PFMAILBOX(n) and
+ * VFMAILBOX.  PFMBICR(i) latches VF 16i+j's requests (bit j) and
+ * acknowledgements (bit 16+j).
+ */
+#define IOAT_NIC_PFMAILBOX(n)       (0x04b00 + 4 * (n))
+#define IOAT_NIC_PFMAILBOX_STS      BIT(0)  /* message for the VF */
+#define IOAT_NIC_PFMAILBOX_ACK      BIT(1)  /* the VF's message taken */
+#define IOAT_NIC_PFMAILBOX_VFU      BIT(2)  /* the VF holds the buffer */
+#define IOAT_NIC_PFMAILBOX_PFU      BIT(3)  /* the PF holds the buffer */
+#define IOAT_NIC_PFMAILBOX_RVFU     BIT(4)  /* take the buffer from the VF */
+#define IOAT_NIC_PFMBMEM(i)         (0x13000 + 4 * (i))     /* dword i */
+#define IOAT_NIC_MBX_WORDS          16
+#define IOAT_NIC_PFMBICR(n)         (0x00710 + 4 * (n))
+#define IOAT_NIC_PFMBIMR(n)         (0x00720 + 4 * (n))
+#define IOAT_NIC_NUM_VFS            64
+
+/* In a VF's BAR0 */
+#define IOAT_NIC_VFMBMEM            0x00200
+#define IOAT_NIC_VFMAILBOX          0x002fc
+#define IOAT_NIC_VFMAILBOX_REQ      BIT(0)  /* message for the PF */
+#define IOAT_NIC_VFMAILBOX_ACK      BIT(1)  /* the PF's message taken */
+#define IOAT_NIC_VFMAILBOX_VFU      BIT(2)
+#define IOAT_NIC_VFMAILBOX_PFU      BIT(3)
+#define IOAT_NIC_VFMAILBOX_PFSTS    BIT(4)  /* read clears */
+#define IOAT_NIC_VFMAILBOX_PFACK    BIT(5)  /* read clears */
+#define IOAT_NIC_VFMAILBOX_RSTI     BIT(6)  /* PF not ready (!PFRSTD) */
+#define IOAT_NIC_VFMAILBOX_RSTD     BIT(7)  /* PF became ready; read clears */
+
 REG32(VT_CTL, 0x051b0)
 REG32(MANC, 0x05820)
 REG32(MFVAL, 0x05824)

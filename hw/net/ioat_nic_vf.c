@@ -7,8 +7,10 @@
  * and the PBA at 0x2000.  Capabilities: MSI-X at 0x70, PCIe at 0xa0 (with
  * function level reset), AER at 0x100, ARI at 0x150.
  *
- * The VF register file (mailbox, VF interrupts, the pool's queues) is not
- * modelled yet: every access is reported (LOG_UNIMP), reads return 0.
+ * Of the VF register file the mailbox (VFMAILBOX, VFMBMEM) is modelled, in
+ * the PF's core (ioat_nic_mbx.c); the rest (VF interrupts, the pool's
+ * queues) is not yet: every access is reported (LOG_UNIMP), reads return
+ * 0.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -57,17 +59,37 @@ static void ioat_nic_vf_unimp(IoatNicVfState *s, const char *op, hwaddr addr,
     }
 }
 
+static IoatNicCore *ioat_nic_vf_core(IoatNicVfState *s)
+{
+    return ioat_nic_pf_core(pcie_sriov_get_pf(PCI_DEVICE(s)));
+}
+
 static uint64_t ioat_nic_vf_mmio_read(void *opaque, hwaddr addr,
                                       unsigned size)
 {
-    ioat_nic_vf_unimp(opaque, "read", addr, 0);
+    IoatNicVfState *s = opaque;
+
+    if (ioat_nic_core_vf_is_mbx(addr)) {
+        return ioat_nic_core_vf_mbx_read(ioat_nic_vf_core(s),
+                                         pcie_sriov_vf_number(PCI_DEVICE(s)),
+                                         addr);
+    }
+    ioat_nic_vf_unimp(s, "read", addr, 0);
     return 0;
 }
 
 static void ioat_nic_vf_mmio_write(void *opaque, hwaddr addr, uint64_t val,
                                    unsigned size)
 {
-    ioat_nic_vf_unimp(opaque, "write", addr, val);
+    IoatNicVfState *s = opaque;
+
+    if (ioat_nic_core_vf_is_mbx(addr)) {
+        ioat_nic_core_vf_mbx_write(ioat_nic_vf_core(s),
+                                   pcie_sriov_vf_number(PCI_DEVICE(s)),
+                                   addr, val);
+        return;
+    }
+    ioat_nic_vf_unimp(s, "write", addr, val);
 }
 
 static const MemoryRegionOps ioat_nic_vf_mmio_ops = {

@@ -9,6 +9,7 @@
 #define HW_NET_IOAT_NIC_VF_H
 
 #include "qemu/units.h"
+#include "ioat_nic_core.h"
 
 #define TYPE_IOAT_NIC_VF            "ioat-nic-vf"
 #define IOAT_NIC_VF_DEVICE_ID       0x10ed
@@ -17,5 +18,8 @@
 #define IOAT_NIC_VF_MMIO_BAR        0
 #define IOAT_NIC_VF_MSIX_BAR        3
 #define IOAT_NIC_VF_BAR_SIZE        (16 * KiB)
+
+/* The device core of the PF that owns a VF (ioat_nic.c) */
+IoatNicCore *ioat_nic_pf_core(PCIDevice *pf);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * ioat-nic's SR-IOV capability and its virtual functions (ioat-nic-vf),
- * the PCI side: the PF at 01:00.0 behind a pcie-root-port on q35 with
- * sriov-vfs=64, VFs on bus 1 at devfn 0x80 + 2n once enabled.
+ * the PCI side and the PF/VF mailbox: the PF at 01:00.0 behind a
+ * pcie-root-port on q35 with sriov-vfs=64, VFs on bus 1 at devfn 0x80 + 2n
+ * once enabled.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,6 +11,8 @@
 #include "libqtest.h"
 #include "hw/pci/pci_ids.h"
 #include "hw/pci/pci_regs.h"
+#include "hw/net/ioat_nic_regs.h"
+#include "libqos/ioat-pci.h"
 #include "ioat-q35.h"
 
 #define TOTAL_VFS       64
@@ -20,6 +23,7 @@
 #define VF_BAR0_BASE    IOAT_Q35_PREF_BASE
 #define VF_BAR3_BASE    (IOAT_Q35_PREF_BASE + TOTAL_VFS * VF_BAR_SIZE)
 
+#define PF_BAR0_BASE    IOAT_Q35_MEM_BASE
 #define VF_MSIX_CAP     0x70
 #define VF_PCIE_CAP     0xa0
 
@@ -247,6 +251,197 @@ static void test_no_sriov_by_default(void)
     qtest_quit(qts);
 }
 
+/* The mailbox (PFMAILBOX, PFMBMEM, PFMBICR; VFMAILBOX, VFMBMEM) */
+
+typedef struct Mbx {
+    QTestState *qts;
+    char *log;          /* -d guest_errors,unimp -D */
+} Mbx;
+
+/* The PF's BAR0 mapped, VF 0 and VF 1 enabled with their BARs mapped */
+static Mbx mbx_start(void)
+{
+    Mbx m = { .log = g_strdup_printf("/tmp/ioat-sriov-qtest-%d.log",
+                                     getpid()) };
+    g_autofree char *extra = g_strdup_printf("-d guest_errors,unimp -D %s",
+                                             m.log);
+
+    m.qts = ioat_q35_start("ioat-nic,id=nic0,sriov-vfs=64", extra);
+    qtest_writel(m.qts, ioat_q35_cfg(PCI_BASE_ADDRESS_0), PF_BAR0_BASE);
+    qtest_writel(m.qts, ioat_q35_cfg(PCI_BASE_ADDRESS_1), 0);
+    qtest_writew(m.qts, ioat_q35_cfg(PCI_COMMAND),
+                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    enable_vfs(m.qts, 2);
+    map_vf_bars(m.qts, 0);
+    map_vf_bars(m.qts, 1);
+    return m;
+}
+
+static void mbx_end(Mbx *m)
+{
+    qtest_quit(m->qts);
+    ioat_log_remove(m->log);
+}
+
+static uint32_t pf_rd(Mbx *m, uint32_t off)
+{
+    return qtest_readl(m->qts, PF_BAR0_BASE + off);
+}
+
+static void pf_wr(Mbx *m, uint32_t off, uint32_t val)
+{
+    qtest_writel(m->qts, PF_BAR0_BASE + off, val);
+}
+
+static uint32_t vf_rd(Mbx *m, unsigned n, uint32_t off)
+{
+    return qtest_readl(m->qts, VF_BAR0_BASE + n * VF_BAR_SIZE + off);
+}
+
+static void vf_wr(Mbx *m, unsigned n, uint32_t off, uint32_t val)
+{
+    qtest_writel(m->qts, VF_BAR0_BASE + n * VF_BAR_SIZE + off, val);
+}
+
+/* PFMBMEM word @i of VF @n's buffer */
+static uint32_t pfmbmem(unsigned n, unsigned i)
+{
+    return IOAT_NIC_PFMBMEM(n * IOAT_NIC_MBX_WORDS + i);
+}
+
+/*
+ * The PF takes VF 1's buffer (PFU), writes a message and posts it (STS),
+ * which releases the buffer: VF 1 reads the words in VFMBMEM and PFSTS in
+ * VFMAILBOX, once (a read clears it); VF 0 sees nothing.
+ */
+static void test_mailbox_pf_message_to_vf(void)
+{
+    Mbx m = mbx_start();
+
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_PFU);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMAILBOX(1)), ==,
+                    IOAT_NIC_PFMAILBOX_PFU);
+    for (unsigned i = 0; i < IOAT_NIC_MBX_WORDS; i++) {
+        pf_wr(&m, pfmbmem(1, i), 0x1000 + i);
+    }
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_STS);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMAILBOX(1)), ==, 0);
+
+    for (unsigned i = 0; i < IOAT_NIC_MBX_WORDS; i++) {
+        g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMBMEM + 4 * i), ==,
+                        0x1000 + i);
+    }
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_PFSTS, ==, IOAT_NIC_VFMAILBOX_PFSTS);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_PFSTS, ==, 0);
+    g_assert_cmphex(vf_rd(&m, 0, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_PFSTS, ==, 0);
+    g_assert_cmphex(vf_rd(&m, 0, IOAT_NIC_VFMBMEM), ==, 0);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_"), ==, 0);
+    mbx_end(&m);
+}
+
+/*
+ * VF 1 takes its buffer (VFU): the PF cannot (PFU not granted).  The VF's
+ * request (REQ) releases it and latches PFMBICR(0) bit 1 and EICR.MAILBOX
+ * for the PF; REQ itself reads 0.  The PF's ACK sets PFACK for the VF.
+ */
+static void test_mailbox_vf_message_to_pf(void)
+{
+    Mbx m = mbx_start();
+
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_VFU, ==, IOAT_NIC_VFMAILBOX_VFU);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_PFU);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMAILBOX(1)), ==,
+                    IOAT_NIC_PFMAILBOX_VFU);
+
+    vf_wr(&m, 1, IOAT_NIC_VFMBMEM, 0xfeed);
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_REQ);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMAILBOX(1)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMBICR(0)), ==, BIT(1));
+    g_assert_cmphex(pf_rd(&m, A_EICS) & R_EICR_MAILBOX_MASK, ==,
+                    R_EICR_MAILBOX_MASK);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    (IOAT_NIC_VFMAILBOX_REQ | IOAT_NIC_VFMAILBOX_VFU), ==, 0);
+
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_PFU);
+    g_assert_cmphex(pf_rd(&m, pfmbmem(1, 0)), ==, 0xfeed);
+    pf_wr(&m, IOAT_NIC_PFMBICR(0), BIT(1));
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMBICR(0)), ==, 0);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_ACK);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_PFACK, ==, IOAT_NIC_VFMAILBOX_PFACK);
+
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_ACK);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMBICR(0)), ==, BIT(16 + 1));
+    mbx_end(&m);
+}
+
+/*
+ * RSTI reads 1 while the PF is not ready (CTRL_EXT.PFRSTD clear); setting
+ * PFRSTD gives every VF RSTD once (a read clears it) and clears RSTI.
+ */
+static void test_mailbox_reset_bits_follow_pf_ready(void)
+{
+    Mbx m = mbx_start();
+    const uint32_t rst = IOAT_NIC_VFMAILBOX_RSTI | IOAT_NIC_VFMAILBOX_RSTD;
+
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) & rst, ==,
+                    IOAT_NIC_VFMAILBOX_RSTI);
+    pf_wr(&m, A_CTRL_EXT, pf_rd(&m, A_CTRL_EXT) | R_CTRL_EXT_PFRSTD_MASK);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) & rst, ==,
+                    IOAT_NIC_VFMAILBOX_RSTD);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) & rst, ==, 0);
+    g_assert_cmphex(vf_rd(&m, 0, IOAT_NIC_VFMAILBOX) & rst, ==,
+                    IOAT_NIC_VFMAILBOX_RSTD);
+
+    pf_wr(&m, A_CTRL, R_CTRL_RST_MASK);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) & rst, ==,
+                    IOAT_NIC_VFMAILBOX_RSTI);
+    mbx_end(&m);
+}
+
+/* RVFU takes the buffer from a VF that holds it; then PFU is granted. */
+static void test_mailbox_rvfu_takes_buffer_from_vf(void)
+{
+    Mbx m = mbx_start();
+
+    vf_wr(&m, 0, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(0), IOAT_NIC_PFMAILBOX_RVFU);
+    g_assert_cmphex(vf_rd(&m, 0, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_VFU, ==, 0);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(0), IOAT_NIC_PFMAILBOX_PFU);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMAILBOX(0)), ==,
+                    IOAT_NIC_PFMAILBOX_PFU);
+    vf_wr(&m, 0, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
+    g_assert_cmphex(vf_rd(&m, 0, IOAT_NIC_VFMAILBOX) &
+                    (IOAT_NIC_VFMAILBOX_VFU | IOAT_NIC_VFMAILBOX_PFU), ==,
+                    IOAT_NIC_VFMAILBOX_PFU);
+    mbx_end(&m);
+}
+
+/*
+ * Writing the buffer without holding it goes through but is a guest
+ * error, named for the side and the VF.
+ */
+static void test_mailbox_write_without_ownership_reported(void)
+{
+    Mbx m = mbx_start();
+
+    pf_wr(&m, pfmbmem(1, 3), 0x33);
+    vf_wr(&m, 0, IOAT_NIC_VFMBMEM + 8, 0x22);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMBMEM + 12), ==, 0x33);
+    g_assert_cmphex(pf_rd(&m, pfmbmem(0, 2)), ==, 0x22);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_mbx_pf_unowned"),
+                     ==, 1);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_mbx_vf_unowned"),
+                     ==, 1);
+    mbx_end(&m);
+}
+
 /* QEMU refuses to start with ioat-nic,@opts, saying @why. */
 static void expect_refused(const char *opts, const char *why)
 {
@@ -286,6 +481,16 @@ int main(int argc, char **argv)
                    test_vf_bars_follow_the_pf);
     qtest_add_func("/ioat-sriov/vf-flr-resets-only-that-vf",
                    test_vf_flr_resets_only_that_vf);
+    qtest_add_func("/ioat-sriov/mailbox-pf-message-to-vf",
+                   test_mailbox_pf_message_to_vf);
+    qtest_add_func("/ioat-sriov/mailbox-vf-message-to-pf",
+                   test_mailbox_vf_message_to_pf);
+    qtest_add_func("/ioat-sriov/mailbox-reset-bits-follow-pf-ready",
+                   test_mailbox_reset_bits_follow_pf_ready);
+    qtest_add_func("/ioat-sriov/mailbox-rvfu-takes-buffer-from-vf",
+                   test_mailbox_rvfu_takes_buffer_from_vf);
+    qtest_add_func("/ioat-sriov/mailbox-write-without-ownership-reported",
+                   test_mailbox_write_without_ownership_reported);
     qtest_add_func("/ioat-sriov/no-sriov-by-default",
                    test_no_sriov_by_default);
     qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",
