@@ -209,6 +209,8 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_update_links(core);
     ioat_nic_link_watch(core);
     memset(core->vf_mbx, 0, sizeof(core->vf_mbx));
+    memset(core->vf_intr, 0, sizeof(core->vf_intr));
+    core->vflre = 0;
     ioat_nic_rx_reset(core);
     ioat_nic_tx_reset(core);
     ioat_nic_fdir_reset(core);
@@ -566,35 +568,61 @@ static const VMStateDescription ioat_nic_vmstate_fdir_table = {
     }
 };
 
-static bool ioat_nic_mbx_needed(void *opaque)
+static bool ioat_nic_vf_state_needed(void *opaque)
 {
     IoatNicCore *core = opaque;
 
-    return !buffer_is_zero(core->vf_mbx, sizeof(core->vf_mbx));
+    return core->vflre ||
+           !buffer_is_zero(core->vf_mbx, sizeof(core->vf_mbx)) ||
+           !buffer_is_zero(core->vf_intr, sizeof(core->vf_intr));
 }
 
-static int ioat_nic_mbx_post_load(void *opaque, int version_id)
+/* Only bits the registers can hold: a VF has 3 vectors. */
+static int ioat_nic_vf_state_post_load(void *opaque, int version_id)
 {
     IoatNicCore *core = opaque;
     const uint8_t bits = IOAT_NIC_VFMAILBOX_PFSTS | IOAT_NIC_VFMAILBOX_PFACK |
                          IOAT_NIC_VFMAILBOX_RSTD;
+    const uint32_t causes = MAKE_64BIT_MASK(0, IOAT_NIC_VF_MSIX_VECTORS);
 
     for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
-        if (core->vf_mbx[vf] & ~bits) {
+        IoatNicVfIntr *vi = &core->vf_intr[vf];
+
+        if ((core->vf_mbx[vf] & ~bits) ||
+            ((vi->eicr | vi->eims | vi->eiac | vi->eiam) & ~causes)) {
             return -EINVAL;
         }
     }
     return 0;
 }
 
-static const VMStateDescription ioat_nic_vmstate_mbx = {
-    .name = "ioat-nic-core/mailbox",
+static const VMStateDescription ioat_nic_vmstate_vf_intr = {
+    .name = "ioat-nic-core/vf-intr",
     .version_id = 1,
     .minimum_version_id = 1,
-    .needed = ioat_nic_mbx_needed,
-    .post_load = ioat_nic_mbx_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(eicr, IoatNicVfIntr),
+        VMSTATE_UINT32(eims, IoatNicVfIntr),
+        VMSTATE_UINT32(eiac, IoatNicVfIntr),
+        VMSTATE_UINT32(eiam, IoatNicVfIntr),
+        VMSTATE_UINT32_ARRAY(ivar, IoatNicVfIntr, 4),
+        VMSTATE_UINT32(ivar_misc, IoatNicVfIntr),
+        VMSTATE_UINT32_ARRAY(eitr, IoatNicVfIntr, IOAT_NIC_VF_MSIX_VECTORS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription ioat_nic_vmstate_vf = {
+    .name = "ioat-nic-core/vf",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ioat_nic_vf_state_needed,
+    .post_load = ioat_nic_vf_state_post_load,
     .fields = (const VMStateField[]) {
         VMSTATE_UINT8_ARRAY(vf_mbx, IoatNicCore, IOAT_NIC_NUM_VFS),
+        VMSTATE_STRUCT_ARRAY(vf_intr, IoatNicCore, IOAT_NIC_NUM_VFS, 1,
+                             ioat_nic_vmstate_vf_intr, IoatNicVfIntr),
+        VMSTATE_UINT64(vflre, IoatNicCore),
         VMSTATE_END_OF_LIST()
     }
 };
@@ -621,7 +649,7 @@ const VMStateDescription ioat_nic_core_vmstate = {
     },
     .subsections = (const VMStateDescription * const []) {
         &ioat_nic_vmstate_fdir_table,
-        &ioat_nic_vmstate_mbx,
+        &ioat_nic_vmstate_vf,
         NULL
     }
 };

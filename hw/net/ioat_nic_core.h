@@ -102,6 +102,17 @@ typedef struct IoatNicRxLateWb {
     IoatNicRxWb desc[IOAT_NIC_RX_MAX_FRAME_DESC];
 } IoatNicRxLateWb;
 
+/* One VF's interrupt registers: bit v of each is the VF's vector v */
+typedef struct IoatNicVfIntr {
+    uint32_t eicr;
+    uint32_t eims;
+    uint32_t eiac;
+    uint32_t eiam;
+    uint32_t ivar[4];           /* RX/TX queues 2i, 2i+1 */
+    uint32_t ivar_misc;         /* the mailbox cause */
+    uint32_t eitr[IOAT_NIC_VF_MSIX_VECTORS];
+} IoatNicVfIntr;
+
 typedef struct IoatNicCore {
     /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
     uint32_t mac[IOAT_NIC_MAC_WORDS];
@@ -142,7 +153,10 @@ typedef struct IoatNicCore {
 
     /* VF n's VFMAILBOX bits PFSTS, PFACK, RSTD (ioat_nic_mbx.c) */
     uint8_t vf_mbx[IOAT_NIC_NUM_VFS];
-    bool vf_intr_unimp_reported;
+    /* VF n's interrupt registers, VFs with an FLR (ioat_nic_vfregs.c) */
+    IoatNicVfIntr vf_intr[IOAT_NIC_NUM_VFS];
+    uint64_t vflre;
+    bool vf_eitr_unimp_reported;
     VMChangeStateEntry *vmstate_change;
 
     /*
@@ -174,11 +188,15 @@ int ioat_nic_core_post_load(IoatNicCore *core);
 
 extern const VMStateDescription ioat_nic_core_vmstate;
 
-/* The mailbox as VF @vf sees it in its BAR0 (ioat_nic_mbx.c) */
-bool ioat_nic_core_vf_is_mbx(hwaddr addr);
-uint32_t ioat_nic_core_vf_mbx_read(IoatNicCore *core, unsigned vf,
-                                   hwaddr addr);
-void ioat_nic_core_vf_mbx_write(IoatNicCore *core, unsigned vf, hwaddr addr,
-                                uint32_t val);
+/*
+ * VF @vf's BAR0 as far as it is modelled (ioat_nic_vfregs.c): false for
+ * an offset that is not.  VF resets and a guest's FLR of the VF.
+ */
+bool ioat_nic_core_vf_read(IoatNicCore *core, unsigned vf, hwaddr addr,
+                           uint32_t *val);
+bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
+                            uint32_t val);
+void ioat_nic_core_vf_reset(IoatNicCore *core, unsigned vf);
+void ioat_nic_core_vf_flr(IoatNicCore *core, unsigned vf);
 
 #endif

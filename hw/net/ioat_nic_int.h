@@ -250,6 +250,18 @@ void ioat_nic_write_pfmbmem(IoatNicCore *core, const IoatNicReg *reg,
                             unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_ctrl_ext(IoatNicCore *core, const IoatNicReg *reg,
                              unsigned n, hwaddr addr, uint32_t val);
+bool ioat_nic_core_vf_is_mbx(hwaddr addr);
+uint32_t ioat_nic_core_vf_mbx_read(IoatNicCore *core, unsigned vf,
+                                   hwaddr addr);
+void ioat_nic_core_vf_mbx_write(IoatNicCore *core, unsigned vf, hwaddr addr,
+                                uint32_t val);
+
+/* ioat_nic_vfregs.c */
+void ioat_nic_vf_mailbox_cause(IoatNicCore *core, unsigned vf);
+uint32_t ioat_nic_read_vflre(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr);
+void ioat_nic_write_vflrec(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val);
 bool ioat_nic_rx_enabled(IoatNicCore *core);
 ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
                           int iovcnt, bool loopback);

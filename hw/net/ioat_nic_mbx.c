@@ -27,16 +27,12 @@ static bool ioat_nic_pf_ready(IoatNicCore *core)
     return FIELD_EX32(core->mac[R_CTRL_EXT], CTRL_EXT, PFRSTD);
 }
 
-/* News for VF @vf; its interrupt registers are not modelled yet. */
+/* News for VF @vf: a status bit and its mailbox cause (VTIVAR_MISC). */
 static void ioat_nic_mbx_to_vf(IoatNicCore *core, unsigned vf, uint8_t bit)
 {
     core->vf_mbx[vf] |= bit;
     trace_ioat_nic_mbx_to_vf(vf, bit);
-    if (!core->vf_intr_unimp_reported) {
-        core->vf_intr_unimp_reported = true;
-        qemu_log_mask(LOG_UNIMP, "ioat_nic_mbx_to_vf: the VF's mailbox "
-                      "interrupt (VTEICR) is not modelled; the VF polls\n");
-    }
+    ioat_nic_vf_mailbox_cause(core, vf);
 }
 
 /* A request (@ack false) or an acknowledgement from VF @vf for the PF. */

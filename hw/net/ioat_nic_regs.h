@@ -162,6 +162,13 @@ REG32(MCSTCTRL, 0x05090)
 #define IOAT_NIC_PFMBICR(n)         (0x00710 + 4 * (n))
 #define IOAT_NIC_PFMBIMR(n)         (0x00720 + 4 * (n))
 #define IOAT_NIC_NUM_VFS            64
+#define IOAT_NIC_VF_MSIX_VECTORS    3
+
+/* VF function level resets, VFs 0-31 and 32-63; VFLREC clears (W1C) */
+REG32(VFLRE0, 0x00600)
+REG32(VFLRE1, 0x001c0)
+REG32(VFLREC0, 0x00700)
+REG32(VFLREC1, 0x00704)
 
 /* In a VF's BAR0 */
 #define IOAT_NIC_VFMBMEM            0x00200

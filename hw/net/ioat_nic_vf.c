@@ -7,10 +7,10 @@
  * and the PBA at 0x2000.  Capabilities: MSI-X at 0x70, PCIe at 0xa0 (with
  * function level reset), AER at 0x100, ARI at 0x150.
  *
- * Of the VF register file the mailbox (VFMAILBOX, VFMBMEM) is modelled, in
- * the PF's core (ioat_nic_mbx.c); the rest (VF interrupts, the pool's
- * queues) is not yet: every access is reported (LOG_UNIMP), reads return
- * 0.
+ * The VF register file lives in the PF's core (ioat_nic_vfregs.c,
+ * ioat_nic_mbx.c): VFCTRL, VFSTATUS, VFLINKS, the VF's interrupt
+ * registers and the mailbox.  The pool's queue registers are not modelled
+ * yet: every access to them is reported (LOG_UNIMP) and reads 0.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -64,15 +64,20 @@ static IoatNicCore *ioat_nic_vf_core(IoatNicVfState *s)
     return ioat_nic_pf_core(pcie_sriov_get_pf(PCI_DEVICE(s)));
 }
 
+static unsigned ioat_nic_vf_number(IoatNicVfState *s)
+{
+    return pcie_sriov_vf_number(PCI_DEVICE(s));
+}
+
 static uint64_t ioat_nic_vf_mmio_read(void *opaque, hwaddr addr,
                                       unsigned size)
 {
     IoatNicVfState *s = opaque;
+    uint32_t val;
 
-    if (ioat_nic_core_vf_is_mbx(addr)) {
-        return ioat_nic_core_vf_mbx_read(ioat_nic_vf_core(s),
-                                         pcie_sriov_vf_number(PCI_DEVICE(s)),
-                                         addr);
+    if (ioat_nic_core_vf_read(ioat_nic_vf_core(s), ioat_nic_vf_number(s),
+                              addr, &val)) {
+        return val;
     }
     ioat_nic_vf_unimp(s, "read", addr, 0);
     return 0;
@@ -83,10 +88,8 @@ static void ioat_nic_vf_mmio_write(void *opaque, hwaddr addr, uint64_t val,
 {
     IoatNicVfState *s = opaque;
 
-    if (ioat_nic_core_vf_is_mbx(addr)) {
-        ioat_nic_core_vf_mbx_write(ioat_nic_vf_core(s),
-                                   pcie_sriov_vf_number(PCI_DEVICE(s)),
-                                   addr, val);
+    if (ioat_nic_core_vf_write(ioat_nic_vf_core(s), ioat_nic_vf_number(s),
+                               addr, val)) {
         return;
     }
     ioat_nic_vf_unimp(s, "write", addr, val);
@@ -102,12 +105,31 @@ static const MemoryRegionOps ioat_nic_vf_mmio_ops = {
     },
 };
 
-/* Linux resets an 82599 VF with DEVCTL.BCR_FLR whatever DEVCAP says. */
+/*
+ * Linux resets an 82599 VF with DEVCTL.BCR_FLR whatever DEVCAP says; the
+ * PF hears of it (VFLRE, EICR.MAILBOX).
+ */
 static void ioat_nic_vf_write_config(PCIDevice *dev, uint32_t addr,
                                      uint32_t val, int len)
 {
+    uint8_t *devctl = dev->config + dev->exp.exp_cap + PCI_EXP_DEVCTL;
+    bool flr;
+
     pci_default_write_config(dev, addr, val, len);
+    flr = pci_get_word(devctl) & PCI_EXP_DEVCTL_BCR_FLR;
     pcie_cap_flr_write_config(dev, addr, val, len);
+    if (flr) {
+        ioat_nic_core_vf_flr(ioat_nic_vf_core(IOAT_NIC_VF(dev)),
+                             ioat_nic_vf_number(IOAT_NIC_VF(dev)));
+    }
+}
+
+/* VFE changes, FLR, machine reset: the VF's state in the PF core. */
+static void ioat_nic_vf_reset_hold(Object *obj, ResetType type)
+{
+    IoatNicVfState *s = IOAT_NIC_VF(obj);
+
+    ioat_nic_core_vf_reset(ioat_nic_vf_core(s), ioat_nic_vf_number(s));
 }
 
 static void ioat_nic_vf_realize(PCIDevice *dev, Error **errp)
@@ -173,6 +195,7 @@ static void ioat_nic_vf_class_init(ObjectClass *klass, void *data)
     k->device_id = IOAT_NIC_VF_DEVICE_ID;
     k->revision = 0x01;
     k->class_id = PCI_CLASS_NETWORK_ETHERNET;
+    RESETTABLE_CLASS(klass)->phases.hold = ioat_nic_vf_reset_hold;
     dc->desc = "Intel 82599 Virtual Function (ioat)";
     dc->user_creatable = false;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);

@@ -258,8 +258,8 @@ typedef struct Mbx {
     char *log;          /* -d guest_errors,unimp -D */
 } Mbx;
 
-/* The PF's BAR0 mapped, VF 0 and VF 1 enabled with their BARs mapped */
-static Mbx mbx_start(void)
+/* The PF's BAR0 mapped, @nvfs VFs enabled, VF 0 and VF 1 mapped */
+static Mbx mbx_start_vfs(unsigned nvfs)
 {
     Mbx m = { .log = g_strdup_printf("/tmp/ioat-sriov-qtest-%d.log",
                                      getpid()) };
@@ -271,10 +271,15 @@ static Mbx mbx_start(void)
     qtest_writel(m.qts, ioat_q35_cfg(PCI_BASE_ADDRESS_1), 0);
     qtest_writew(m.qts, ioat_q35_cfg(PCI_COMMAND),
                  PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    enable_vfs(m.qts, 2);
+    enable_vfs(m.qts, nvfs);
     map_vf_bars(m.qts, 0);
     map_vf_bars(m.qts, 1);
     return m;
+}
+
+static Mbx mbx_start(void)
+{
+    return mbx_start_vfs(2);
 }
 
 static void mbx_end(Mbx *m)
@@ -442,6 +447,173 @@ static void test_mailbox_write_without_ownership_reported(void)
     mbx_end(&m);
 }
 
+/* A VF's interrupts (VTEICR, VTEIMS, VTEIAM, VTEIAC, VTIVAR_MISC) */
+
+#define VTEICR          0x0100
+#define VTEICS          0x0104
+#define VTEIMS          0x0108
+#define VTEIAC          0x0110
+#define VTEIAM          0x0114
+#define VTIVAR_MISC     0x0140
+#define VTIVAR_VALID    0x80
+#define VFCTRL          0x0000
+#define VFCTRL_RST      BIT(26)
+#define VFSTATUS        0x0008
+#define VFLINKS         0x0010
+
+/*
+ * VF @n's MSI-X on, its vectors masked (as reset leaves them): a message
+ * shows up as the vector's PBA bit.
+ */
+static void vf_msix_enable(Mbx *m, unsigned n)
+{
+    uint64_t flags = vf_cfg(n, VF_MSIX_CAP + PCI_MSIX_FLAGS);
+
+    qtest_writew(m->qts, flags,
+                 qtest_readw(m->qts, flags) | PCI_MSIX_FLAGS_ENABLE);
+}
+
+static bool vf_msix_pending(Mbx *m, unsigned n, unsigned v)
+{
+    return qtest_readl(m->qts, VF_BAR3_BASE + n * VF_BAR_SIZE + 0x2000) &
+           BIT(v);
+}
+
+/*
+ * The PF's message (STS) raises VF 1's mailbox cause: routed by
+ * VTIVAR_MISC to vector 2, unmasked in VTEIMS, it goes out as VF 1's own
+ * MSI-X message; VTEICR shows it and a read clears it.  VF 0 hears nothing.
+ */
+static void test_vf_mailbox_interrupt(void)
+{
+    Mbx m = mbx_start();
+
+    vf_msix_enable(&m, 0);
+    vf_msix_enable(&m, 1);
+    vf_wr(&m, 1, VTIVAR_MISC, VTIVAR_VALID | 2);
+    vf_wr(&m, 1, VTEIMS, BIT(2));
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_STS);
+    g_assert_true(vf_msix_pending(&m, 1, 2));
+    g_assert_false(vf_msix_pending(&m, 1, 0));
+    g_assert_false(vf_msix_pending(&m, 0, 2));
+    g_assert_cmphex(pf_rd(&m, A_EICS) & R_EICR_MAILBOX_MASK, ==, 0);
+    g_assert_cmphex(vf_rd(&m, 1, VTEICR), ==, BIT(2));
+    g_assert_cmphex(vf_rd(&m, 1, VTEICR), ==, 0);
+    mbx_end(&m);
+}
+
+/* A cause raised while masked waits in VTEICR and goes out at VTEIMS. */
+static void test_vf_interrupt_waits_for_eims(void)
+{
+    Mbx m = mbx_start();
+
+    vf_msix_enable(&m, 1);
+    vf_wr(&m, 1, VTIVAR_MISC, VTIVAR_VALID | 0);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_ACK);
+    g_assert_false(vf_msix_pending(&m, 1, 0));
+    vf_wr(&m, 1, VTEIMS, BIT(0));
+    g_assert_true(vf_msix_pending(&m, 1, 0));
+    mbx_end(&m);
+}
+
+/* VTEIAM masks a vector once it fired, VTEIAC clears its cause. */
+static void test_vf_interrupt_auto_mask_and_clear(void)
+{
+    Mbx m = mbx_start();
+
+    vf_msix_enable(&m, 1);
+    vf_wr(&m, 1, VTEIAM, BIT(1));
+    vf_wr(&m, 1, VTEIAC, BIT(1));
+    vf_wr(&m, 1, VTEIMS, BIT(1) | BIT(0));
+    vf_wr(&m, 1, VTEICS, BIT(1));
+    g_assert_true(vf_msix_pending(&m, 1, 1));
+    g_assert_cmphex(vf_rd(&m, 1, VTEIMS), ==, BIT(0));
+    g_assert_cmphex(vf_rd(&m, 1, VTEICS), ==, 0);
+    mbx_end(&m);
+}
+
+/* VTIVAR_MISC naming vector 3 (a VF has 0-2) is a guest error, no message. */
+static void test_vf_ivar_vector_out_of_range_reported(void)
+{
+    Mbx m = mbx_start();
+
+    vf_msix_enable(&m, 1);
+    vf_wr(&m, 1, VTIVAR_MISC, VTIVAR_VALID | 3);
+    vf_wr(&m, 1, VTEIMS, 0x7);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(1), IOAT_NIC_PFMAILBOX_STS);
+    for (unsigned v = 0; v < 3; v++) {
+        g_assert_false(vf_msix_pending(&m, 1, v));
+    }
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_vf_ivar_vector"),
+                     ==, 1);
+    mbx_end(&m);
+}
+
+/*
+ * VFCTRL.RST resets the VF's interrupt registers and lets go of its
+ * buffer; RSTD is left for the VF's reset loop.
+ */
+static void test_vfctrl_rst_resets_vf_interrupts(void)
+{
+    Mbx m = mbx_start();
+
+    pf_wr(&m, A_CTRL_EXT, pf_rd(&m, A_CTRL_EXT) | R_CTRL_EXT_PFRSTD_MASK);
+    vf_wr(&m, 1, VTIVAR_MISC, VTIVAR_VALID | 1);
+    vf_wr(&m, 1, VTEIMS, BIT(1));
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
+    vf_wr(&m, 1, VFCTRL, VFCTRL_RST);
+    g_assert_cmphex(vf_rd(&m, 1, VTEIMS), ==, 0);
+    g_assert_cmphex(vf_rd(&m, 1, VTIVAR_MISC), ==, 0);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    (IOAT_NIC_VFMAILBOX_VFU | IOAT_NIC_VFMAILBOX_RSTD), ==,
+                    IOAT_NIC_VFMAILBOX_RSTD);
+    g_assert_cmphex(pf_rd(&m, A_VFLRE0), ==, 0);
+    mbx_end(&m);
+}
+
+static void vf_flr(Mbx *m, unsigned n)
+{
+    uint64_t devctl = vf_cfg(n, VF_PCIE_CAP + PCI_EXP_DEVCTL);
+
+    qtest_writew(m->qts, devctl,
+                 qtest_readw(m->qts, devctl) | PCI_EXP_DEVCTL_BCR_FLR);
+}
+
+/*
+ * A guest's FLR of VF 1 and VF 33 sets their bits in VFLRE0 and VFLRE1
+ * and EICR.MAILBOX for the PF; writing the bit to VFLREC clears it.
+ * Enabling the VFs reported nothing.
+ */
+static void test_vf_flr_reported_in_vflre(void)
+{
+    Mbx m = mbx_start_vfs(34);
+
+    g_assert_cmphex(pf_rd(&m, A_VFLRE0) | pf_rd(&m, A_VFLRE1), ==, 0);
+    g_assert_cmphex(pf_rd(&m, A_EICS) & R_EICR_MAILBOX_MASK, ==, 0);
+    vf_flr(&m, 1);
+    vf_flr(&m, 33);
+    g_assert_cmphex(pf_rd(&m, A_VFLRE0), ==, BIT(1));
+    g_assert_cmphex(pf_rd(&m, A_VFLRE1), ==, BIT(1));
+    g_assert_cmphex(pf_rd(&m, A_VFLREC0), ==, BIT(1));
+    g_assert_cmphex(pf_rd(&m, A_EICS) & R_EICR_MAILBOX_MASK, ==,
+                    R_EICR_MAILBOX_MASK);
+    pf_wr(&m, A_VFLREC0, BIT(1));
+    g_assert_cmphex(pf_rd(&m, A_VFLRE0), ==, 0);
+    g_assert_cmphex(pf_rd(&m, A_VFLRE1), ==, BIT(1));
+    mbx_end(&m);
+}
+
+/* VFSTATUS and VFLINKS read the PF's STATUS and LINKS (10 Gb/s up). */
+static void test_vfstatus_and_vflinks_mirror_the_pf(void)
+{
+    Mbx m = mbx_start();
+
+    g_assert_cmphex(vf_rd(&m, 1, VFSTATUS), ==, pf_rd(&m, A_STATUS));
+    g_assert_cmphex(vf_rd(&m, 1, VFLINKS), ==, pf_rd(&m, A_LINKS));
+    g_assert_true(vf_rd(&m, 1, VFLINKS) & R_LINKS_UP_MASK);
+    mbx_end(&m);
+}
+
 /* QEMU refuses to start with ioat-nic,@opts, saying @why. */
 static void expect_refused(const char *opts, const char *why)
 {
@@ -491,6 +663,20 @@ int main(int argc, char **argv)
                    test_mailbox_rvfu_takes_buffer_from_vf);
     qtest_add_func("/ioat-sriov/mailbox-write-without-ownership-reported",
                    test_mailbox_write_without_ownership_reported);
+    qtest_add_func("/ioat-sriov/vf-mailbox-interrupt",
+                   test_vf_mailbox_interrupt);
+    qtest_add_func("/ioat-sriov/vf-interrupt-waits-for-eims",
+                   test_vf_interrupt_waits_for_eims);
+    qtest_add_func("/ioat-sriov/vf-interrupt-auto-mask-and-clear",
+                   test_vf_interrupt_auto_mask_and_clear);
+    qtest_add_func("/ioat-sriov/vf-ivar-vector-out-of-range-reported",
+                   test_vf_ivar_vector_out_of_range_reported);
+    qtest_add_func("/ioat-sriov/vfctrl-rst-resets-vf-interrupts",
+                   test_vfctrl_rst_resets_vf_interrupts);
+    qtest_add_func("/ioat-sriov/vf-flr-reported-in-vflre",
+                   test_vf_flr_reported_in_vflre);
+    qtest_add_func("/ioat-sriov/vfstatus-and-vflinks-mirror-the-pf",
+                   test_vfstatus_and_vflinks_mirror_the_pf);
     qtest_add_func("/ioat-sriov/no-sriov-by-default",
                    test_no_sriov_by_default);
     qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",

@@ -1,0 +1,238 @@
+/*
+ * Intel 82599 (ioat-nic): what a VF's BAR0 reaches in the PF's core
+ *
+ * VFCTRL (software reset), VFSTATUS and VFLINKS (the PF's), the VF's
+ * interrupt registers (VTEICR, VTEICS, VTEIMS, VTEIMC, VTEIAC, VTEIAM,
+ * VTIVAR, VTIVAR_MISC, VTEITR) and the mailbox (ioat_nic_mbx.c).  A VF's
+ * causes go to its own MSI-X vectors (0-2), never to the PF's EICR.  A
+ * function level reset of a VF is reported to the PF in VFLRE with
+ * EICR.MAILBOX.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+
+#include "qemu/osdep.h"
+#include "qemu/log.h"
+#include "hw/pci/pci_device.h"
+#include "hw/pci/msix.h"
+#include "hw/pci/pcie_sriov.h"
+#include "ioat_nic_int.h"
+#include "trace.h"
+
+/* VF BAR0 offsets */
+#define VFCTRL              0x0000
+#define VFCTRL_RST          BIT(26)
+#define VFSTATUS            0x0008
+#define VFLINKS             0x0010
+#define VTEICR              0x0100
+#define VTEICS              0x0104
+#define VTEIMS              0x0108
+#define VTEIMC              0x010c
+#define VTEIAC              0x0110
+#define VTEIAM              0x0114
+#define VTIVAR(i)           (0x0120 + 4 * (i))
+#define VTIVAR_MISC         0x0140
+#define VTEITR(v)           (0x0820 + 4 * (v))
+
+#define VF_CAUSES           MAKE_64BIT_MASK(0, IOAT_NIC_VF_MSIX_VECTORS)
+#define VTIVAR_ENTRY_VALID  BIT(7)
+#define VTIVAR_ENTRY_VECTOR 0x3
+#define VTIVAR_MASK         0x83838383u
+
+/* VF @vf's causes @causes that are unmasked go out as messages. */
+static void ioat_nic_vf_fire(IoatNicCore *core, unsigned vf)
+{
+    IoatNicVfIntr *vi = &core->vf_intr[vf];
+    PCIDevice *d = pcie_sriov_get_vf_at_index(core->owner, vf);
+
+    if (!d || !msix_enabled(d) || ioat_nic_gone(core)) {
+        return;
+    }
+    for (unsigned v = 0; v < IOAT_NIC_VF_MSIX_VECTORS; v++) {
+        if (!(vi->eicr & vi->eims & BIT(v))) {
+            continue;
+        }
+        trace_ioat_nic_vf_irq(vf, v, vi->eicr);
+        msix_notify(d, v);
+        if (vi->eiac & BIT(v)) {
+            vi->eicr &= ~BIT(v);
+        }
+        if (vi->eiam & BIT(v)) {
+            vi->eims &= ~BIT(v);
+        }
+    }
+}
+
+/* A cause routed by a VTIVAR entry (bit 7 valid, bits 1:0 the vector). */
+static void ioat_nic_vf_raise(IoatNicCore *core, unsigned vf, uint8_t entry)
+{
+    unsigned v = entry & VTIVAR_ENTRY_VECTOR;
+
+    if (!(entry & VTIVAR_ENTRY_VALID)) {
+        return;
+    }
+    if (v >= IOAT_NIC_VF_MSIX_VECTORS) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_vf_ivar_vector,
+                           "VF %u: VTIVAR entry 0x%02x names vector %u of "
+                           "the VF's %u", vf, entry, v,
+                           IOAT_NIC_VF_MSIX_VECTORS);
+        return;
+    }
+    core->vf_intr[vf].eicr |= BIT(v);
+    ioat_nic_vf_fire(core, vf);
+}
+
+void ioat_nic_vf_mailbox_cause(IoatNicCore *core, unsigned vf)
+{
+    ioat_nic_vf_raise(core, vf, core->vf_intr[vf].ivar_misc);
+}
+
+/* VFCTRL.RST: the VF's interrupt registers; it lets go of the buffer. */
+static void ioat_nic_vf_soft_reset(IoatNicCore *core, unsigned vf)
+{
+    trace_ioat_nic_vf_reset(vf, "VFCTRL.RST");
+    memset(&core->vf_intr[vf], 0, sizeof(core->vf_intr[vf]));
+    *ioat_nic_regp(core, IOAT_NIC_PFMAILBOX(vf)) &= ~IOAT_NIC_PFMAILBOX_VFU;
+}
+
+/* Any reset of the VF function: VFE changes, FLR, machine reset. */
+void ioat_nic_core_vf_reset(IoatNicCore *core, unsigned vf)
+{
+    assert(vf < IOAT_NIC_NUM_VFS);
+    ioat_nic_vf_soft_reset(core, vf);
+    core->vf_mbx[vf] &= IOAT_NIC_VFMAILBOX_RSTD;
+}
+
+/* A guest's FLR of VF @vf: the PF learns it from VFLRE and EICR.MAILBOX. */
+void ioat_nic_core_vf_flr(IoatNicCore *core, unsigned vf)
+{
+    assert(vf < IOAT_NIC_NUM_VFS);
+    trace_ioat_nic_vf_reset(vf, "FLR");
+    core->vflre |= BIT_ULL(vf);
+    ioat_nic_raise_other(core, R_EICR_MAILBOX_MASK);
+}
+
+/* VFLRE0/VFLREC0: VFs 0-31; VFLRE1/VFLREC1: VFs 32-63 */
+static unsigned ioat_nic_vflre_shift(hwaddr addr)
+{
+    return addr == A_VFLRE1 || addr == A_VFLREC1 ? 32 : 0;
+}
+
+uint32_t ioat_nic_read_vflre(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr)
+{
+    return core->vflre >> ioat_nic_vflre_shift(addr);
+}
+
+void ioat_nic_write_vflrec(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val)
+{
+    core->vflre &= ~((uint64_t)val << ioat_nic_vflre_shift(addr));
+}
+
+bool ioat_nic_core_vf_read(IoatNicCore *core, unsigned vf, hwaddr addr,
+                           uint32_t *val)
+{
+    IoatNicVfIntr *vi = &core->vf_intr[vf];
+    hwaddr a = A_STATUS;
+    unsigned n;
+
+    assert(vf < IOAT_NIC_NUM_VFS);
+    if (ioat_nic_core_vf_is_mbx(addr)) {
+        *val = ioat_nic_core_vf_mbx_read(core, vf, addr);
+        return true;
+    }
+    switch (addr) {
+    case VFCTRL:
+    case VTEIMC:
+        *val = 0;
+        return true;
+    case VFSTATUS:
+        *val = ioat_nic_reg_load(core, ioat_nic_reg_decode(&a, &n), n, a);
+        return true;
+    case VFLINKS:
+        *val = core->mac[R_LINKS];
+        return true;
+    case VTEICR:                    /* a read clears the causes */
+        *val = vi->eicr;
+        vi->eicr = 0;
+        return true;
+    case VTEICS:
+        *val = vi->eicr;
+        return true;
+    case VTEIMS:
+        *val = vi->eims;
+        return true;
+    case VTEIAC:
+        *val = vi->eiac;
+        return true;
+    case VTEIAM:
+        *val = vi->eiam;
+        return true;
+    case VTIVAR(0) ... VTIVAR(3):
+        *val = vi->ivar[(addr - VTIVAR(0)) / 4];
+        return true;
+    case VTIVAR_MISC:
+        *val = vi->ivar_misc;
+        return true;
+    case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1):
+        *val = vi->eitr[(addr - VTEITR(0)) / 4];
+        return true;
+    }
+    return false;
+}
+
+bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
+                            uint32_t val)
+{
+    IoatNicVfIntr *vi = &core->vf_intr[vf];
+
+    assert(vf < IOAT_NIC_NUM_VFS);
+    if (ioat_nic_core_vf_is_mbx(addr)) {
+        ioat_nic_core_vf_mbx_write(core, vf, addr, val);
+        return true;
+    }
+    switch (addr) {
+    case VFCTRL:
+        if (val & VFCTRL_RST) {
+            ioat_nic_vf_soft_reset(core, vf);
+        }
+        return true;
+    case VTEICR:
+        vi->eicr &= ~val;
+        return true;
+    case VTEICS:
+        vi->eicr |= val & VF_CAUSES;
+        ioat_nic_vf_fire(core, vf);
+        return true;
+    case VTEIMS:
+        vi->eims |= val & VF_CAUSES;
+        ioat_nic_vf_fire(core, vf);
+        return true;
+    case VTEIMC:
+        vi->eims &= ~val;
+        return true;
+    case VTEIAC:
+        vi->eiac = val & VF_CAUSES;
+        return true;
+    case VTEIAM:
+        vi->eiam = val & VF_CAUSES;
+        return true;
+    case VTIVAR(0) ... VTIVAR(3):
+        vi->ivar[(addr - VTIVAR(0)) / 4] = val & VTIVAR_MASK;
+        return true;
+    case VTIVAR_MISC:
+        vi->ivar_misc = val & (VTIVAR_ENTRY_VALID | VTIVAR_ENTRY_VECTOR);
+        return true;
+    case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1):
+        vi->eitr[(addr - VTEITR(0)) / 4] = val;
+        if (!core->vf_eitr_unimp_reported) {
+            core->vf_eitr_unimp_reported = true;
+            qemu_log_mask(LOG_UNIMP, "ioat_nic_vf_unimp: VTEITR: VF "
+                          "interrupt throttling is not modelled; the value "
+                          "is stored\n");
+        }
+        return true;
+    }
+    return false;
+}
