@@ -614,6 +614,58 @@ static void test_vfstatus_and_vflinks_mirror_the_pf(void)
     mbx_end(&m);
 }
 
+/*
+ * Migration with 34 VFs enabled: they are on the destination's bus again,
+ * and what the PF's core holds for them comes along: VF 1's interrupt
+ * registers, buffer and ownership, VF 0's pending PFSTS, VF 33's VFLRE
+ * bit.  A VF's own configuration space does not migrate (QEMU's SR-IOV
+ * re-enables the VFs from the PF's capability, fresh): the test maps the
+ * VF BARs again on the destination.
+ */
+static void test_migration_keeps_vf_state(void)
+{
+    Mbx m = mbx_start_vfs(34);
+    g_autofree char *path = g_strdup_printf("/tmp/ioat-sriov-mig-%d",
+                                            getpid());
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    g_autofree char *extra = g_strdup_printf("-incoming defer -d "
+                                             "guest_errors,unimp -D %s",
+                                             m.log);
+    QTestState *dst;
+
+    vf_wr(&m, 1, VTIVAR_MISC, VTIVAR_VALID | 2);
+    vf_wr(&m, 1, VTEIMS, BIT(2) | BIT(0));
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
+    vf_wr(&m, 1, IOAT_NIC_VFMBMEM + 4, 0xabcd);
+    pf_wr(&m, IOAT_NIC_PFMAILBOX(0), IOAT_NIC_PFMAILBOX_STS);
+    vf_flr(&m, 33);
+
+    qtest_qmp_assert_success(m.qts, "{'execute': 'migrate', 'arguments': "
+                             "{'uri': %s}}", uri);
+    ioat_qtest_wait_migration(m.qts);
+    dst = ioat_q35_start("ioat-nic,id=nic0,sriov-vfs=64", extra);
+    qtest_qmp_assert_success(dst, "{'execute': 'migrate-incoming', "
+                             "'arguments': {'uri': %s}}", uri);
+    ioat_qtest_wait_migration(dst);
+    qtest_quit(m.qts);
+    m.qts = dst;
+
+    g_assert_true(vf_present(dst, 33));
+    g_assert_false(vf_present(dst, 34));
+    map_vf_bars(dst, 0);
+    map_vf_bars(dst, 1);
+    g_assert_cmphex(vf_rd(&m, 1, VTEIMS), ==, BIT(2) | BIT(0));
+    g_assert_cmphex(vf_rd(&m, 1, VTIVAR_MISC), ==, VTIVAR_VALID | 2);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_VFU, ==, IOAT_NIC_VFMAILBOX_VFU);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMBMEM + 4), ==, 0xabcd);
+    g_assert_cmphex(vf_rd(&m, 0, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_PFSTS, ==, IOAT_NIC_VFMAILBOX_PFSTS);
+    g_assert_cmphex(pf_rd(&m, A_VFLRE1), ==, BIT(1));
+    unlink(path);
+    mbx_end(&m);
+}
+
 /* QEMU refuses to start with ioat-nic,@opts, saying @why. */
 static void expect_refused(const char *opts, const char *why)
 {
@@ -677,6 +729,8 @@ int main(int argc, char **argv)
                    test_vf_flr_reported_in_vflre);
     qtest_add_func("/ioat-sriov/vfstatus-and-vflinks-mirror-the-pf",
                    test_vfstatus_and_vflinks_mirror_the_pf);
+    qtest_add_func("/ioat-sriov/migration-keeps-vf-state",
+                   test_migration_keeps_vf_state);
     qtest_add_func("/ioat-sriov/no-sriov-by-default",
                    test_no_sriov_by_default);
     qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",
