@@ -43,6 +43,20 @@ static void ioat_nic_mbx_to_pf(IoatNicCore *core, unsigned vf, bool ack)
     ioat_nic_raise_other(core, R_EICR_MAILBOX_MASK);
 }
 
+/*
+ * A write by one side: without its bit @mine it releases the buffer; with
+ * it, it takes the buffer unless the other side (@theirs) holds it.
+ */
+static void ioat_nic_mbx_take(uint32_t *mbx, bool want, uint32_t mine,
+                              uint32_t theirs)
+{
+    if (!want) {
+        *mbx &= ~mine;
+    } else if (!(*mbx & theirs)) {
+        *mbx |= mine;
+    }
+}
+
 uint32_t ioat_nic_read_pfmailbox(IoatNicCore *core, const IoatNicReg *reg,
                                  unsigned n, hwaddr addr)
 {
@@ -59,12 +73,8 @@ void ioat_nic_write_pfmailbox(IoatNicCore *core, const IoatNicReg *reg,
     if (val & IOAT_NIC_PFMAILBOX_RVFU) {
         *mbx &= ~IOAT_NIC_PFMAILBOX_VFU;
     }
-    /* Every write without PFU releases the buffer; PFU needs VFU clear. */
-    if (!(val & IOAT_NIC_PFMAILBOX_PFU)) {
-        *mbx &= ~IOAT_NIC_PFMAILBOX_PFU;
-    } else if (!(*mbx & IOAT_NIC_PFMAILBOX_VFU)) {
-        *mbx |= IOAT_NIC_PFMAILBOX_PFU;
-    }
+    ioat_nic_mbx_take(mbx, val & IOAT_NIC_PFMAILBOX_PFU,
+                      IOAT_NIC_PFMAILBOX_PFU, IOAT_NIC_PFMAILBOX_VFU);
     if (val & IOAT_NIC_PFMAILBOX_STS) {
         ioat_nic_mbx_to_vf(core, n, IOAT_NIC_VFMAILBOX_PFSTS);
     }
@@ -159,12 +169,8 @@ void ioat_nic_core_vf_mbx_write(IoatNicCore *core, unsigned vf, hwaddr addr,
         return;
     }
     trace_ioat_nic_mbx_vf_write(vf, val, *mbx);
-    /* Every write without VFU releases the buffer; VFU needs PFU clear. */
-    if (!(val & IOAT_NIC_VFMAILBOX_VFU)) {
-        *mbx &= ~IOAT_NIC_PFMAILBOX_VFU;
-    } else if (!(*mbx & IOAT_NIC_PFMAILBOX_PFU)) {
-        *mbx |= IOAT_NIC_PFMAILBOX_VFU;
-    }
+    ioat_nic_mbx_take(mbx, val & IOAT_NIC_VFMAILBOX_VFU,
+                      IOAT_NIC_PFMAILBOX_VFU, IOAT_NIC_PFMAILBOX_PFU);
     if (val & IOAT_NIC_VFMAILBOX_REQ) {
         ioat_nic_mbx_to_pf(core, vf, false);
     }
