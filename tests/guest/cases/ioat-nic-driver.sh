@@ -71,7 +71,7 @@ ethtool -C "$IF" rx-usecs 0
 check ethtool-L-combined-1 ethtool -L "$IF" combined 1
 check one-rx-queue test "$(rx_queues "$IF")" = 1
 check carrier-after-L-1 wait_carrier "$IF"
-check ping-after-L-1 ping -c 2 -W 2 $HOST
+check ping-after-L-1 ping -c 2 -i 0.2 -W 2 $HOST
 check pull-after-L-1 pull 10
 check ethtool-L-combined-2 ethtool -L "$IF" combined 2
 check two-rx-queues test "$(rx_queues "$IF")" = 2

@@ -215,7 +215,7 @@ unlisted() {  # unlisted LOC: `ethtool -n` lists no rule at LOC
 ntuple() {
     ethtool -K $IF ntuple "$1" &&
         ethtool -k $IF | grep -qx "ntuple-filters: $1" &&
-        wait_carrier $IF 1 10 && ping -c 2 -W 2 $HOST > /dev/null
+        wait_carrier $IF 1 10 && ping -c 2 -i 0.2 -W 2 $HOST > /dev/null
 }
 
 # Setup ------------------------------------------------------------------

@@ -33,7 +33,7 @@ for t in Register Eeprom Interrupt Loopback Link; do
     check "selftest-$t-0" sh -c "grep -E '^$t test .*[[:space:]]0\$' /tmp/selftest.txt"
 done
 check carrier-after-selftest wait_carrier $IF
-check ping-after-selftest ping -c 2 -W 2 $HOST
+check ping-after-selftest ping -c 2 -i 0.2 -W 2 $HOST
 
 netdev_down_up_checks $IF
 

@@ -25,7 +25,7 @@ check before-dmatest dmatest_run 100 "$(dmatest_threads)" test_buf_size=4096
 emit MIGRATE request
 check carrier-drops-on-destination wait_carrier $IF 0 120
 check carrier-returns wait_carrier $IF 1 10
-check after-ping ping -c 2 -W 2 $HOST
+check after-ping ping -c 2 -i 0.2 -W 2 $HOST
 check after-push-4MiB push 4
 check after-pull-8MiB pull 8
 check after-dmatest dmatest_run 100 "$(dmatest_threads)" test_buf_size=4096

@@ -117,7 +117,7 @@ netdev_link_checks() {
     check carrier-within-5s wait_carrier "$1"
     check speed-10000 sh -c "ethtool $1 | grep -qx '	Speed: 10000Mb/s'"
     check dhcp-lease dhcp "$1"
-    check ping-gateway ping -c 3 -W 2 $HOST
+    check ping-gateway ping -c 3 -i 0.2 -W 2 $HOST
     n=$(rx_queues "$1")
     info "rx queues: $n (2 vCPUs)"
     check multiqueue-2-rx-queues test "$n" = 2
@@ -160,7 +160,7 @@ netdev_down_up_checks() {
     check link-down ip link set "$1" down
     check link-up-again ip link set "$1" up
     check carrier-after-down-up wait_carrier "$1"
-    check ping-after-down-up ping -c 2 -W 2 $HOST
+    check ping-after-down-up ping -c 2 -i 0.2 -W 2 $HOST
 }
 
 # netdev_reload_checks CMD [ARG...]: three unload/reload cycles; CMD
