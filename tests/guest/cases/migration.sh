@@ -1,7 +1,7 @@
 # Both devices keep working across a migration: the guest moves traffic
 # and DMA copies, asks the runner to migrate it (IOAT-MIGRATE), notices the
-# move by the link going down and up on the destination, and does it all
-# again there.
+# move by the link going down on the destination, asks for it back
+# (IOAT-LINK-UP), and does it all again there.
 
 . /ioat/lib/net.sh
 . /ioat/lib/dma.sh
@@ -24,6 +24,7 @@ check before-dmatest dmatest_run 100 "$(dmatest_threads)" test_buf_size=4096
 
 emit MIGRATE request
 check carrier-drops-on-destination wait_carrier $IF 0 120
+emit LINK-UP request
 check carrier-returns wait_carrier $IF 1 10
 check after-ping ping -c 2 -i 0.2 -W 2 $HOST
 check after-push-4MiB push 4
