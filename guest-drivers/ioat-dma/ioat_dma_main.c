@@ -282,7 +282,9 @@ static void ioat_dma_chan_watchdog(struct timer_list *t)
 	}
 	before = ch->tail;
 	ioat_dma_chan_cleanup(ch);
-	ioat_dma_chan_reap(ch, lo_hi_readq(ch->regs + IOAT_DMA_CHANSTS));
+	/* Nothing from the record: CHANSTS holds what it should have. */
+	if (ch->tail == before)
+		ioat_dma_chan_reap(ch, lo_hi_readq(ch->regs + IOAT_DMA_CHANSTS));
 	if (ch->tail != before) {
 		dev_warn_ratelimited(ioat_dma_chan_dev(ch),
 				     "channel %u: %u slots done without an interrupt or completion record\n",

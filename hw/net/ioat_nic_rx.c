@@ -513,11 +513,6 @@ static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
 }
 
 /*
- * Write the frame into descriptors from RDH on.  The write-back status
- * and length are stored last, as one 8-byte store, because ixgbe takes a
- * non-zero length as the completion mark (7.1.6.2).
- */
-/*
  * The fragment checksum (7.1.5, 7.1.6.2): the folded ones' complement sum
  * of the frame from byte RXCSUM.PCSS on, for software to finish.
  */
@@ -558,6 +553,10 @@ static void ioat_nic_rx_hold_wb(IoatNicCore *core, const IoatNicRxWb *wb)
     late->desc[late->ndesc++] = *wb;
 }
 
+/*
+ * Write the frame into descriptors from RDH on, each write-back through
+ * ioat_nic_rx_store_wb() (or held back by fault-rx-late-writeback).
+ */
 static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 {
     PCIDevice *d = core->owner;

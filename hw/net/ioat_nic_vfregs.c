@@ -134,8 +134,6 @@ bool ioat_nic_core_vf_read(IoatNicCore *core, unsigned vf, hwaddr addr,
                            uint32_t *val)
 {
     IoatNicVfIntr *vi = &core->vf_intr[vf];
-    hwaddr a = A_STATUS;
-    unsigned n;
 
     assert(vf < IOAT_NIC_NUM_VFS);
     if (ioat_nic_core_vf_is_mbx(addr)) {
@@ -148,7 +146,7 @@ bool ioat_nic_core_vf_read(IoatNicCore *core, unsigned vf, hwaddr addr,
         *val = 0;
         return true;
     case VFSTATUS:
-        *val = ioat_nic_reg_load(core, ioat_nic_reg_decode(&a, &n), n, a);
+        *val = ioat_nic_read_status(core, NULL, 0, A_STATUS);
         return true;
     case VFLINKS:
         *val = core->mac[R_LINKS];
