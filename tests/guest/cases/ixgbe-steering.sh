@@ -44,17 +44,19 @@ STREAM=/tmp/steering-stream
 
 # Counters ---------------------------------------------------------------
 
-# counters: rx_queue_0_packets rx_queue_1_packets fdir_match fdir_miss
-# and the IPv4 packets the stack received
+# counters: rx_queue_0_packets rx_queue_1_packets fdir_match fdir_miss,
+# the IPv4 packets the stack received, tx_queue_0_packets tx_queue_1_packets
 counters() {
     ethtool -S $IF | awk -v ip="$(ip_in_packets)" '
         { v[$1] = $2 }
         END { print v["rx_queue_0_packets:"] + 0, v["rx_queue_1_packets:"] + 0,
-              v["fdir_match:"] + 0, v["fdir_miss:"] + 0, ip }'
+              v["fdir_match:"] + 0, v["fdir_miss:"] + 0, ip,
+              v["tx_queue_0_packets:"] + 0, v["tx_queue_1_packets:"] + 0 }'
 }
 
 # measure NAME CMD [ARG...]: run CMD between two readings of the
 # counters; sets Q0 Q1 MATCH MISS IP to their increases, RC to CMD's status
+# (the transmit queues' increases are logged: ATR follows them)
 measure() {
     local name=$1 before after
     shift
@@ -64,8 +66,9 @@ measure() {
     after=$(counters)
     # shellcheck disable=SC2086 # split the readings into fields
     set -- $before $after
-    Q0=$(($6 - $1)) Q1=$(($7 - $2)) MATCH=$(($8 - $3)) MISS=$(($9 - $4)) IP=$((${10} - $5))
-    info "$name: rx_queue_0 +$Q0, rx_queue_1 +$Q1, fdir_match +$MATCH, fdir_miss +$MISS, IPv4 in +$IP (exit $RC)"
+    Q0=$(($8 - $1)) Q1=$(($9 - $2)) MATCH=$((${10} - $3)) MISS=$((${11} - $4))
+    IP=$((${12} - $5))
+    info "$name: rx_queue_0 +$Q0, rx_queue_1 +$Q1, fdir_match +$MATCH, fdir_miss +$MISS, IPv4 in +$IP, tx_queue_0 +$((${13} - $6)), tx_queue_1 +$((${14} - $7)) (exit $RC)"
 }
 
 about() {  # about A B: A is B within MARGIN
@@ -242,6 +245,11 @@ info "RSS sends UDP from the host to queue $UDP_RSS (addresses only)"
 # the receive interrupt of queue c, which runs on CPU c, so ATR's
 # resampling of every 20th packet keeps queue c.  The port is one RSS
 # would send to the other queue.
+# Timer migration off: otherwise a delayed-ACK timer armed in the receive
+# softirq of an idle CPU c moves to the other, busy CPU, the ACK leaves on
+# the other TX ring, and ATR (as on hardware) moves the flow there.
+
+check timers-stay-on-their-cpu sysctl -qw kernel.timer_migration=0
 
 for cpu in 0 1; do
     pick_port $((1 - cpu))
