@@ -17,6 +17,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "qemu/bswap.h"
 #include "ioat_dma_internal.h"
 
 #define IOAT_DMA_RAID_CHUNK     512
@@ -144,18 +145,33 @@ static void ioat_dma_raid_decode(const IoatDmaDesc *d,
     }
 }
 
-static uint8_t ioat_dma_gf_mul(uint8_t a, uint8_t b)
+/* Multiplication by 2 (x) in GF(2^8) mod 0x11D. */
+static uint8_t ioat_dma_gf_double(uint8_t a)
 {
-    uint8_t r = 0;
+    return (a << 1) ^ (a & 0x80 ? 0x1d : 0);
+}
 
-    while (b) {
-        if (b & 1) {
-            r ^= a;
-        }
-        a = (a << 1) ^ (a & 0x80 ? 0x1d : 0);
-        b >>= 1;
+/* row[x] = c * x: c * x = 2 * (c * (x >> 1)) + (x & 1) * c. */
+static void ioat_dma_gf_mul_row(uint8_t c, uint8_t row[256])
+{
+    row[0] = 0;
+    for (unsigned x = 1; x < 256; x++) {
+        row[x] = ioat_dma_gf_double(row[x >> 1]) ^ (x & 1 ? c : 0);
     }
-    return r;
+}
+
+static void ioat_dma_xor_into(uint8_t *dst, const uint8_t *src, unsigned n)
+{
+    unsigned k = 0;
+
+    for (; k + 8 <= n; k += 8) {
+        uint64_t a = ldq_he_p(dst + k) ^ ldq_he_p(src + k);
+
+        stq_he_p(dst + k, a);
+    }
+    for (; k < n; k++) {
+        dst[k] ^= src[k];
+    }
 }
 
 static bool ioat_dma_raid_differs(PCIDevice *pdev, uint64_t addr,
@@ -192,9 +208,7 @@ uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
     val = ioat_dma_raid_is_validate(r.op);
     if (is_pq) {
         for (unsigned i = 0; i < r.nsrc; i++) {
-            for (unsigned x = 0; x < 256; x++) {
-                mul[i][x] = ioat_dma_gf_mul(r.coef[i], x);
-            }
+            ioat_dma_gf_mul_row(r.coef[i], mul[i]);
         }
     }
 
@@ -208,10 +222,12 @@ uint32_t ioat_dma_raid_run(PCIDevice *pdev, const IoatDmaDesc *d,
             if (!ioat_dma_data_read(pdev, r.src[i] + pos, in, n)) {
                 return R_CHANERR_READ_DATA_MASK;
             }
-            for (unsigned k = 0; k < n; k++) {
-                p[k] ^= in[k];
-                if (is_pq) {
-                    q[k] ^= mul[i][in[k]];
+            ioat_dma_xor_into(p, in, n);
+            if (is_pq) {
+                const uint8_t *row = mul[i];
+
+                for (unsigned k = 0; k < n; k++) {
+                    q[k] ^= row[in[k]];
                 }
             }
         }

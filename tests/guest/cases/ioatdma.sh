@@ -43,7 +43,7 @@ fi
 info "quickdata version $(cat /sys/class/dma/dma0chan0/quickdata/version 2>/dev/null)"
 # 4 KiB buffers: dmatest's own fill and compare of each buffer is most of
 # its time under TCG, and lengths and offsets still vary within them.
-dmatest_check dmatest-2000-msix 2000 test_buf_size=4096
+dmatest_check dmatest-1000-msix 1000 test_buf_size=4096
 # 15 sources per P+Q: more than 8, so Linux uses the 16-source operation
 # when the device has RAID16SS.
 if has_cap pq; then
