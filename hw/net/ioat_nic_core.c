@@ -211,6 +211,8 @@ void ioat_nic_core_reset(IoatNicCore *core)
     memset(core->vf_mbx, 0, sizeof(core->vf_mbx));
     memset(core->vf_intr, 0, sizeof(core->vf_intr));
     core->vflre = 0;
+    memset(core->pool_stats, 0, sizeof(core->pool_stats));
+    memset(core->qde, 0, sizeof(core->qde));
     ioat_nic_rx_reset(core);
     ioat_nic_tx_reset(core);
     ioat_nic_fdir_reset(core);
@@ -627,6 +629,55 @@ static const VMStateDescription ioat_nic_vmstate_vf = {
     }
 };
 
+static bool ioat_nic_pools_needed(void *opaque)
+{
+    IoatNicCore *core = opaque;
+
+    return !buffer_is_zero(core->pool_stats, sizeof(core->pool_stats)) ||
+           core->qde[0] || core->qde[1];
+}
+
+/* 36-bit octet counters */
+static int ioat_nic_pools_post_load(void *opaque, int version_id)
+{
+    IoatNicCore *core = opaque;
+
+    for (unsigned p = 0; p < IOAT_NIC_NUM_POOLS; p++) {
+        if ((core->pool_stats[p].gorc | core->pool_stats[p].gotc) >> 36) {
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+static const VMStateDescription ioat_nic_vmstate_pool_stats = {
+    .name = "ioat-nic-core/pool-stats",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT32(gprc, IoatNicPoolStats),
+        VMSTATE_UINT32(mprc, IoatNicPoolStats),
+        VMSTATE_UINT32(gptc, IoatNicPoolStats),
+        VMSTATE_UINT64(gorc, IoatNicPoolStats),
+        VMSTATE_UINT64(gotc, IoatNicPoolStats),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
+static const VMStateDescription ioat_nic_vmstate_pools = {
+    .name = "ioat-nic-core/pools",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ioat_nic_pools_needed,
+    .post_load = ioat_nic_pools_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_STRUCT_ARRAY(pool_stats, IoatNicCore, IOAT_NIC_NUM_POOLS, 1,
+                             ioat_nic_vmstate_pool_stats, IoatNicPoolStats),
+        VMSTATE_UINT64_ARRAY(qde, IoatNicCore, IOAT_NIC_NUM_QUEUES / 64),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 const VMStateDescription ioat_nic_core_vmstate = {
     .name = "ioat-nic-core",
     .version_id = 1,
@@ -650,6 +701,7 @@ const VMStateDescription ioat_nic_core_vmstate = {
     .subsections = (const VMStateDescription * const []) {
         &ioat_nic_vmstate_fdir_table,
         &ioat_nic_vmstate_vf,
+        &ioat_nic_vmstate_pools,
         NULL
     }
 };

@@ -113,6 +113,15 @@ typedef struct IoatNicVfIntr {
     uint32_t eitr[IOAT_NIC_VF_MSIX_VECTORS];
 } IoatNicVfIntr;
 
+/* A pool's counters (PVFGPRC...), 36-bit octet counts */
+typedef struct IoatNicPoolStats {
+    uint32_t gprc;
+    uint32_t mprc;
+    uint32_t gptc;
+    uint64_t gorc;
+    uint64_t gotc;
+} IoatNicPoolStats;
+
 typedef struct IoatNicCore {
     /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
     uint32_t mac[IOAT_NIC_MAC_WORDS];
@@ -157,6 +166,9 @@ typedef struct IoatNicCore {
     IoatNicVfIntr vf_intr[IOAT_NIC_NUM_VFS];
     uint64_t vflre;
     bool vf_eitr_unimp_reported;
+    /* Pools (ioat_nic_pool.c): counters, PFQDE's per-queue drop enables */
+    IoatNicPoolStats pool_stats[IOAT_NIC_NUM_POOLS];
+    uint64_t qde[IOAT_NIC_NUM_QUEUES / 64];
     VMChangeStateEntry *vmstate_change;
 
     /*

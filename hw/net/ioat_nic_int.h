@@ -272,6 +272,41 @@ void ioat_nic_write_rdt(IoatNicCore *core, const IoatNicReg *reg,
 void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val);
 
+void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
+                                 int iovcnt, unsigned pool);
+
+/* ioat_nic_pool.c */
+bool ioat_nic_vt_enabled(IoatNicCore *core);
+unsigned ioat_nic_pool_qpp(IoatNicCore *core, bool tx);
+unsigned ioat_nic_num_pools(IoatNicCore *core, bool tx);
+int ioat_nic_queue_vf(IoatNicCore *core, unsigned q, bool tx);
+PCIDevice *ioat_nic_queue_dev(IoatNicCore *core, unsigned q, bool tx);
+uint64_t ioat_nic_rx_pools(IoatNicCore *core, const uint8_t *frame,
+                           bool tagged, int src_pool);
+unsigned ioat_nic_pool_queue(IoatNicCore *core, unsigned pool, uint32_t hash);
+bool ioat_nic_queue_drops(IoatNicCore *core, unsigned q);
+void ioat_nic_pool_count_rx(IoatNicCore *core, unsigned pool, size_t octets,
+                            bool multicast);
+void ioat_nic_pool_count_tx(IoatNicCore *core, unsigned pool, size_t octets);
+bool ioat_nic_pool_tx_allowed(IoatNicCore *core, unsigned pool,
+                              const uint8_t *frame, size_t len);
+unsigned ioat_nic_pool_vlan_action(IoatNicCore *core, unsigned pool,
+                                   uint16_t *tci);
+bool ioat_nic_pool_switch(IoatNicCore *core, unsigned pool,
+                          const uint8_t *frame, size_t len);
+void ioat_nic_write_pfvfte(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_pfqde(IoatNicCore *core, const IoatNicReg *reg,
+                          unsigned n, hwaddr addr, uint32_t val);
+uint32_t ioat_nic_read_pfqde(IoatNicCore *core, const IoatNicReg *reg,
+                             unsigned n, hwaddr addr);
+void ioat_nic_write_mrqc(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val);
+uint32_t ioat_nic_read_pool_stat(IoatNicCore *core, const IoatNicReg *reg,
+                                 unsigned n, hwaddr addr);
+void ioat_nic_vf_queue_event(IoatNicCore *core, unsigned vf, unsigned k,
+                             bool tx);
+
 /* ioat_nic_tx.c */
 void ioat_nic_tx_init(IoatNicCore *core);
 void ioat_nic_tx_uninit(IoatNicCore *core);

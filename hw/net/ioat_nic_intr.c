@@ -225,8 +225,15 @@ void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx,
 {
     uint32_t ivar = ioat_nic_reg(core, IOAT_NIC_IVAR(queue / 2));
     uint8_t entry = ivar >> ((queue & 1) * 16 + tx * 8);
+    int vf = ioat_nic_queue_vf(core, queue, tx);
     unsigned v;
 
+    /* A VF's queue: its own VTIVAR and vectors (7.10.2.9) */
+    if (vf >= 0) {
+        ioat_nic_vf_queue_event(core, vf,
+                                queue - vf * ioat_nic_pool_qpp(core, tx), tx);
+        return;
+    }
     if (!(entry & IOAT_NIC_IVAR_VALID)) {
         return;
     }

@@ -83,7 +83,8 @@ static const IoatNicReg ioat_nic_regs[] = {
 
     /* PCIe (8.2.3.4) */
     R(GCR),
-    R(GCR_EXT, UNIMP(POOLS)),
+    /* VT_MODE mirrors GPIE.VTMODE; pools follow MRQC and MTQC (7.10.2) */
+    R(GCR_EXT),
     R(DCA_CTRL, UNIMP(DCA)),
 
     /* Interrupts (8.2.3.5) */
@@ -134,7 +135,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     ARR(RQSMR, 0, 32, UNIMP(QUEUE_STATS_MAP)),
     R(RSCDBU, UNIMP("receive side coalescing")),
     R(RDRXCTL, .ro = R_RDRXCTL_DMAIDONE_MASK, .reset = R_RDRXCTL_DMAIDONE_MASK),
-    R(PFQDE, UNIMP(POOLS)),
+    R(PFQDE, .read = ioat_nic_read_pfqde, .write = ioat_nic_write_pfqde),
     R(RXCTRL, .write = ioat_nic_write_rxctrl),
     R(RXPBSIZE0, UNIMP(PACKET_BUFFERS), .reset = 0x00080000),   /* 512 KiB */
     ARR(RXPBSIZE, 1, 7, UNIMP(PACKET_BUFFERS)),
@@ -152,7 +153,25 @@ static const IoatNicReg ioat_nic_regs[] = {
     ALIAS(RAL_ALIAS, RAL, 16),
     ALIAS(RAH_ALIAS, RAH, 16),
     ALIAS(PSRTYPE_ALIAS, PSRTYPE, 16),
-    R(VT_CTL, UNIMP(POOLS)),
+
+    /* Pools (7.10, ioat_nic_pool.c) */
+    R(VT_CTL, .ro = 0x9fffe07e),            /* reserved bits */
+    ARR(PFVFRE, 0, 2),
+    ARR(PFVFTE, 0, 2, .write = ioat_nic_write_pfvfte),
+    ARR(PFVMVIR, 0, IOAT_NIC_NUM_POOLS),
+    ARR(PFVFSPOOF, 0, 8),
+    ARR(VMECM, 0, 2),
+    ARR(PVFGPRC, 0, IOAT_NIC_NUM_POOLS, RO, .read = ioat_nic_read_pool_stat),
+    ARR(PVFGORC_LSB, 0, IOAT_NIC_NUM_POOLS, RO,
+        .read = ioat_nic_read_pool_stat),
+    ARR(PVFGORC_MSB, 0, IOAT_NIC_NUM_POOLS, RO,
+        .read = ioat_nic_read_pool_stat),
+    ARR(PVFMPRC, 0, IOAT_NIC_NUM_POOLS, RO, .read = ioat_nic_read_pool_stat),
+    ARR(PVFGPTC, 0, IOAT_NIC_NUM_POOLS, RO, .read = ioat_nic_read_pool_stat),
+    ARR(PVFGOTC_LSB, 0, IOAT_NIC_NUM_POOLS, RO,
+        .read = ioat_nic_read_pool_stat),
+    ARR(PVFGOTC_MSB, 0, IOAT_NIC_NUM_POOLS, RO,
+        .read = ioat_nic_read_pool_stat),
 
     /* PF/VF mailbox (ioat_nic_mbx.c) */
     ARR(PFMAILBOX, 0, IOAT_NIC_NUM_VFS, .sc = IOAT_NIC_PFMAILBOX_STS |
@@ -166,13 +185,13 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(VFLRE1, RO, .read = ioat_nic_read_vflre),
     R(VFLREC0, .read = ioat_nic_read_vflre, .write = ioat_nic_write_vflrec),
     R(VFLREC1, .read = ioat_nic_read_vflre, .write = ioat_nic_write_vflrec),
-    R(MRQC),
+    R(MRQC, .write = ioat_nic_write_mrqc),
     ARR(RETA, 0, 32),
     ARR(RSSRK, 0, 10),
     ARR(VFTA, 0, 128),
     ARR(RAL, 0, IOAT_NIC_NUM_RAR),
     ARR(RAH, 0, IOAT_NIC_NUM_RAR, .ro = ~IOAT_NIC_RAH_WMASK),
-    ARR(MPSAR, 0, 256, UNIMP(POOLS)),
+    ARR(MPSAR, 0, 256),
     ARR(PSRTYPE, 0, 64),
     ARR(SAQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
     ARR(DAQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
@@ -182,10 +201,10 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(SYNQF, .ro = 0x7fffff00),
     R(IMIRVP, .ro = ~0xfu),
     R(LLITHRESH, .ro = ~R_LLITHRESH_SIZE_MASK),
-    ARR(VMOLR, 0, 64, UNIMP(POOLS)),
-    ARR(VLVF, 0, 64, UNIMP(POOLS)),
-    ARR(VLVFB, 0, 128, UNIMP(POOLS)),
-    ARR(UTA, 0, 128, UNIMP(POOLS)),
+    ARR(VMOLR, 0, IOAT_NIC_NUM_POOLS),
+    ARR(VLVF, 0, IOAT_NIC_NUM_VLVF, .ro = 0x7ffff000),
+    ARR(VLVFB, 0, 2 * IOAT_NIC_NUM_VLVF),
+    ARR(UTA, 0, 128),
 
     /* Flow control (8.2.3.3) */
     R(PFCTOP, UNIMP(FLOW_CONTROL)),
@@ -235,7 +254,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(DTXTCPFLGH, UNIMP("TSO TCP flag masks")),
     R(DTXMXSZRQ, UNIMP("transmit DMA request size limits")),
     R(MTQC),
-    R(PFDTXGSWC, UNIMP(POOLS)),
+    R(PFDTXGSWC, .ro = ~R_PFDTXGSWC_LBEN_MASK),
     ARR(TQSM, 0, 32, UNIMP(QUEUE_STATS_MAP)),
     R(TXPBSIZE0, UNIMP(PACKET_BUFFERS), .reset = 0x00028000),   /* 160 KiB */
     ARR(TXPBSIZE, 1, 7, UNIMP(PACKET_BUFFERS)),

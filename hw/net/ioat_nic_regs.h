@@ -120,7 +120,11 @@ FIELD(RXDCTL, VME, 30, 1)
 REG32(RSCDBU, 0x03028)
 REG32(RDRXCTL, 0x02f00)
     FIELD(RDRXCTL, DMAIDONE, 3, 1)
-REG32(PFQDE, 0x02f04)
+REG32(PFQDE, 0x02f04)                   /* per-queue drop enable */
+    FIELD(PFQDE, ENABLE, 0, 1)
+    FIELD(PFQDE, HIDE_VLAN, 1, 1)
+    FIELD(PFQDE, IDX, 8, 7)
+    FIELD(PFQDE, WRITE, 16, 1)
 REG32(RXCTRL, 0x03000)
     FIELD(RXCTRL, RXEN, 0, 1)
 REG32(RTRUP2TC, 0x03020)
@@ -182,7 +186,30 @@ REG32(VFLREC1, 0x00704)
 #define IOAT_NIC_VFMAILBOX_RSTI     BIT(6)  /* PF not ready (!PFRSTD) */
 #define IOAT_NIC_VFMAILBOX_RSTD     BIT(7)  /* PF became ready; read clears */
 
-REG32(VT_CTL, 0x051b0)
+/* Virtualization: pools (7.10, 8.2.3.27) */
+REG32(VT_CTL, 0x051b0)                  /* PFVTCTL */
+    FIELD(VT_CTL, VT_EN, 0, 1)
+    FIELD(VT_CTL, DEF_PL, 7, 6)         /* the default pool */
+    FIELD(VT_CTL, DIS_DEFPL, 29, 1)
+    FIELD(VT_CTL, REPLEN, 30, 1)        /* replicate multicast/broadcast */
+#define IOAT_NIC_PFVFRE(i)          (0x051e0 + 4 * (i))     /* i < 2 */
+#define IOAT_NIC_PFVFTE(i)          (0x08110 + 4 * (i))     /* i < 2 */
+#define IOAT_NIC_PFVMVIR(n)         (0x08000 + 4 * (n))     /* n < 64 */
+FIELD(PFVMVIR, TAG, 0, 16)
+FIELD(PFVMVIR, VLANA, 30, 2)
+#define IOAT_NIC_VLANA_DEFAULT      1   /* always insert the pool's tag */
+#define IOAT_NIC_VLANA_NEVER        2   /* never insert a tag */
+#define IOAT_NIC_PFVFSPOOF(i)       (0x08200 + 4 * (i))     /* i < 8 */
+#define IOAT_NIC_VMECM(i)           (0x08790 + 4 * (i))     /* i < 2 */
+/* Per-pool counters; PVFGPRC/PVFGORC_LSB sit in RX queue block n at +0x1c */
+#define IOAT_NIC_PVFGPRC(n)         (0x0101c + 0x40 * (n))
+#define IOAT_NIC_PVFGORC_LSB(n)     (0x01020 + 0x40 * (n))
+#define IOAT_NIC_PVFGORC_MSB(n)     (0x0d020 + 0x40 * (n))
+#define IOAT_NIC_PVFMPRC(n)         (0x0d01c + 0x40 * (n))
+#define IOAT_NIC_PVFGPTC(n)         (0x08300 + 4 * (n))
+#define IOAT_NIC_PVFGOTC_LSB(n)     (0x08400 + 8 * (n))
+#define IOAT_NIC_PVFGOTC_MSB(n)     (0x08404 + 8 * (n))
+#define IOAT_NIC_NUM_POOLS          64
 REG32(MANC, 0x05820)
 REG32(MFVAL, 0x05824)
 REG32(MANC2H, 0x05860)
@@ -195,6 +222,13 @@ REG32(MRQC, 0x05818)
     FIELD(MRQC, UDPIPV4, 22, 1)
     FIELD(MRQC, UDPIPV6, 23, 1)
 #define IOAT_NIC_MRQE_RSS           1
+#define IOAT_NIC_MRQE_DCB8_RSS      2
+#define IOAT_NIC_MRQE_DCB4_RSS      3
+#define IOAT_NIC_MRQE_VMDQ          8   /* pools, no RSS */
+#define IOAT_NIC_MRQE_VMDQ_RSS32    0xa /* 32 pools of 4 queues, RSS */
+#define IOAT_NIC_MRQE_VMDQ_RSS64    0xb /* 64 pools of 2 queues, RSS */
+#define IOAT_NIC_MRQE_VMDQ_DCB8     0xc /* 16 pools, 8 traffic classes */
+#define IOAT_NIC_MRQE_VMDQ_DCB4     0xd /* 32 pools, 4 traffic classes */
 #define IOAT_NIC_MTA(i)             (0x05200 + 4 * (i))     /* i < 128 */
 #define IOAT_NIC_PSRTYPE(q)         (0x0ea00 + 4 * (q))
 #define IOAT_NIC_PSRTYPE_ALIAS(q)   (0x05480 + 4 * (q))     /* q < 16 */
@@ -220,10 +254,20 @@ FIELD(ETQS, QUEUE_EN, 31, 1)
 #define IOAT_NIC_RAL_ALIAS(n)       (0x05400 + 8 * (n))     /* n < 16 */
 #define IOAT_NIC_RAH_ALIAS(n)       (0x05404 + 8 * (n))
 #define IOAT_NIC_RAH_WMASK          0x8000ffff
+/* RAR n's pools: MPSAR(2n) pools 0-31, MPSAR(2n + 1) pools 32-63 */
 #define IOAT_NIC_MPSAR(i)           (0x0a600 + 4 * (i))     /* i < 256 */
 #define IOAT_NIC_VMOLR(i)           (0x0f000 + 4 * (i))     /* i < 64 */
+FIELD(VMOLR, AUPE, 24, 1)               /* accept untagged frames */
+FIELD(VMOLR, ROMPE, 25, 1)              /* accept MTA hits */
+FIELD(VMOLR, ROPE, 26, 1)               /* accept UTA hits */
+FIELD(VMOLR, BAM, 27, 1)                /* accept broadcast */
+FIELD(VMOLR, MPE, 28, 1)                /* accept all multicast */
 #define IOAT_NIC_VLVF(i)            (0x0f100 + 4 * (i))     /* i < 64 */
+FIELD(VLVF, VID, 0, 12)
+FIELD(VLVF, VIEN, 31, 1)
+/* VLVF j's pools: VLVFB(2j) pools 0-31, VLVFB(2j + 1) pools 32-63 */
 #define IOAT_NIC_VLVFB(i)           (0x0f200 + 4 * (i))     /* i < 128 */
+#define IOAT_NIC_NUM_VLVF           64
 #define IOAT_NIC_UTA(i)             (0x0f400 + 4 * (i))     /* i < 128 */
 /* 5-tuple and SYN filters (8.2.3.7.12-15, 8.2.3.7.19) */
 #define IOAT_NIC_SAQF(i)            (0x0e000 + 4 * (i))     /* i < 128 */
@@ -350,7 +394,11 @@ REG32(DTXTCPFLGL, 0x04a88)
 REG32(DTXTCPFLGH, 0x04a8c)
 REG32(DTXMXSZRQ, 0x08100)
 REG32(MTQC, 0x08120)
+    FIELD(MTQC, RT_ENA, 0, 1)
+    FIELD(MTQC, VT_ENA, 1, 1)
+    FIELD(MTQC, NUM_TC_OR_Q, 2, 2)
 REG32(PFDTXGSWC, 0x08220)
+    FIELD(PFDTXGSWC, LBEN, 0, 1)        /* switch between pools */
 REG32(TXPBSIZE0, 0x0cc00)
 #define IOAT_NIC_TXPBSIZE(i)        (0x0cc00 + 4 * (i))     /* i < 8 */
 #define IOAT_NIC_TXPBTHRESH(i)      (0x04950 + 4 * (i))     /* i < 8 */
@@ -577,6 +625,7 @@ REG32(GSSR, 0x10160)
 /* PCIe (8.2.3.4) */
 REG32(GCR, 0x11000)
 REG32(GCR_EXT, 0x11050)
+    FIELD(GCR_EXT, VT_MODE, 0, 2)
 REG32(DCA_CTRL, 0x11074)
 
 /* Host interface to the manageability firmware (8.2.3.26) */

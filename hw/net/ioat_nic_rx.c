@@ -44,6 +44,8 @@ typedef struct IoatNicRxFrame {
     unsigned ndesc;                 /* descriptors the frame takes */
     bool late_wb;                   /* fault-rx-late-writeback hit it */
     IoatNicRxSteer steer;           /* what the queue filters decided */
+    int pool;                       /* its pool, -1 without pools */
+    bool replica;                   /* a further pool's copy */
 } IoatNicRxFrame;
 
 static void ioat_nic_rx_late_wb(void *opaque);
@@ -90,9 +92,10 @@ static void ioat_nic_rx_flush(IoatNicCore *core)
  * One descriptor's write-back: the low dwords reach memory before the
  * length and DD, which ixgbe takes as the completion mark (7.1.6.2).
  */
-static void ioat_nic_rx_store_wb(IoatNicCore *core, const IoatNicRxWb *wb)
+static void ioat_nic_rx_store_wb(IoatNicCore *core, unsigned q,
+                                 const IoatNicRxWb *wb)
 {
-    PCIDevice *d = core->owner;
+    PCIDevice *d = ioat_nic_queue_dev(core, q, false);
 
     if (!wb->legacy) {
         stq_le_pci_dma(d, wb->addr, wb->lo, MEMTXATTRS_UNSPECIFIED);
@@ -116,7 +119,7 @@ static void ioat_nic_rx_late_wb(void *opaque)
         if (ioat_nic_gone(core)) {
             return;
         }
-        ioat_nic_rx_store_wb(core, &late->desc[i]);
+        ioat_nic_rx_store_wb(core, late->queue, &late->desc[i]);
     }
     late->ndesc = 0;
     ioat_nic_queue_event(core, late->queue, false, late->lli);
@@ -559,8 +562,8 @@ static void ioat_nic_rx_hold_wb(IoatNicCore *core, const IoatNicRxWb *wb)
  */
 static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    PCIDevice *d = core->owner;
     unsigned q = f->queue;
+    PCIDevice *d = ioat_nic_queue_dev(core, q, false);
     unsigned n = ioat_nic_ring_size(core, q);
     unsigned head = ioat_nic_reg(core, IOAT_NIC_RDH(q));
     size_t bufsize = ioat_nic_rx_bufsize(core, q);
@@ -644,7 +647,7 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         if (f->late_wb) {
             ioat_nic_rx_hold_wb(core, &wb);
         } else {
-            ioat_nic_rx_store_wb(core, &wb);
+            ioat_nic_rx_store_wb(core, q, &wb);
         }
         head = (head + 1) % n;
         *ioat_nic_regp(core, IOAT_NIC_RDH(q)) = head;
@@ -656,6 +659,13 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 {
     size_t octets = f->len + (f->vlan_stripped ? 4 : 0) + ETH_FCS_LEN;
 
+    if (f->pool >= 0) {
+        ioat_nic_pool_count_rx(core, f->pool, octets,
+                               is_multicast_ether_addr(f->data));
+    }
+    if (f->replica) {
+        return;         /* the MAC counted the frame once */
+    }
     ioat_nic_stat_inc(core, A_GPRC);
     ioat_nic_stat_inc(core, A_TPR);
     ioat_nic_stat_size(core, A_PRC64, octets);
@@ -710,7 +720,8 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
                 FIELD_EX32(core->mac[R_VLNCTRL], VLNCTRL, VET) &&
                 f->len >= ETH_HLEN + 4;
 
-    if (!ioat_nic_rx_addr_match(core, f->buf) ||
+    /* With pools, the address filter is the pools' (ioat_nic_rx_pools()) */
+    if ((!ioat_nic_vt_enabled(core) && !ioat_nic_rx_addr_match(core, f->buf)) ||
         !ioat_nic_rx_vlan_match(core, f->buf, f->len)) {
         trace_ioat_nic_rx_filtered(size);
         return false;
@@ -846,8 +857,7 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
     if (free >= f->ndesc) {
         return IOAT_NIC_RX_ROOM;
     }
-    drop = loopback ||
-           FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)), SRRCTL, DROP_EN);
+    drop = loopback || ioat_nic_queue_drops(core, q);
     /* A ring holds n - 1 buffers at most: holding would stall the queue. */
     if (n && f->ndesc > n - 1) {
         IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_ring_too_small,
@@ -923,15 +933,92 @@ static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
  * leaves (delivered or dropped), as on the device, where it waits in the
  * packet buffer after one lookup.
  */
+/* Queue filters that would claim the frame are not applied with pools. */
+static void ioat_nic_rx_pool_filters(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    IoatNicRxTuple t;
+
+    ioat_nic_rx_tuple(core, f, &t);
+    ioat_nic_filter_steer(core, &t, &f->steer);
+    if (f->steer.steered && ioat_nic_report_unimp_once(core, A_VT_CTL)) {
+        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: VT_CTL: queue filters "
+                      "(EtherType, SYN, 5-tuple, Flow Director) in pool "
+                      "mode are not modelled; RSS inside the pool picks the "
+                      "queue\n");
+    }
+    f->steer = (IoatNicRxSteer) { };
+}
+
+/*
+ * With pools: a copy for each pool the frame goes to, on the queue RSS
+ * picks inside that pool.  A copy its queue cannot take is dropped for
+ * that pool alone (7.10.3.6): frames are never held with pools, as one
+ * copy cannot wait while another is delivered.
+ */
+static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
+                                 size_t size, int src_pool)
+{
+    uint64_t pools = ioat_nic_rx_pools(core, f->buf, f->tagged, src_pool);
+    g_autofree uint8_t *orig = NULL;
+    bool first = true;
+
+    if (!pools) {
+        trace_ioat_nic_rx_filtered(size);
+        return;
+    }
+    orig = g_memdup2(f->buf, f->len);
+    ioat_nic_rx_parse(core, f);
+    ioat_nic_rss(core, f);
+    ioat_nic_rx_pool_filters(core, f);
+    for (unsigned p = 0; p < IOAT_NIC_NUM_POOLS; p++) {
+        IoatNicRxFrame c = *f;
+        g_autofree uint8_t *copy = NULL;
+
+        if (!(pools & BIT_ULL(p))) {
+            continue;
+        }
+        if (!first) {
+            c.buf = copy = g_memdup2(orig, f->len);
+            c.data = c.buf;
+            ioat_nic_rx_parse(core, &c);
+        }
+        c.pool = p;
+        c.replica = !first;
+        c.queue = ioat_nic_pool_queue(core, p, c.rss_hash);
+        ioat_nic_rx_deliver(core, &c, size, true);
+        first = false;
+        if (ioat_nic_gone(core)) {
+            return;
+        }
+    }
+}
+
+/* A frame switched from @pool's transmit queue (ioat_nic_pool_switch()) */
+void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
+                                 int iovcnt, unsigned pool)
+{
+    size_t size = iov_size(iov, iovcnt);
+    IoatNicRxFrame f = { .pool = -1 };
+    g_autofree uint8_t *buf = NULL;
+
+    if (ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
+        ioat_nic_rx_to_pools(core, &f, size, pool);
+    }
+}
+
 ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
                           int iovcnt, bool loopback)
 {
     size_t size = iov_size(iov, iovcnt);
-    IoatNicRxFrame f = { };
+    IoatNicRxFrame f = { .pool = -1 };
     g_autofree uint8_t *buf = NULL;
     ssize_t ret;
 
     if (!ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
+        return size;
+    }
+    if (ioat_nic_vt_enabled(core)) {
+        ioat_nic_rx_to_pools(core, &f, size, -1);
         return size;
     }
     ioat_nic_rx_classify(core, &f);

@@ -98,6 +98,8 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
 {
     struct iovec iov = { .iov_base = frame, .iov_len = len };
     size_t octets = MAX(len, ETH_ZLEN) + ETH_FCS_LEN;
+    unsigned qpp = ioat_nic_pool_qpp(core, true);
+    bool wire = true;
 
     if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, TXPADEN) && len < ETH_ZLEN) {
         memset(frame + len, 0, ETH_ZLEN - len);
@@ -105,9 +107,21 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
         iov.iov_len = len;
     }
     trace_ioat_nic_tx_frame(q, len);
+    if (qpp) {
+        unsigned pool = q / qpp;
+
+        if (!ioat_nic_pool_tx_allowed(core, pool, frame, len)) {
+            return;
+        }
+        ioat_nic_pool_count_tx(core, pool, octets);
+        wire = ioat_nic_pool_switch(core, pool, frame, len);
+        if (ioat_nic_gone(core)) {
+            return;
+        }
+    }
     if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK)) {
         ioat_nic_rx_frame(core, &iov, 1, true);
-    } else if (ioat_nic_link_up(core) &&
+    } else if (wire && ioat_nic_link_up(core) &&
                !qemu_send_packet_async(qemu_get_queue(core->nic), frame, len,
                                        core->tx_sent)) {
         /*
@@ -132,10 +146,33 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
     ioat_nic_stat_add36(&core->qbtc[0], octets);
 }
 
-/* 802.1Q tag after the MAC addresses: TPID from DMATXCTL.VT (7.2.4.1). */
-static size_t ioat_nic_tx_insert_vlan(IoatNicCore *core, uint8_t *frame,
-                                      size_t len, uint16_t tci)
+/*
+ * 802.1Q tag after the MAC addresses, TPID from DMATXCTL.VT (7.2.4.1):
+ * the descriptor's VLE and tag @tci, unless the queue's pool has its own
+ * rule in PFVMVIR (always its tag, or never a tag; 7.10.3.9.1).
+ */
+static size_t ioat_nic_tx_insert_vlan(IoatNicCore *core, unsigned q,
+                                      uint8_t *frame, size_t len, bool vle,
+                                      uint16_t tci)
 {
+    unsigned qpp = ioat_nic_pool_qpp(core, true);
+
+    if (qpp) {
+        uint16_t pool_tci;
+
+        switch (ioat_nic_pool_vlan_action(core, q / qpp, &pool_tci)) {
+        case IOAT_NIC_VLANA_DEFAULT:
+            vle = true;
+            tci = pool_tci;
+            break;
+        case IOAT_NIC_VLANA_NEVER:
+            vle = false;
+            break;
+        }
+    }
+    if (!vle) {
+        return len;
+    }
     memmove(frame + 16, frame + 12, len - 12);
     stw_be_p(frame + 12, FIELD_EX32(core->mac[R_DMATXCTL], DMATXCTL, VT));
     stw_be_p(frame + 14, tci);
@@ -276,9 +313,7 @@ static void ioat_nic_tx_segment(IoatNicCore *core, unsigned q,
                      l4len + n);
         }
         ioat_nic_tx_l4_csum(seg, flen, l4, l4t, l4len + n);
-        if (vle) {
-            flen = ioat_nic_tx_insert_vlan(core, seg, flen, tci);
-        }
+        flen = ioat_nic_tx_insert_vlan(core, q, seg, flen, vle, tci);
         ioat_nic_tx_send(core, q, seg, flen);
         if (paylen == 0 || ioat_nic_gone(core)) {
             break;
@@ -313,11 +348,9 @@ static void ioat_nic_tx_legacy_packet(IoatNicCore *core, unsigned q)
                          net_checksum_add(p->len - css, p->data + css)));
         }
     }
-    if (FIELD_EX32(cmd, TXD_CMD, VLE)) {
-        p->len = ioat_nic_tx_insert_vlan(core, p->data, p->len,
-                                         FIELD_EX32(upper, TXD_LEGACY_UPPER,
-                                                    VLAN));
-    }
+    p->len = ioat_nic_tx_insert_vlan(core, q, p->data, p->len,
+                                     FIELD_EX32(cmd, TXD_CMD, VLE),
+                                     FIELD_EX32(upper, TXD_LEGACY_UPPER, VLAN));
     ioat_nic_tx_send(core, q, p->data, p->len);
 }
 
@@ -370,11 +403,9 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
                                                 TXCTX_TUCMD, L4T),
                            p->len, maclen, iplen);
     }
-    if (vle) {
-        p->len = ioat_nic_tx_insert_vlan(core, p->data, p->len,
-                                         FIELD_EX32(ctx->vlan_macip_lens,
-                                                    TXCTX_VLAN_MACIP, VLAN));
-    }
+    p->len = ioat_nic_tx_insert_vlan(core, q, p->data, p->len, vle,
+                                     FIELD_EX32(ctx->vlan_macip_lens,
+                                                TXCTX_VLAN_MACIP, VLAN));
     ioat_nic_tx_send(core, q, p->data, p->len);
 }
 
@@ -404,7 +435,8 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
                           IOAT_NIC_TX_MAX_PACKET + ETH_ZLEN + 4);
             p->data = g_realloc(p->data, p->size);
         }
-        if (pci_dma_read(core->owner, d->addr, p->data + p->len, len) !=
+        if (pci_dma_read(ioat_nic_queue_dev(core, q, true), d->addr,
+                         p->data + p->len, len) !=
             MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_buf_dma,
                                "TX queue %u: buffer 0x%" PRIx64
@@ -436,7 +468,8 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
                     (lo & ~3u);
 
     if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
-        stl_le_pci_dma(core->owner, addr, head, MEMTXATTRS_UNSPECIFIED);
+        stl_le_pci_dma(ioat_nic_queue_dev(core, q, true), addr, head,
+                       MEMTXATTRS_UNSPECIFIED);
     }
 }
 
@@ -452,10 +485,18 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
     unsigned head = ioat_nic_reg(core, IOAT_NIC_TDH(q));
     unsigned tail = ioat_nic_reg(core, IOAT_NIC_TDT(q));
     dma_addr_t base = ioat_nic_tx_ring_base(core, q);
+    PCIDevice *dev = ioat_nic_queue_dev(core, q, true);
+    unsigned qpp = ioat_nic_pool_qpp(core, true);
     bool written_back = false;
 
     if (!FIELD_EX32(core->mac[R_DMATXCTL], DMATXCTL, TE) ||
         !FIELD_EX32(txdctl, TXDCTL, ENABLE) || !n || head == tail) {
+        return;
+    }
+    /* A pool's queues fetch nothing while PFVFTE disables it (7.10.3.9) */
+    if (qpp && !(ioat_nic_reg(core, IOAT_NIC_PFVFTE(q / qpp / 32)) &
+                 BIT(q / qpp % 32))) {
+        trace_ioat_nic_tx_pool_disabled(q, q / qpp);
         return;
     }
     if (head >= n || tail >= n) {
@@ -495,7 +536,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         if (core->tx_held) {
             break;      /* ioat_nic_tx_drained() comes back */
         }
-        if (pci_dma_read(core->owner, daddr, &d, sizeof(d)) != MEMTX_OK) {
+        if (pci_dma_read(dev, daddr, &d, sizeof(d)) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_desc_dma,
                                "TX queue %u: descriptor %u at 0x%" PRIx64
                                " is not readable", q, head, daddr);
@@ -530,7 +571,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
 
         /* Write back DD on report-status descriptors (7.2.3.5.1). */
         if (FIELD_EX32(d.cmd_type_len, TXD_CMD, RS) && !ioat_nic_gone(core)) {
-            stl_le_pci_dma(core->owner, daddr + 12,
+            stl_le_pci_dma(dev, daddr + 12,
                            FIELD_DP32(d.olinfo_status, TXD_OLINFO, STA_DD, 1),
                            MEMTXATTRS_UNSPECIFIED);
             written_back = true;

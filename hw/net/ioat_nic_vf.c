@@ -9,8 +9,8 @@
  *
  * The VF register file lives in the PF's core (ioat_nic_vfregs.c,
  * ioat_nic_mbx.c): VFCTRL, VFSTATUS, VFLINKS, the VF's interrupt
- * registers and the mailbox.  The pool's queue registers are not modelled
- * yet: every access to them is reported (LOG_UNIMP) and reads 0.
+ * registers, the mailbox, VFPSRTYPE, the pool's queue registers and
+ * counters.  Any other offset is reported (LOG_UNIMP) and reads 0.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -54,8 +54,8 @@ static void ioat_nic_vf_unimp(IoatNicVfState *s, const char *op, hwaddr addr,
     trace_ioat_nic_vf_unimp(vf, op, addr, val);
     if (!test_and_set_bit(addr / 4, s->unimp_reported)) {
         qemu_log_mask(LOG_UNIMP, "ioat_nic_vf_unimp: VF %u: %s of VF register "
-                      "0x%04" HWADDR_PRIx ": the VF register file is not "
-                      "modelled\n", vf, op, addr);
+                      "0x%04" HWADDR_PRIx ": not modelled; reads 0\n", vf,
+                      op, addr);
     }
 }
 

@@ -33,6 +33,19 @@
 #define VTIVAR(i)           (0x0120 + 4 * (i))
 #define VTIVAR_MISC         0x0140
 #define VTEITR(v)           (0x0820 + 4 * (v))
+#define VFPSRTYPE           0x0300
+/* The pool's queues k = 0..7, laid out as the PF's queue blocks */
+#define VFRXQ(k)            (0x1000 + IOAT_NIC_QUEUE_STRIDE * (k))
+#define VFTXQ(k)            (0x2000 + IOAT_NIC_QUEUE_STRIDE * (k))
+#define VF_QUEUE_BLOCKS     8
+/* The pool's counters, inside queue block 0 */
+#define VFGPRC              0x101c
+#define VFGORC_LSB          0x1020
+#define VFGORC_MSB          0x1024
+#define VFMPRC              0x1034
+#define VFGPTC              0x201c
+#define VFGOTC_LSB          0x2020
+#define VFGOTC_MSB          0x2024
 
 #define VF_CAUSES           MAKE_64BIT_MASK(0, IOAT_NIC_VF_MSIX_VECTORS)
 #define VTIVAR_ENTRY_VALID  BIT(7)
@@ -82,6 +95,18 @@ static void ioat_nic_vf_raise(IoatNicCore *core, unsigned vf, uint8_t entry)
     ioat_nic_vf_fire(core, vf);
 }
 
+/* Queue @k of VF @vf: VTIVAR(k / 2), RX or TX entry of queue k % 2 */
+void ioat_nic_vf_queue_event(IoatNicCore *core, unsigned vf, unsigned k,
+                             bool tx)
+{
+    if (k >= 2 * ARRAY_SIZE(core->vf_intr[vf].ivar)) {
+        return;
+    }
+    trace_ioat_nic_vf_queue_event(vf, k, tx);
+    ioat_nic_vf_raise(core, vf,
+                      core->vf_intr[vf].ivar[k / 2] >> ((k & 1) * 16 + tx * 8));
+}
+
 void ioat_nic_vf_mailbox_cause(IoatNicCore *core, unsigned vf)
 {
     ioat_nic_vf_raise(core, vf, core->vf_intr[vf].ivar_misc);
@@ -93,6 +118,17 @@ static void ioat_nic_vf_soft_reset(IoatNicCore *core, unsigned vf)
     trace_ioat_nic_vf_reset(vf, "VFCTRL.RST");
     memset(&core->vf_intr[vf], 0, sizeof(core->vf_intr[vf]));
     *ioat_nic_regp(core, IOAT_NIC_PFMAILBOX(vf)) &= ~IOAT_NIC_PFMAILBOX_VFU;
+    /* The pool's queues stop (7.10.2.8.1). */
+    for (unsigned k = 0; k < ioat_nic_pool_qpp(core, false); k++) {
+        unsigned q = vf * ioat_nic_pool_qpp(core, false) + k;
+
+        *ioat_nic_regp(core, IOAT_NIC_RXDCTL(q)) &= ~R_RXDCTL_ENABLE_MASK;
+    }
+    for (unsigned k = 0; k < ioat_nic_pool_qpp(core, true); k++) {
+        unsigned q = vf * ioat_nic_pool_qpp(core, true) + k;
+
+        *ioat_nic_regp(core, IOAT_NIC_TXDCTL(q)) &= ~R_TXDCTL_ENABLE_MASK;
+    }
 }
 
 /* Any reset of the VF function: VFE changes, FLR, machine reset. */
@@ -130,14 +166,114 @@ void ioat_nic_write_vflrec(IoatNicCore *core, const IoatNicReg *reg,
     core->vflre &= ~((uint64_t)val << ioat_nic_vflre_shift(addr));
 }
 
+/* Registers of a queue block a VF reaches (offsets from the block) */
+static bool ioat_nic_vf_queue_off(bool tx, hwaddr off)
+{
+    static const uint8_t rx_regs[] = {
+        IOAT_NIC_RXQ_OFF_RDBAL, IOAT_NIC_RXQ_OFF_RDBAH, IOAT_NIC_RXQ_OFF_RDLEN,
+        IOAT_NIC_RXQ_OFF_DCA_RXCTRL, IOAT_NIC_RXQ_OFF_RDH,
+        IOAT_NIC_RXQ_OFF_SRRCTL, IOAT_NIC_RXQ_OFF_RDT,
+        IOAT_NIC_RXQ_OFF_RXDCTL, IOAT_NIC_RXQ_OFF_RSCCTL,
+    };
+    static const uint8_t tx_regs[] = {
+        IOAT_NIC_TXQ_OFF_TDBAL, IOAT_NIC_TXQ_OFF_TDBAH, IOAT_NIC_TXQ_OFF_TDLEN,
+        IOAT_NIC_TXQ_OFF_DCA_TXCTRL, IOAT_NIC_TXQ_OFF_TDH,
+        IOAT_NIC_TXQ_OFF_TDT, IOAT_NIC_TXQ_OFF_TXDCTL,
+        IOAT_NIC_TXQ_OFF_TDWBAL, IOAT_NIC_TXQ_OFF_TDWBAH,
+    };
+    const uint8_t *regs = tx ? tx_regs : rx_regs;
+
+    for (unsigned i = 0; i < ARRAY_SIZE(rx_regs); i++) {
+        if (regs[i] == off) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * VF @vf's queue register at @addr is the PF's register of queue
+ * vf * qpp + k (7.10.2.3); its PF offset, 0 where the VF has no queue k
+ * (k >= queues per pool, or no pools): those read 0, writes are dropped.
+ * False: @addr is not a queue register.
+ */
+static bool ioat_nic_vf_queue_reg(IoatNicCore *core, unsigned vf,
+                                  hwaddr addr, hwaddr *pf_addr)
+{
+    bool tx = addr >= VFTXQ(0);
+    hwaddr rel = addr - (tx ? VFTXQ(0) : VFRXQ(0));
+    unsigned k = rel / IOAT_NIC_QUEUE_STRIDE, qpp, q;
+
+    if (addr < VFRXQ(0) || addr >= VFTXQ(VF_QUEUE_BLOCKS) ||
+        (!tx && addr >= VFRXQ(VF_QUEUE_BLOCKS)) ||
+        !ioat_nic_vf_queue_off(tx, rel % IOAT_NIC_QUEUE_STRIDE)) {
+        return false;
+    }
+    qpp = ioat_nic_pool_qpp(core, tx);
+    if (k >= qpp) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_vf_queue,
+                           "VF %u: %s queue register 0x%04" HWADDR_PRIx
+                           " of queue %u, but the pool has %u queues "
+                           "(MRQC/MTQC); reads 0, writes ignored", vf,
+                           tx ? "TX" : "RX", addr, k, qpp);
+        *pf_addr = 0;
+        return true;
+    }
+    q = vf * qpp + k;
+    *pf_addr = (tx ? IOAT_NIC_TXQ_BASE(q) : IOAT_NIC_RXQ_BASE(q)) +
+               rel % IOAT_NIC_QUEUE_STRIDE;
+    return true;
+}
+
+/* The pool's own counters (7.10.3.12): they wrap and never clear */
+static bool ioat_nic_vf_stat(IoatNicCore *core, unsigned vf, hwaddr addr,
+                             uint32_t *val)
+{
+    IoatNicPoolStats *st = &core->pool_stats[vf];
+
+    switch (addr) {
+    case VFGPRC:
+        *val = st->gprc;
+        return true;
+    case VFGORC_LSB:
+        *val = st->gorc;
+        return true;
+    case VFGORC_MSB:
+        *val = st->gorc >> 32;
+        return true;
+    case VFMPRC:
+        *val = st->mprc;
+        return true;
+    case VFGPTC:
+        *val = st->gptc;
+        return true;
+    case VFGOTC_LSB:
+        *val = st->gotc;
+        return true;
+    case VFGOTC_MSB:
+        *val = st->gotc >> 32;
+        return true;
+    }
+    return false;
+}
+
 bool ioat_nic_core_vf_read(IoatNicCore *core, unsigned vf, hwaddr addr,
                            uint32_t *val)
 {
+    hwaddr pf_addr;
+
     IoatNicVfIntr *vi = &core->vf_intr[vf];
 
     assert(vf < IOAT_NIC_NUM_VFS);
     if (ioat_nic_core_vf_is_mbx(addr)) {
         *val = ioat_nic_core_vf_mbx_read(core, vf, addr);
+        return true;
+    }
+    if (ioat_nic_vf_stat(core, vf, addr, val)) {
+        return true;
+    }
+    if (ioat_nic_vf_queue_reg(core, vf, addr, &pf_addr)) {
+        *val = pf_addr ? ioat_nic_core_read(core, pf_addr, 4) : 0;
         return true;
     }
     switch (addr) {
@@ -176,6 +312,9 @@ bool ioat_nic_core_vf_read(IoatNicCore *core, unsigned vf, hwaddr addr,
     case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1):
         *val = vi->eitr[(addr - VTEITR(0)) / 4];
         return true;
+    case VFPSRTYPE:
+        *val = ioat_nic_reg(core, IOAT_NIC_PSRTYPE(vf));
+        return true;
     }
     return false;
 }
@@ -184,10 +323,24 @@ bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
                             uint32_t val)
 {
     IoatNicVfIntr *vi = &core->vf_intr[vf];
+    uint32_t dummy;
+    hwaddr pf_addr;
 
     assert(vf < IOAT_NIC_NUM_VFS);
     if (ioat_nic_core_vf_is_mbx(addr)) {
         ioat_nic_core_vf_mbx_write(core, vf, addr, val);
+        return true;
+    }
+    if (ioat_nic_vf_stat(core, vf, addr, &dummy)) {
+        IOAT_NIC_GUEST_ERR(ioat_nic_err_vf_ro_write,
+                           "VF %u: counter 0x%04" HWADDR_PRIx " is "
+                           "read-only; 0x%08" PRIx32 " ignored", vf, addr, val);
+        return true;
+    }
+    if (ioat_nic_vf_queue_reg(core, vf, addr, &pf_addr)) {
+        if (pf_addr) {
+            ioat_nic_core_write(core, pf_addr, val, 4);
+        }
         return true;
     }
     switch (addr) {
@@ -221,6 +374,9 @@ bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
         return true;
     case VTIVAR_MISC:
         vi->ivar_misc = val & (VTIVAR_ENTRY_VALID | VTIVAR_ENTRY_VECTOR);
+        return true;
+    case VFPSRTYPE:
+        ioat_nic_core_write(core, IOAT_NIC_PSRTYPE(vf), val, 4);
         return true;
     case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1):
         vi->eitr[(addr - VTEITR(0)) / 4] = val;

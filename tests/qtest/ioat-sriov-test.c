@@ -8,11 +8,16 @@
  */
 
 #include "qemu/osdep.h"
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include "libqtest.h"
 #include "hw/pci/pci_ids.h"
 #include "hw/pci/pci_regs.h"
 #include "hw/net/ioat_nic_regs.h"
 #include "libqos/ioat-pci.h"
+#include "libqos/ioat-nic.h"
+#include "libqos/ioat-nic-frame.h"
 #include "ioat-q35.h"
 
 #define TOTAL_VFS       64
@@ -256,17 +261,32 @@ static void test_no_sriov_by_default(void)
 typedef struct Mbx {
     QTestState *qts;
     char *log;          /* -d guest_errors,unimp -D */
+    int sock;           /* the test's end of the wire, or -1 */
 } Mbx;
 
-/* The PF's BAR0 mapped, @nvfs VFs enabled, VF 0 and VF 1 mapped */
-static Mbx mbx_start_vfs(unsigned nvfs)
+/*
+ * The PF's BAR0 mapped, @nvfs VFs enabled, VF 0 and VF 1 mapped; with
+ * @wire, a stream netdev whose other end is m.sock.
+ */
+static Mbx mbx_start_wired(unsigned nvfs, bool wire)
 {
     Mbx m = { .log = g_strdup_printf("/tmp/ioat-sriov-qtest-%d.log",
-                                     getpid()) };
-    g_autofree char *extra = g_strdup_printf("-d guest_errors,unimp -D %s",
-                                             m.log);
+                                     getpid()), .sock = -1 };
+    g_autofree char *extra = NULL;
+    int fds[2];
 
-    m.qts = ioat_q35_start("ioat-nic,id=nic0,sriov-vfs=64", extra);
+    if (wire) {
+        g_assert_cmpint(socketpair(PF_UNIX, SOCK_STREAM, 0, fds), !=, -1);
+        m.sock = fds[0];
+        extra = g_strdup_printf("-d guest_errors,unimp -D %s -netdev "
+                                "socket,fd=%d,id=hs0", m.log, fds[1]);
+        m.qts = ioat_q35_start("ioat-nic,id=nic0,sriov-vfs=64,netdev=hs0",
+                               extra);
+        close(fds[1]);
+    } else {
+        extra = g_strdup_printf("-d guest_errors,unimp -D %s", m.log);
+        m.qts = ioat_q35_start("ioat-nic,id=nic0,sriov-vfs=64", extra);
+    }
     qtest_writel(m.qts, ioat_q35_cfg(PCI_BASE_ADDRESS_0), PF_BAR0_BASE);
     qtest_writel(m.qts, ioat_q35_cfg(PCI_BASE_ADDRESS_1), 0);
     qtest_writew(m.qts, ioat_q35_cfg(PCI_COMMAND),
@@ -277,6 +297,11 @@ static Mbx mbx_start_vfs(unsigned nvfs)
     return m;
 }
 
+static Mbx mbx_start_vfs(unsigned nvfs)
+{
+    return mbx_start_wired(nvfs, false);
+}
+
 static Mbx mbx_start(void)
 {
     return mbx_start_vfs(2);
@@ -285,6 +310,9 @@ static Mbx mbx_start(void)
 static void mbx_end(Mbx *m)
 {
     qtest_quit(m->qts);
+    if (m->sock >= 0) {
+        close(m->sock);
+    }
     ioat_log_remove(m->log);
 }
 
@@ -666,6 +694,499 @@ static void test_migration_keeps_vf_state(void)
     mbx_end(&m);
 }
 
+/*
+ * VMDq pools (ioat_nic_pool.c): 2 VFs in 32-pool mode (MRQC 0xA, MTQC
+ * VT_ENA | 32 pools), so VF n is pool n with PF queues 4n..4n+3 and the
+ * PF is pool 2 (queues 8-11), the default pool; every pool enabled in
+ * PFVFRE/PFVFTE, replication on.  Rings live in guest memory at
+ * RING_MEM + 64 KiB per ring.
+ */
+
+#define POOL_PF         2
+#define VF_RXQ(k)       (0x1000 + 0x40 * (k))   /* VF BAR0 queue blocks */
+#define VF_TXQ(k)       (0x2000 + 0x40 * (k))
+#define VFPSRTYPE       0x0300
+#define VFGPRC          0x101c
+#define VFGPTC          0x201c
+#define VTIVAR(i)       (0x0120 + 4 * (i))
+#define RING_MEM        0x01000000ULL
+#define RING_SPAN       0x10000
+#define RING_DESCS      8
+#define BUF_SIZE        2048
+#define SRRCTL_ONEBUF   (2 | 1u << 25)          /* 2 KiB buffers, one each */
+#define TXD_LEGACY_CMD  (BIT(24) | BIT(25) | BIT(27))   /* EOP, IFCS, RS */
+
+static const uint8_t pf_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x02 };
+static const uint8_t vf0_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x10 };
+static const uint8_t vf1_mac[6] = { 0x52, 0x54, 0x00, 0x00, 0x00, 0x11 };
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* RAR @n = @mac, valid, in pools @pools (MPSAR) */
+static void pool_rar(Mbx *m, unsigned n, const uint8_t *mac, uint64_t pools)
+{
+    pf_wr(m, IOAT_NIC_RAL(n), ldl_le_p(mac));
+    pf_wr(m, IOAT_NIC_RAH(n), lduw_le_p(mac + 4) | R_RAH0_AV_MASK);
+    pf_wr(m, IOAT_NIC_MPSAR(2 * n), pools);
+    pf_wr(m, IOAT_NIC_MPSAR(2 * n + 1), pools >> 32);
+}
+
+/* The pool layout, the PF's address in pool 2, receive and transmit on */
+static Mbx pools_start_mode(uint32_t mrqe, uint32_t mtqc)
+{
+    Mbx m = mbx_start_wired(2, true);
+
+    pf_wr(&m, A_MRQC, mrqe);
+    pf_wr(&m, A_MTQC, mtqc);
+    pf_wr(&m, A_VT_CTL, R_VT_CTL_VT_EN_MASK | R_VT_CTL_REPLEN_MASK |
+          POOL_PF << R_VT_CTL_DEF_PL_SHIFT);
+    for (unsigned i = 0; i < 2; i++) {
+        pf_wr(&m, IOAT_NIC_PFVFRE(i), 0xffffffff);
+        pf_wr(&m, IOAT_NIC_PFVFTE(i), 0xffffffff);
+    }
+    pool_rar(&m, 0, pf_mac, BIT_ULL(POOL_PF));
+    for (unsigned p = 0; p <= POOL_PF; p++) {
+        pf_wr(&m, IOAT_NIC_VMOLR(p), R_VMOLR_AUPE_MASK | R_VMOLR_BAM_MASK);
+    }
+    pf_wr(&m, A_RXCTRL, R_RXCTRL_RXEN_MASK);
+    pf_wr(&m, A_DMATXCTL, pf_rd(&m, A_DMATXCTL) | R_DMATXCTL_TE_MASK);
+    return m;
+}
+
+static Mbx pools_start(void)
+{
+    return pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS32, 0xa);
+}
+
+/* A queue's registers: the PF's block, or VF @vf's (-1: the PF's) */
+static uint64_t rxq_block(int vf, unsigned q)
+{
+    return vf < 0 ? PF_BAR0_BASE + IOAT_NIC_RXQ_BASE(q) :
+                    VF_BAR0_BASE + vf * VF_BAR_SIZE + VF_RXQ(q);
+}
+
+static uint64_t txq_block(int vf, unsigned q)
+{
+    return vf < 0 ? PF_BAR0_BASE + IOAT_NIC_TXQ_BASE(q) :
+                    VF_BAR0_BASE + vf * VF_BAR_SIZE + VF_TXQ(q);
+}
+
+/* Guest memory of ring @ring: descriptors, then its buffers */
+static uint64_t ring_mem(unsigned ring)
+{
+    return RING_MEM + (uint64_t)ring * RING_SPAN;
+}
+
+/*
+ * A receive ring in memory @ring behind the queue block at @block with
+ * @free descriptors handed over (RDT), dropping when full.
+ */
+static void rx_ring_at(Mbx *m, uint64_t block, unsigned ring, unsigned free)
+{
+    uint64_t mem = ring_mem(ring);
+
+    for (unsigned i = 0; i < RING_DESCS; i++) {
+        qtest_writeq(m->qts, mem + 16 * i, mem + 0x1000 + i * BUF_SIZE);
+        qtest_writeq(m->qts, mem + 16 * i + 8, 0);
+    }
+    qtest_writel(m->qts, block + IOAT_NIC_RXQ_OFF_RDBAL, mem);
+    qtest_writel(m->qts, block + IOAT_NIC_RXQ_OFF_RDBAH, 0);
+    qtest_writel(m->qts, block + IOAT_NIC_RXQ_OFF_RDLEN, RING_DESCS * 16);
+    qtest_writel(m->qts, block + IOAT_NIC_RXQ_OFF_SRRCTL,
+                 SRRCTL_ONEBUF | R_SRRCTL_DROP_EN_MASK);
+    qtest_writel(m->qts, block + IOAT_NIC_RXQ_OFF_RXDCTL,
+                 R_RXDCTL_ENABLE_MASK);
+    qtest_writel(m->qts, block + IOAT_NIC_RXQ_OFF_RDT, free);
+}
+
+/* Receive descriptors written back (DD) in ring @ring */
+static unsigned rx_done(Mbx *m, unsigned ring)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < RING_DESCS; i++) {
+        n += qtest_readl(m->qts, ring_mem(ring) + 16 * i + 8) &
+             IOAT_NIC_RXD_STAT_DD;
+    }
+    return n;
+}
+
+/* A transmit ring in memory @ring behind the queue block at @block */
+static void tx_ring_at(Mbx *m, uint64_t block, unsigned ring)
+{
+    qtest_writel(m->qts, block + IOAT_NIC_TXQ_OFF_TDBAL, ring_mem(ring));
+    qtest_writel(m->qts, block + IOAT_NIC_TXQ_OFF_TDBAH, 0);
+    qtest_writel(m->qts, block + IOAT_NIC_TXQ_OFF_TDLEN, RING_DESCS * 16);
+    qtest_writel(m->qts, block + IOAT_NIC_TXQ_OFF_TXDCTL,
+                 R_TXDCTL_ENABLE_MASK);
+}
+
+/* Send @frame as descriptor @idx of the ring behind @block */
+static void tx_frame_at(Mbx *m, uint64_t block, unsigned ring, unsigned idx,
+                        const uint8_t *frame, size_t len)
+{
+    uint64_t mem = ring_mem(ring), buf = mem + 0x1000 + idx * BUF_SIZE;
+
+    qtest_memwrite(m->qts, buf, frame, len);
+    qtest_writeq(m->qts, mem + 16 * idx, buf);
+    qtest_writeq(m->qts, mem + 16 * idx + 8, len | TXD_LEGACY_CMD);
+    qtest_writel(m->qts, block + IOAT_NIC_TXQ_OFF_TDT, idx + 1);
+}
+
+/* A UDP/IPv4 frame from @src to @dst (60 bytes) */
+static size_t pool_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src)
+{
+    QIoatNicFlow f;
+    size_t len;
+
+    ioat_nic_flow_parse(&f, IPPROTO_UDP, "10.0.0.1", 1000, "10.0.0.2", 2000);
+    len = ioat_nic_build_ip(buf, dst, &f, 18);
+    memcpy(buf + 6, src, 6);
+    return len;
+}
+
+/* Put a frame on the wire and wait until the device has taken it */
+static void wire_send(Mbx *m, const uint8_t *frame, size_t len)
+{
+    int unread = 1;
+
+    ioat_nic_inject(m->sock, frame, len);
+    for (unsigned i = 0; i < 5000 && unread; i++) {
+        g_assert_cmpint(ioctl(m->sock, TIOCOUTQ, &unread), ==, 0);
+        if (unread) {
+            g_usleep(1000);
+        }
+    }
+    g_assert_cmpint(unread, ==, 0);
+    pf_rd(m, A_STATUS);     /* the main loop has run the frame through */
+}
+
+static void wire_send_to(Mbx *m, const uint8_t *dst)
+{
+    uint8_t frame[128];
+
+    wire_send(m, frame, pool_frame(frame, dst, pf_mac));
+}
+
+/* Frames the device put on the wire, none waited for */
+static bool wire_has_frame(Mbx *m)
+{
+    struct pollfd pfd = { .fd = m->sock, .events = POLLIN };
+
+    pf_rd(m, A_STATUS);
+    return poll(&pfd, 1, 0) == 1;
+}
+
+/*
+ * Unicast to VF 0's address (RAR 1, MPSAR pool 0) lands on VF 0's queue 0,
+ * the ring VF 0 set up through its own BAR0 and whose descriptors it
+ * reads and writes through its own function; VTIVAR routes the event to
+ * VF 0's vector 1.  The PF's queue 0 registers are the same registers.
+ */
+static void test_pool_unicast_reaches_vf_queue(void)
+{
+    Mbx m = pools_start();
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(0)), ==, ring_mem(0));
+    vf_msix_enable(&m, 0);
+    vf_wr(&m, 0, VTIVAR(0), VTIVAR_VALID | 1);
+    vf_wr(&m, 0, VTEIMS, BIT(1));
+    wire_send_to(&m, vf0_mac);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 1);
+    g_assert_cmpuint(pf_rd(&m, IOAT_NIC_RDH(0)), ==, 1);
+    g_assert_true(vf_msix_pending(&m, 0, 1));
+    g_assert_cmphex(pf_rd(&m, A_EICS) & 1, ==, 0);
+    mbx_end(&m);
+}
+
+/* A VF queue's DMA is the VF's: without its bus mastering nothing lands. */
+static void test_pool_vf_dma_needs_vf_bus_master(void)
+{
+    Mbx m = pools_start();
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    qtest_writew(m.qts, vf_cfg(0, PCI_COMMAND), PCI_COMMAND_MEMORY);
+    wire_send_to(&m, vf0_mac);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    mbx_end(&m);
+}
+
+/* PFVFRE: a pool whose receive is disabled gets nothing. */
+static void test_pool_receive_disabled_in_pfvfre(void)
+{
+    Mbx m = pools_start();
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    pf_wr(&m, IOAT_NIC_PFVFRE(0), ~BIT(0));
+    wire_send_to(&m, vf0_mac);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    mbx_end(&m);
+}
+
+/*
+ * Broadcast goes to every pool with VMOLR.BAM, one copy each: VF 0
+ * (queue 0), VF 1 (queue 4) and the PF (queue 8); not VF 1 once its BAM
+ * is off.
+ */
+static void test_pool_broadcast_replicated(void)
+{
+    Mbx m = pools_start();
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(1, 0), 1, 4);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    wire_send_to(&m, bcast);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 1);
+    pf_wr(&m, IOAT_NIC_VMOLR(1), R_VMOLR_AUPE_MASK);
+    wire_send_to(&m, bcast);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 2);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 2);
+    mbx_end(&m);
+}
+
+/*
+ * One pool's full queue drops its copy only: with VF 0's ring full the
+ * PF still gets the broadcast, and the wire is never held up.
+ */
+static void test_pool_full_queue_drops_only_its_copy(void)
+{
+    Mbx m = pools_start();
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 0);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    wire_send_to(&m, bcast);
+    wire_send_to(&m, bcast);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 2);
+    mbx_end(&m);
+}
+
+/*
+ * VLAN stage: VID 100 with a VLVF entry for pool 1 goes to VF 1 only;
+ * VID 200, in VFTA but in no VLVF entry, to the default pool (the PF).
+ */
+static void test_pool_vlan_selects_pool(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128], tagged[132];
+    size_t len = pool_frame(frame, bcast, pf_mac);
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(1, 0), 1, 4);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    pf_wr(&m, IOAT_NIC_VLVF(1), R_VLVF_VIEN_MASK | 100);
+    pf_wr(&m, IOAT_NIC_VLVFB(2), BIT(1));
+    wire_send(&m, tagged, ioat_nic_vlan_tag(tagged, frame, len, 100));
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 0);
+    wire_send(&m, tagged, ioat_nic_vlan_tag(tagged, frame, len, 200));
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 1);
+    mbx_end(&m);
+}
+
+/*
+ * RSS inside a pool: with every RETA entry 3, VF 1's PSRTYPE.RQPL = 1
+ * (2 queues) sends a hashed flow to its queue 1 (PF queue 5); RQPL = 0
+ * keeps it on queue 0.  VFPSRTYPE is PSRTYPE(1).
+ */
+static void test_pool_rss_uses_rqpl_bits(void)
+{
+    Mbx m = pools_start();
+
+    pf_wr(&m, A_MRQC, IOAT_NIC_MRQE_VMDQ_RSS32 | R_MRQC_IPV4_MASK);
+    for (unsigned i = 0; i < 32; i++) {
+        pf_wr(&m, IOAT_NIC_RETA(i), 0x03030303);
+    }
+    pool_rar(&m, 1, vf1_mac, BIT_ULL(1));
+    rx_ring_at(&m, rxq_block(1, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(1, 1), 1, 4);
+    vf_wr(&m, 1, VFPSRTYPE, 1u << 29);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PSRTYPE(1)), ==, 1u << 29);
+    wire_send_to(&m, vf1_mac);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    vf_wr(&m, 1, VFPSRTYPE, 0);
+    wire_send_to(&m, vf1_mac);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 1);
+    mbx_end(&m);
+}
+
+/*
+ * A VF's queue k is the PF's queue vf * qpp + k: 4 per pool in 32-pool
+ * mode, 2 in 64-pool mode, where VF 1's queue 2 does not exist (reads 0,
+ * writes dropped, reported) rather than reaching pool 2.
+ */
+static void test_vf_queue_registers_are_pool_queues(void)
+{
+    Mbx m = pools_start();
+
+    vf_wr(&m, 1, VF_RXQ(1) + IOAT_NIC_RXQ_OFF_RDBAL, 0x1000);
+    vf_wr(&m, 1, VF_TXQ(3) + IOAT_NIC_TXQ_OFF_TDBAL, 0x2000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(5)), ==, 0x1000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(7)), ==, 0x2000);
+    mbx_end(&m);
+
+    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS64, 0x6);
+    vf_wr(&m, 1, VF_RXQ(1) + IOAT_NIC_RXQ_OFF_RDBAL, 0x3000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(3)), ==, 0x3000);
+    vf_wr(&m, 1, VF_RXQ(2) + IOAT_NIC_RXQ_OFF_RDBAL, 0x4000);
+    g_assert_cmphex(vf_rd(&m, 1, VF_RXQ(2) + IOAT_NIC_RXQ_OFF_RDBAL), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(4)), ==, 0);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_vf_queue"), ==, 2);
+    mbx_end(&m);
+}
+
+/*
+ * Internal switching (PFDTXGSWC.LBEN): VF 0's frame to the PF's address
+ * goes to the PF's queue and not to the wire; its broadcast goes to the
+ * wire and to the other pools, not back to VF 0.  Without LBEN both go
+ * to the wire only.
+ */
+static void test_pool_switching_between_functions(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128], out[256];
+    size_t len = pool_frame(frame, pf_mac, vf0_mac);
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    tx_ring_at(&m, txq_block(0, 0), 3);
+    pf_wr(&m, A_PFDTXGSWC, R_PFDTXGSWC_LBEN_MASK);
+
+    tx_frame_at(&m, txq_block(0, 0), 3, 0, frame, len);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 1);
+    g_assert_false(wire_has_frame(&m));
+
+    memcpy(frame, bcast, 6);
+    tx_frame_at(&m, txq_block(0, 0), 3, 1, frame, len);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 2);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+
+    pf_wr(&m, A_PFDTXGSWC, 0);
+    memcpy(frame, pf_mac, 6);
+    tx_frame_at(&m, txq_block(0, 0), 3, 2, frame, len);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 2);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+    g_assert_cmpuint(vf_rd(&m, 0, VFGPTC), ==, 3);
+    g_assert_cmpuint(vf_rd(&m, 0, VFGPTC), ==, 3);   /* reads do not clear */
+    mbx_end(&m);
+}
+
+/*
+ * MAC anti-spoofing: with PFVFSPOOF's bit for pool 0, VF 0 sending from
+ * an address that is not one of its RARs is dropped and counted in SSVPC
+ * (VMECM), which a read clears; from its own address the frame goes out.
+ */
+static void test_pool_mac_anti_spoofing(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128], out[256];
+    size_t len = pool_frame(frame, bcast, vf1_mac);
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    tx_ring_at(&m, txq_block(0, 0), 3);
+    pf_wr(&m, IOAT_NIC_PFVFSPOOF(0), BIT(0));
+    pf_wr(&m, IOAT_NIC_VMECM(0), BIT(0));
+    tx_frame_at(&m, txq_block(0, 0), 3, 0, frame, len);
+    g_assert_false(wire_has_frame(&m));
+    g_assert_cmpuint(pf_rd(&m, A_SSVPC), ==, 1);
+    g_assert_cmpuint(pf_rd(&m, A_SSVPC), ==, 0);
+    memcpy(frame + 6, vf0_mac, 6);
+    tx_frame_at(&m, txq_block(0, 0), 3, 1, frame, len);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+    mbx_end(&m);
+}
+
+/*
+ * PFVMVIR: VLANA 01b tags every frame of the pool with its tag, 10b
+ * never tags; PFVFTE off: the pool's queues fetch no descriptor.
+ */
+static void test_pool_vlan_insertion_and_tx_gate(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128], out[256];
+    size_t len = pool_frame(frame, bcast, vf0_mac);
+
+    tx_ring_at(&m, txq_block(0, 0), 3);
+    pf_wr(&m, IOAT_NIC_PFVMVIR(0), 1u << 30 | 0x2064);
+    tx_frame_at(&m, txq_block(0, 0), 3, 0, frame, len);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len + 4);
+    g_assert_cmphex(lduw_be_p(out + 12), ==, 0x8100);
+    g_assert_cmphex(lduw_be_p(out + 14), ==, 0x2064);
+
+    pf_wr(&m, IOAT_NIC_PFVFTE(0), ~BIT(0));
+    tx_frame_at(&m, txq_block(0, 0), 3, 1, frame, len);
+    g_assert_false(wire_has_frame(&m));
+    g_assert_cmpuint(pf_rd(&m, IOAT_NIC_TDH(0)), ==, 1);
+    pf_wr(&m, IOAT_NIC_PFVFTE(0), ~0u);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len + 4);
+    mbx_end(&m);
+}
+
+/*
+ * PFQDE: WRITE | IDX | ENABLE makes a queue drop when full even with
+ * SRRCTL.DROP_EN clear: without pools, a frame for a full queue 0 is
+ * then missed, not held until descriptors come.
+ */
+static void test_qde_drops_when_full(void)
+{
+    Mbx m = mbx_start_wired(0, true);
+    uint64_t block = rxq_block(-1, 0);
+
+    pool_rar(&m, 0, pf_mac, 0);
+    rx_ring_at(&m, block, 0, 0);
+    qtest_writel(m.qts, block + IOAT_NIC_RXQ_OFF_SRRCTL, SRRCTL_ONEBUF);
+    pf_wr(&m, A_PFQDE, R_PFQDE_WRITE_MASK | 0 << R_PFQDE_IDX_SHIFT |
+          R_PFQDE_ENABLE_MASK);
+    g_assert_cmphex(pf_rd(&m, A_PFQDE), ==, R_PFQDE_ENABLE_MASK);
+    pf_wr(&m, A_RXCTRL, R_RXCTRL_RXEN_MASK);
+    wire_send_to(&m, pf_mac);
+    qtest_writel(m.qts, block + IOAT_NIC_RXQ_OFF_RDT, 4);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    g_assert_cmpuint(pf_rd(&m, IOAT_NIC_MPC(0)), ==, 1);
+    mbx_end(&m);
+}
+
+/* CTRL.RST takes the device out of VT mode: VT_CTL, PFVFRE, MPSAR clear. */
+static void test_reset_clears_pool_state(void)
+{
+    Mbx m = pools_start();
+
+    pf_wr(&m, A_CTRL, R_CTRL_RST_MASK);
+    g_assert_cmphex(pf_rd(&m, A_VT_CTL), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFVFRE(0)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_MPSAR(0)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_VMOLR(0)), ==, 0);
+    mbx_end(&m);
+}
+
+/*
+ * Per-pool receive counters: VF 0's VFGPRC and the PF's PVFGPRC(0) count
+ * the frames delivered to pool 0, and reading them does not clear them.
+ */
+static void test_pool_receive_counters(void)
+{
+    Mbx m = pools_start();
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    wire_send_to(&m, bcast);
+    wire_send_to(&m, bcast);
+    g_assert_cmpuint(vf_rd(&m, 0, VFGPRC), ==, 2);
+    g_assert_cmpuint(pf_rd(&m, IOAT_NIC_PVFGPRC(0)), ==, 2);
+    g_assert_cmpuint(vf_rd(&m, 0, VFGPRC), ==, 2);
+    g_assert_cmpuint(pf_rd(&m, IOAT_NIC_PVFGORC_LSB(0)), ==, 2 * (60 + 4));
+    mbx_end(&m);
+}
+
 /* QEMU refuses to start with ioat-nic,@opts, saying @why. */
 static void expect_refused(const char *opts, const char *why)
 {
@@ -731,6 +1252,34 @@ int main(int argc, char **argv)
                    test_vfstatus_and_vflinks_mirror_the_pf);
     qtest_add_func("/ioat-sriov/migration-keeps-vf-state",
                    test_migration_keeps_vf_state);
+    qtest_add_func("/ioat-sriov/pool-unicast-reaches-vf-queue",
+                   test_pool_unicast_reaches_vf_queue);
+    qtest_add_func("/ioat-sriov/pool-vf-dma-needs-vf-bus-master",
+                   test_pool_vf_dma_needs_vf_bus_master);
+    qtest_add_func("/ioat-sriov/pool-receive-disabled-in-pfvfre",
+                   test_pool_receive_disabled_in_pfvfre);
+    qtest_add_func("/ioat-sriov/pool-broadcast-replicated",
+                   test_pool_broadcast_replicated);
+    qtest_add_func("/ioat-sriov/pool-full-queue-drops-only-its-copy",
+                   test_pool_full_queue_drops_only_its_copy);
+    qtest_add_func("/ioat-sriov/pool-vlan-selects-pool",
+                   test_pool_vlan_selects_pool);
+    qtest_add_func("/ioat-sriov/pool-rss-uses-rqpl-bits",
+                   test_pool_rss_uses_rqpl_bits);
+    qtest_add_func("/ioat-sriov/vf-queue-registers-are-pool-queues",
+                   test_vf_queue_registers_are_pool_queues);
+    qtest_add_func("/ioat-sriov/pool-switching-between-functions",
+                   test_pool_switching_between_functions);
+    qtest_add_func("/ioat-sriov/pool-mac-anti-spoofing",
+                   test_pool_mac_anti_spoofing);
+    qtest_add_func("/ioat-sriov/pool-vlan-insertion-and-tx-gate",
+                   test_pool_vlan_insertion_and_tx_gate);
+    qtest_add_func("/ioat-sriov/qde-drops-when-full",
+                   test_qde_drops_when_full);
+    qtest_add_func("/ioat-sriov/reset-clears-pool-state",
+                   test_reset_clears_pool_state);
+    qtest_add_func("/ioat-sriov/pool-receive-counters",
+                   test_pool_receive_counters);
     qtest_add_func("/ioat-sriov/no-sriov-by-default",
                    test_no_sriov_by_default);
     qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",
