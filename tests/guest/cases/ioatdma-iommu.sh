@@ -63,7 +63,7 @@ dmatest_check() {
 check ioatdma-probes load_ioatdma
 check ioatdma-four-channels test "$(dma_channels)" = 4
 info "capabilities: $(cat $CAP 2>/dev/null)"
-dmatest_check dmatest-500-through-iommu 500
+dmatest_check dmatest-250-through-iommu 250
 check dmatest-no-dmar-faults test "$(dmar_faults)" = 0
 
 # Hand the function to vfio-pci: ioatdma out (dmatest is unloaded), the
