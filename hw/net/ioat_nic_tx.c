@@ -99,7 +99,6 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
     struct iovec iov = { .iov_base = frame, .iov_len = len };
     size_t octets = MAX(len, ETH_ZLEN) + ETH_FCS_LEN;
     unsigned qpp = ioat_nic_pool_qpp(core, true);
-    bool wire = true;
 
     if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, TXPADEN) && len < ETH_ZLEN) {
         memset(frame + len, 0, ETH_ZLEN - len);
@@ -107,6 +106,7 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
         iov.iov_len = len;
     }
     trace_ioat_nic_tx_frame(q, len);
+    ioat_nic_stat_inc(core, A_TXDGPC);      /* fetched from host memory */
     if (qpp) {
         unsigned pool = q / qpp;
 
@@ -114,14 +114,15 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
             return;
         }
         ioat_nic_pool_count_tx(core, pool, octets);
-        wire = ioat_nic_pool_switch(core, pool, frame, len);
-        if (ioat_nic_gone(core)) {
+        /* Switched between pools only: the MAC never sees it. */
+        if (!ioat_nic_pool_switch(core, pool, frame, len) ||
+            ioat_nic_gone(core)) {
             return;
         }
     }
     if (FIELD_EX32(core->mac[R_HLREG0], HLREG0, LPBK)) {
         ioat_nic_rx_frame(core, &iov, 1, true);
-    } else if (wire && ioat_nic_link_up(core) &&
+    } else if (ioat_nic_link_up(core) &&
                !qemu_send_packet_async(qemu_get_queue(core->nic), frame, len,
                                        core->tx_sent)) {
         /*

@@ -1020,8 +1020,9 @@ static void test_pool_rss_uses_rqpl_bits(void)
 
 /*
  * A VF's queue k is the PF's queue vf * qpp + k: 4 per pool in 32-pool
- * mode, 2 in 64-pool mode, where VF 1's queue 2 does not exist (reads 0,
- * writes dropped, reported) rather than reaching pool 2.
+ * mode, 8 in 16-pool mode, 2 in 64-pool mode, where VF 1's queue 2 does
+ * not exist (reads 0, writes dropped, reported) rather than reaching
+ * pool 2.
  */
 static void test_vf_queue_registers_are_pool_queues(void)
 {
@@ -1031,6 +1032,11 @@ static void test_vf_queue_registers_are_pool_queues(void)
     vf_wr(&m, 1, VF_TXQ(3) + IOAT_NIC_TXQ_OFF_TDBAL, 0x2000);
     g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(5)), ==, 0x1000);
     g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(7)), ==, 0x2000);
+    mbx_end(&m);
+
+    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_DCB8, 0xf);
+    vf_wr(&m, 1, VF_RXQ(7) + IOAT_NIC_RXQ_OFF_RDBAL, 0x5000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(15)), ==, 0x5000);
     mbx_end(&m);
 
     m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS64, 0x6);
@@ -1064,12 +1070,14 @@ static void test_pool_switching_between_functions(void)
     tx_frame_at(&m, txq_block(0, 0), 3, 0, frame, len);
     g_assert_cmpuint(rx_done(&m, 2), ==, 1);
     g_assert_false(wire_has_frame(&m));
+    g_assert_cmpuint(pf_rd(&m, A_GPTC), ==, 0);     /* the MAC never saw it */
 
     memcpy(frame, bcast, 6);
     tx_frame_at(&m, txq_block(0, 0), 3, 1, frame, len);
     g_assert_cmpuint(rx_done(&m, 2), ==, 2);
     g_assert_cmpuint(rx_done(&m, 0), ==, 0);
     g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+    g_assert_cmpuint(pf_rd(&m, A_GPTC), ==, 1);
 
     pf_wr(&m, A_PFDTXGSWC, 0);
     memcpy(frame, pf_mac, 6);
@@ -1078,6 +1086,61 @@ static void test_pool_switching_between_functions(void)
     g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
     g_assert_cmpuint(vf_rd(&m, 0, VFGPTC), ==, 3);
     g_assert_cmpuint(vf_rd(&m, 0, VFGPTC), ==, 3);   /* reads do not clear */
+    mbx_end(&m);
+}
+
+/*
+ * The PF's frame to VF 1's address reaches VF 1's queue, and VF 0's frame
+ * to VF 1 too, neither on the wire (PFDTXGSWC.LBEN).
+ */
+static void test_pool_switching_pf_to_vf_and_vf_to_vf(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128];
+    size_t len = pool_frame(frame, vf1_mac, pf_mac);
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    pool_rar(&m, 2, vf1_mac, BIT_ULL(1));
+    rx_ring_at(&m, rxq_block(1, 0), 1, 4);
+    tx_ring_at(&m, txq_block(-1, 8), 3);
+    tx_ring_at(&m, txq_block(0, 0), 4);
+    pf_wr(&m, A_PFDTXGSWC, R_PFDTXGSWC_LBEN_MASK);
+    tx_frame_at(&m, txq_block(-1, 8), 3, 0, frame, len);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    memcpy(frame + 6, vf0_mac, 6);
+    tx_frame_at(&m, txq_block(0, 0), 4, 0, frame, len);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 2);
+    g_assert_false(wire_has_frame(&m));
+    mbx_end(&m);
+}
+
+/*
+ * Multicast per VMOLR: an address in the MTA goes to the pools with
+ * ROMPE, any multicast to the pools with MPE, and to no other pool.
+ */
+static void test_pool_multicast_per_vmolr(void)
+{
+    Mbx m = pools_start();
+    static const uint8_t group[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+    static const uint8_t other[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x02 };
+    /* MCSTCTRL.MO 0: address bits 47:36 index the MTA */
+    unsigned v = lduw_le_p(group + 4) >> 4 & 0xfff;
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(1, 0), 1, 4);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    pf_wr(&m, A_MCSTCTRL, R_MCSTCTRL_MFE_MASK);
+    pf_wr(&m, IOAT_NIC_MTA(v >> 5), BIT(v & 31));
+    pf_wr(&m, IOAT_NIC_VMOLR(0), R_VMOLR_AUPE_MASK | R_VMOLR_ROMPE_MASK);
+    pf_wr(&m, IOAT_NIC_VMOLR(1), R_VMOLR_AUPE_MASK | R_VMOLR_MPE_MASK);
+    wire_send_to(&m, group);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 0);
+    wire_send_to(&m, other);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 2);
+    g_assert_cmpuint(vf_rd(&m, 1, 0x1034), ==, 2);      /* VFMPRC */
     mbx_end(&m);
 }
 
@@ -1270,6 +1333,10 @@ int main(int argc, char **argv)
                    test_vf_queue_registers_are_pool_queues);
     qtest_add_func("/ioat-sriov/pool-switching-between-functions",
                    test_pool_switching_between_functions);
+    qtest_add_func("/ioat-sriov/pool-switching-pf-to-vf-and-vf-to-vf",
+                   test_pool_switching_pf_to_vf_and_vf_to_vf);
+    qtest_add_func("/ioat-sriov/pool-multicast-per-vmolr",
+                   test_pool_multicast_per_vmolr);
     qtest_add_func("/ioat-sriov/pool-mac-anti-spoofing",
                    test_pool_mac_anti_spoofing);
     qtest_add_func("/ioat-sriov/pool-vlan-insertion-and-tx-gate",

@@ -40,7 +40,7 @@ netdev_transfer_checks
 
 split=$(ethtool_stat "$IF" rx_hdr_split) nosplit=$(ethtool_stat "$IF" rx_hdr_nosplit)
 info "after the transfers: $split frames split, $nosplit unsplit"
-check rx-split-headers-counted test "${split:-0}" -gt 10000
+check rx-split-headers-counted test "${split:-0}" -gt 5000
 check rx-split-most-frames test "${split:-0}" -gt "$(( ${nosplit:-0} * 10 ))"
 check rx-no-checksum-errors test "$(ethtool_stat "$IF" rx_csum_err)" = 0
 check rx-page-reuse test "$(ethtool_stat "$IF" rx_page_reuse)" -gt 0
