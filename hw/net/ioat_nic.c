@@ -414,7 +414,12 @@ static void ioat_nic_reset_hold(Object *obj, ResetType type)
 static int ioat_nic_post_load(void *opaque, int version_id)
 {
     IoatNicState *s = opaque;
+    PCIDevice *pci_dev = PCI_DEVICE(s);
 
+    /* The VFs the SR-IOV state enabled again take back their own state. */
+    for (unsigned i = 0; i < pcie_sriov_num_vfs(pci_dev); i++) {
+        ioat_nic_vf_restore(pcie_sriov_get_vf_at_index(pci_dev, i));
+    }
     return ioat_nic_core_post_load(&s->core);
 }
 

@@ -24,6 +24,7 @@
 #include "hw/pci/msix.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_sriov.h"
+#include "migration/vmstate.h"
 #include "ioat_nic_vf.h"
 #include "trace.h"
 
@@ -44,6 +45,14 @@ struct IoatNicVfState {
     MemoryRegion msix;
     /* Offsets already reported as not modelled, one bit per dword */
     DECLARE_BITMAP(unimp_reported, IOAT_NIC_VF_BAR_SIZE / 4);
+    /*
+     * What a migration brought (configuration space, MSI-X table and
+     * PBA), kept until the PF has enabled the VF again, which resets it
+     * (ioat_nic_vf_restore())
+     */
+    uint8_t *loaded_config;
+    uint8_t *loaded_msix_table;
+    uint8_t *loaded_msix_pba;
 };
 
 static void ioat_nic_vf_unimp(IoatNicVfState *s, const char *op, hwaddr addr,
@@ -184,6 +193,79 @@ static void ioat_nic_vf_exit(PCIDevice *dev)
     msix_uninit(dev, &s->msix, &s->msix);
 }
 
+static int ioat_nic_vf_post_load(void *opaque, int version_id)
+{
+    IoatNicVfState *s = opaque;
+    PCIDevice *dev = PCI_DEVICE(s);
+
+    g_free(s->loaded_config);
+    g_free(s->loaded_msix_table);
+    g_free(s->loaded_msix_pba);
+    s->loaded_config = g_memdup2(dev->config, pci_config_size(dev));
+    s->loaded_msix_table = g_memdup2(dev->msix_table,
+                                     IOAT_NIC_VF_MSIX_VECTORS *
+                                     PCI_MSIX_ENTRY_SIZE);
+    s->loaded_msix_pba = g_memdup2(dev->msix_pba,
+                                   QEMU_ALIGN_UP(IOAT_NIC_VF_MSIX_VECTORS,
+                                                 64) / 8);
+    return 0;
+}
+
+/*
+ * After the PF's SR-IOV state is loaded and its VFs enabled (and so
+ * reset, pcie_sriov_pf_post_load()), a VF gets back the configuration
+ * space and MSI-X state the migration brought: COMMAND and the MSI-X
+ * control word go through the config write path, which maps the BARs,
+ * opens bus mastering and unmasks the vectors.
+ */
+void ioat_nic_vf_restore(PCIDevice *dev)
+{
+    IoatNicVfState *s = IOAT_NIC_VF(dev);
+    unsigned flags = IOAT_NIC_VF_MSIX_CAP_OFFSET + PCI_MSIX_FLAGS;
+    uint16_t cmd;
+
+    if (!s->loaded_config) {
+        return;
+    }
+    cmd = pci_get_word(s->loaded_config + PCI_COMMAND);
+    memcpy(dev->msix_table, s->loaded_msix_table,
+           IOAT_NIC_VF_MSIX_VECTORS * PCI_MSIX_ENTRY_SIZE);
+    memcpy(dev->msix_pba, s->loaded_msix_pba,
+           QEMU_ALIGN_UP(IOAT_NIC_VF_MSIX_VECTORS, 64) / 8);
+    pci_set_word(s->loaded_config + PCI_COMMAND, 0);
+    pci_set_word(dev->config + flags, 0);
+    memcpy(dev->config, s->loaded_config, flags);
+    memcpy(dev->config + flags + 2, s->loaded_config + flags + 2,
+           pci_config_size(dev) - flags - 2);
+    pci_default_write_config(dev, flags,
+                             pci_get_word(s->loaded_config + flags), 2);
+    pci_default_write_config(dev, PCI_COMMAND, cmd, 2);
+    g_clear_pointer(&s->loaded_config, g_free);
+    g_clear_pointer(&s->loaded_msix_table, g_free);
+    g_clear_pointer(&s->loaded_msix_pba, g_free);
+}
+
+static void ioat_nic_vf_finalize(Object *obj)
+{
+    IoatNicVfState *s = IOAT_NIC_VF(obj);
+
+    g_free(s->loaded_config);
+    g_free(s->loaded_msix_table);
+    g_free(s->loaded_msix_pba);
+}
+
+static const VMStateDescription ioat_nic_vf_vmstate = {
+    .name = "ioat-nic-vf",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .post_load = ioat_nic_vf_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_PCI_DEVICE(parent_obj, IoatNicVfState),
+        VMSTATE_MSIX(parent_obj, IoatNicVfState),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 static void ioat_nic_vf_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
@@ -198,6 +280,7 @@ static void ioat_nic_vf_class_init(ObjectClass *klass, void *data)
     RESETTABLE_CLASS(klass)->phases.hold = ioat_nic_vf_reset_hold;
     dc->desc = "Intel 82599 Virtual Function (ioat)";
     dc->user_creatable = false;
+    dc->vmsd = &ioat_nic_vf_vmstate;
     set_bit(DEVICE_CATEGORY_NETWORK, dc->categories);
 }
 
@@ -205,6 +288,7 @@ static const TypeInfo ioat_nic_vf_info = {
     .name = TYPE_IOAT_NIC_VF,
     .parent = TYPE_PCI_DEVICE,
     .instance_size = sizeof(IoatNicVfState),
+    .instance_finalize = ioat_nic_vf_finalize,
     .class_init = ioat_nic_vf_class_init,
     .interfaces = (InterfaceInfo[]) {
         { INTERFACE_PCIE_DEVICE },

@@ -22,4 +22,7 @@
 /* The device core of the PF that owns a VF (ioat_nic.c) */
 IoatNicCore *ioat_nic_pf_core(PCIDevice *pf);
 
+/* A migrated VF's own state, once the PF has enabled it (ioat_nic_vf.c) */
+void ioat_nic_vf_restore(PCIDevice *vf);
+
 #endif

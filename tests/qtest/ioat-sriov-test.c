@@ -646,9 +646,9 @@ static void test_vfstatus_and_vflinks_mirror_the_pf(void)
  * Migration with 34 VFs enabled: they are on the destination's bus again,
  * and what the PF's core holds for them comes along: VF 1's interrupt
  * registers, buffer and ownership, VF 0's pending PFSTS, VF 33's VFLRE
- * bit.  A VF's own configuration space does not migrate (QEMU's SR-IOV
- * re-enables the VFs from the PF's capability, fresh): the test maps the
- * VF BARs again on the destination.
+ * bit.  The VFs' own state comes too, although QEMU's SR-IOV resets a VF
+ * as it enables it on the destination: VF 1's COMMAND (its register BAR
+ * answers without being mapped again), its MSI-X enable and table entry.
  */
 static void test_migration_keeps_vf_state(void)
 {
@@ -663,6 +663,8 @@ static void test_migration_keeps_vf_state(void)
 
     vf_wr(&m, 1, VTIVAR_MISC, VTIVAR_VALID | 2);
     vf_wr(&m, 1, VTEIMS, BIT(2) | BIT(0));
+    vf_msix_enable(&m, 1);
+    qtest_writel(m.qts, vf_msix_entry(1, 2, 2), 0x4242);
     vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
     vf_wr(&m, 1, IOAT_NIC_VFMBMEM + 4, 0xabcd);
     pf_wr(&m, IOAT_NIC_PFMAILBOX(0), IOAT_NIC_PFMAILBOX_STS);
@@ -680,8 +682,11 @@ static void test_migration_keeps_vf_state(void)
 
     g_assert_true(vf_present(dst, 33));
     g_assert_false(vf_present(dst, 34));
-    map_vf_bars(dst, 0);
-    map_vf_bars(dst, 1);
+    g_assert_cmphex(qtest_readw(dst, vf_cfg(1, PCI_COMMAND)) &
+                    PCI_COMMAND_MASTER, ==, PCI_COMMAND_MASTER);
+    g_assert_true(qtest_readw(dst, vf_cfg(1, VF_MSIX_CAP + PCI_MSIX_FLAGS)) &
+                  PCI_MSIX_FLAGS_ENABLE);
+    g_assert_cmphex(qtest_readl(dst, vf_msix_entry(1, 2, 2)), ==, 0x4242);
     g_assert_cmphex(vf_rd(&m, 1, VTEIMS), ==, BIT(2) | BIT(0));
     g_assert_cmphex(vf_rd(&m, 1, VTIVAR_MISC), ==, VTIVAR_VALID | 2);
     g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
@@ -1250,6 +1255,38 @@ static void test_pool_receive_counters(void)
     mbx_end(&m);
 }
 
+/*
+ * A reset of the PF (a secondary bus reset from its root port) disables
+ * its VFs: they leave the bus, and enabled again they start from reset
+ * (VF 1's VTEIMS and mailbox ownership gone).
+ */
+static void test_pf_reset_tears_vfs_down(void)
+{
+    Mbx m = mbx_start();
+    uint64_t bctl = ioat_q35_rp_cfg(PCI_BRIDGE_CONTROL);
+
+    vf_wr(&m, 1, VTEIMS, BIT(0));
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_VFU);
+    qtest_writew(m.qts, bctl, qtest_readw(m.qts, bctl) |
+                 PCI_BRIDGE_CTL_BUS_RESET);
+    qtest_writew(m.qts, bctl, qtest_readw(m.qts, bctl) &
+                 ~PCI_BRIDGE_CTL_BUS_RESET);
+    g_assert_false(vf_present(m.qts, 0));
+    g_assert_false(vf_present(m.qts, 1));
+    g_assert_cmphex(qtest_readw(m.qts, ioat_q35_cfg(sriov_cap(m.qts) +
+                                                    PCI_SRIOV_CTRL)), ==, 0);
+
+    qtest_writel(m.qts, ioat_q35_cfg(PCI_BASE_ADDRESS_0), PF_BAR0_BASE);
+    qtest_writew(m.qts, ioat_q35_cfg(PCI_COMMAND),
+                 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    enable_vfs(m.qts, 2);
+    map_vf_bars(m.qts, 1);
+    g_assert_cmphex(vf_rd(&m, 1, VTEIMS), ==, 0);
+    g_assert_cmphex(vf_rd(&m, 1, IOAT_NIC_VFMAILBOX) &
+                    IOAT_NIC_VFMAILBOX_VFU, ==, 0);
+    mbx_end(&m);
+}
+
 /* QEMU refuses to start with ioat-nic,@opts, saying @why. */
 static void expect_refused(const char *opts, const char *why)
 {
@@ -1347,6 +1384,8 @@ int main(int argc, char **argv)
                    test_reset_clears_pool_state);
     qtest_add_func("/ioat-sriov/pool-receive-counters",
                    test_pool_receive_counters);
+    qtest_add_func("/ioat-sriov/pf-reset-tears-vfs-down",
+                   test_pf_reset_tears_vfs_down);
     qtest_add_func("/ioat-sriov/no-sriov-by-default",
                    test_no_sriov_by_default);
     qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",
