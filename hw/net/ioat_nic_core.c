@@ -210,6 +210,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_link_watch(core);
     memset(core->vf_mbx, 0, sizeof(core->vf_mbx));
     memset(core->vf_intr, 0, sizeof(core->vf_intr));
+    ioat_nic_vf_intr_reset(core);
     core->vflre = 0;
     memset(core->pool_stats, 0, sizeof(core->pool_stats));
     memset(core->qde, 0, sizeof(core->qde));
@@ -239,6 +240,7 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
     core->unimp_reported = bitmap_new(IOAT_NIC_MMIO_SIZE / 4);
     ioat_nic_regs_init();
     ioat_nic_intr_realize(core);
+    ioat_nic_vf_intr_realize(core);
     core->link_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_link_poll,
                                     core);
     core->flap_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_link_flap,
@@ -259,6 +261,7 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
 void ioat_nic_core_unrealize(IoatNicCore *core)
 {
     ioat_nic_intr_unrealize(core);
+    ioat_nic_vf_intr_unrealize(core);
     timer_del(core->link_timer);
     timer_del(core->flap_timer);
     qemu_del_vm_change_state_handler(core->vmstate_change);
@@ -271,6 +274,7 @@ void ioat_nic_core_unrealize(IoatNicCore *core)
 void ioat_nic_core_finalize(IoatNicCore *core)
 {
     ioat_nic_intr_finalize(core);
+    ioat_nic_vf_intr_finalize(core);
     timer_free(core->link_timer);
     core->link_timer = NULL;
     timer_free(core->flap_timer);
@@ -520,6 +524,7 @@ int ioat_nic_core_post_load(IoatNicCore *core)
     ioat_nic_update_links(core);
     ioat_nic_tx_resume(core);
     ioat_nic_link_watch(core);
+    ioat_nic_vf_intr_post_load(core);
     return ioat_nic_fdir_post_load(core);
 }
 
@@ -574,7 +579,13 @@ static bool ioat_nic_vf_state_needed(void *opaque)
 {
     IoatNicCore *core = opaque;
 
-    return core->vflre ||
+    bool eitr = false;
+
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS && !eitr; vf++) {
+        eitr = !buffer_is_zero(core->vf_eitr[vf].next_ns,
+                               sizeof(core->vf_eitr[vf].next_ns));
+    }
+    return core->vflre || eitr ||
            !buffer_is_zero(core->vf_mbx, sizeof(core->vf_mbx)) ||
            !buffer_is_zero(core->vf_intr, sizeof(core->vf_intr));
 }
@@ -614,6 +625,16 @@ static const VMStateDescription ioat_nic_vmstate_vf_intr = {
     }
 };
 
+static const VMStateDescription ioat_nic_vmstate_vf_eitr = {
+    .name = "ioat-nic-core/vf-eitr",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .fields = (const VMStateField[]) {
+        VMSTATE_INT64_ARRAY(next_ns, IoatNicVfEitr, IOAT_NIC_VF_MSIX_VECTORS),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 static const VMStateDescription ioat_nic_vmstate_vf = {
     .name = "ioat-nic-core/vf",
     .version_id = 1,
@@ -625,6 +646,8 @@ static const VMStateDescription ioat_nic_vmstate_vf = {
         VMSTATE_STRUCT_ARRAY(vf_intr, IoatNicCore, IOAT_NIC_NUM_VFS, 1,
                              ioat_nic_vmstate_vf_intr, IoatNicVfIntr),
         VMSTATE_UINT64(vflre, IoatNicCore),
+        VMSTATE_STRUCT_ARRAY(vf_eitr, IoatNicCore, IOAT_NIC_NUM_VFS, 1,
+                             ioat_nic_vmstate_vf_eitr, IoatNicVfEitr),
         VMSTATE_END_OF_LIST()
     }
 };

@@ -122,6 +122,17 @@ typedef struct IoatNicPoolStats {
     uint64_t gotc;
 } IoatNicPoolStats;
 
+/*
+ * One VF's interrupt moderation (VTEITR): when each vector may send again,
+ * and the timer that comes back for causes waiting until then
+ */
+typedef struct IoatNicVfEitr {
+    struct IoatNicCore *core;
+    unsigned vf;
+    QEMUTimer *timer;
+    int64_t next_ns[IOAT_NIC_VF_MSIX_VECTORS];
+} IoatNicVfEitr;
+
 typedef struct IoatNicCore {
     /* Register storage, indexed by BAR0 offset / 4 (ioat_nic_regs.c) */
     uint32_t mac[IOAT_NIC_MAC_WORDS];
@@ -165,7 +176,7 @@ typedef struct IoatNicCore {
     /* VF n's interrupt registers, VFs with an FLR (ioat_nic_vfregs.c) */
     IoatNicVfIntr vf_intr[IOAT_NIC_NUM_VFS];
     uint64_t vflre;
-    bool vf_eitr_unimp_reported;
+    IoatNicVfEitr vf_eitr[IOAT_NIC_NUM_VFS];
     /* Pools (ioat_nic_pool.c): counters, PFQDE's per-queue drop enables */
     IoatNicPoolStats pool_stats[IOAT_NIC_NUM_POOLS];
     uint64_t qde[IOAT_NIC_NUM_QUEUES / 64];

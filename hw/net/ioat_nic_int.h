@@ -258,6 +258,11 @@ void ioat_nic_core_vf_mbx_write(IoatNicCore *core, unsigned vf, hwaddr addr,
 
 /* ioat_nic_vfregs.c */
 void ioat_nic_vf_mailbox_cause(IoatNicCore *core, unsigned vf);
+void ioat_nic_vf_intr_realize(IoatNicCore *core);
+void ioat_nic_vf_intr_unrealize(IoatNicCore *core);
+void ioat_nic_vf_intr_finalize(IoatNicCore *core);
+void ioat_nic_vf_intr_post_load(IoatNicCore *core);
+void ioat_nic_vf_intr_reset(IoatNicCore *core);
 uint32_t ioat_nic_read_vflre(IoatNicCore *core, const IoatNicReg *reg,
                              unsigned n, hwaddr addr);
 void ioat_nic_write_vflrec(IoatNicCore *core, const IoatNicReg *reg,

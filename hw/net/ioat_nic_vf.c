@@ -10,7 +10,9 @@
  * The VF register file lives in the PF's core (ioat_nic_vfregs.c,
  * ioat_nic_mbx.c): VFCTRL, VFSTATUS, VFLINKS, the VF's interrupt
  * registers, the mailbox, VFPSRTYPE, the pool's queue registers and
- * counters.  Any other offset is reported (LOG_UNIMP) and reads 0.
+ * counters.  Any other offset reads 0 and ignores writes, reported once:
+ * LOG_UNIMP for the few 82599 VF registers not modelled, a guest error
+ * elsewhere.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -55,16 +57,43 @@ struct IoatNicVfState {
     uint8_t *loaded_msix_pba;
 };
 
+/* 82599 VF registers the model does not have */
+#define VFFRTIMER           0x0048          /* free running timer */
+#define VTRSCINT(i)         (0x0180 + 4 * (i))  /* RSC interrupts, i < 8 */
+#define VFRXMEMWRAP         0x3190
+
+static bool ioat_nic_vf_known_unimp(hwaddr addr)
+{
+    return addr == VFFRTIMER || addr == VFRXMEMWRAP ||
+           (addr >= VTRSCINT(0) && addr <= VTRSCINT(7));
+}
+
+/*
+ * An offset the VF register file does not answer reads 0 and ignores
+ * writes, reported once per offset: an 82599 VF register the model does
+ * not have with LOG_UNIMP, anything else (no 82599 VF has a register
+ * there, e.g. the X550 VF's VFMRQC/VFRETA) as a guest error.
+ */
 static void ioat_nic_vf_unimp(IoatNicVfState *s, const char *op, hwaddr addr,
                               uint64_t val)
 {
     unsigned vf = pcie_sriov_vf_number(PCI_DEVICE(s));
 
-    trace_ioat_nic_vf_unimp(vf, op, addr, val);
+    if (ioat_nic_vf_known_unimp(addr)) {
+        trace_ioat_nic_vf_unimp(vf, op, addr, val);
+        if (!test_and_set_bit(addr / 4, s->unimp_reported)) {
+            qemu_log_mask(LOG_UNIMP, "ioat_nic_vf_unimp: VF %u: %s of VF "
+                          "register 0x%04" HWADDR_PRIx ": not modelled; "
+                          "reads 0\n", vf, op, addr);
+        }
+        return;
+    }
+    trace_ioat_nic_vf_err_offset(vf, op, addr, val);
     if (!test_and_set_bit(addr / 4, s->unimp_reported)) {
-        qemu_log_mask(LOG_UNIMP, "ioat_nic_vf_unimp: VF %u: %s of VF register "
-                      "0x%04" HWADDR_PRIx ": not modelled; reads 0\n", vf,
-                      op, addr);
+        qemu_log_mask(LOG_GUEST_ERROR, "ioat_nic_vf_err_offset: VF %u: %s "
+                      "of offset 0x%04" HWADDR_PRIx ", where an 82599 VF "
+                      "has no register; reads 0, writes ignored\n", vf, op,
+                      addr);
     }
 }
 

@@ -4,7 +4,8 @@
  * VFCTRL (software reset), VFSTATUS and VFLINKS (the PF's), the VF's
  * interrupt registers (VTEICR, VTEICS, VTEIMS, VTEIMC, VTEIAC, VTEIAM,
  * VTIVAR, VTIVAR_MISC, VTEITR) and the mailbox (ioat_nic_mbx.c).  A VF's
- * causes go to its own MSI-X vectors (0-2), never to the PF's EICR.  A
+ * causes go to its own MSI-X vectors (0-2), never to the PF's EICR, each
+ * vector at most once per VTEITR interval.  A
  * function level reset of a VF is reported to the PF in VFLRE with
  * EICR.MAILBOX.
  *
@@ -52,11 +53,23 @@
 #define VTIVAR_ENTRY_VECTOR 0x3
 #define VTIVAR_MASK         0x83838383u
 
-/* VF @vf's causes @causes that are unmasked go out as messages. */
+/* VTEITR's interval: bits 11:3 in 2 us units, as the PF's EITR */
+static int64_t ioat_nic_vf_eitr_ns(IoatNicVfIntr *vi, unsigned v)
+{
+    return ((vi->eitr[v] & IOAT_NIC_EITR_ITR_MASK) >> 3) * 2000;
+}
+
+/*
+ * VF @vf's unmasked causes go out as messages, each vector at most once
+ * per VTEITR interval (7.3.2.1): a cause within the interval waits for
+ * its end, when the VF's timer comes back.
+ */
 static void ioat_nic_vf_fire(IoatNicCore *core, unsigned vf)
 {
     IoatNicVfIntr *vi = &core->vf_intr[vf];
+    IoatNicVfEitr *ve = &core->vf_eitr[vf];
     PCIDevice *d = pcie_sriov_get_vf_at_index(core->owner, vf);
+    int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL), wake = INT64_MAX;
 
     if (!d || !msix_enabled(d) || ioat_nic_gone(core)) {
         return;
@@ -65,14 +78,91 @@ static void ioat_nic_vf_fire(IoatNicCore *core, unsigned vf)
         if (!(vi->eicr & vi->eims & BIT(v))) {
             continue;
         }
+        if (now < ve->next_ns[v]) {
+            trace_ioat_nic_vf_irq_throttled(vf, v);
+            wake = MIN(wake, ve->next_ns[v]);
+            continue;
+        }
         trace_ioat_nic_vf_irq(vf, v, vi->eicr);
         msix_notify(d, v);
+        if (ioat_nic_gone(core)) {
+            return;     /* the message unplugged us */
+        }
+        ve->next_ns[v] = now + ioat_nic_vf_eitr_ns(vi, v);
         if (vi->eiac & BIT(v)) {
             vi->eicr &= ~BIT(v);
         }
         if (vi->eiam & BIT(v)) {
             vi->eims &= ~BIT(v);
         }
+    }
+    if (wake != INT64_MAX) {
+        timer_mod(ve->timer, wake);
+    }
+}
+
+static void ioat_nic_vf_eitr_expired(void *opaque)
+{
+    IoatNicVfEitr *ve = opaque;
+
+    ioat_nic_vf_fire(ve->core, ve->vf);
+}
+
+void ioat_nic_vf_intr_realize(IoatNicCore *core)
+{
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
+        core->vf_eitr[vf].core = core;
+        core->vf_eitr[vf].vf = vf;
+        core->vf_eitr[vf].timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
+                                               ioat_nic_vf_eitr_expired,
+                                               &core->vf_eitr[vf]);
+    }
+}
+
+void ioat_nic_vf_intr_unrealize(IoatNicCore *core)
+{
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
+        timer_del(core->vf_eitr[vf].timer);
+    }
+}
+
+void ioat_nic_vf_intr_finalize(IoatNicCore *core)
+{
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
+        timer_free(core->vf_eitr[vf].timer);
+        core->vf_eitr[vf].timer = NULL;
+    }
+}
+
+/*
+ * After a migration: causes that wait for an interval end get their timer
+ * (any other unmasked cause went out on the source as it was raised).
+ */
+void ioat_nic_vf_intr_post_load(IoatNicCore *core)
+{
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
+        IoatNicVfIntr *vi = &core->vf_intr[vf];
+        IoatNicVfEitr *ve = &core->vf_eitr[vf];
+        int64_t wake = INT64_MAX;
+
+        for (unsigned v = 0; v < IOAT_NIC_VF_MSIX_VECTORS; v++) {
+            if (vi->eicr & vi->eims & BIT(v)) {
+                wake = MIN(wake, ve->next_ns[v]);
+            }
+        }
+        if (wake != INT64_MAX) {
+            timer_mod(ve->timer, wake);
+        }
+    }
+}
+
+/* Machine or PF reset: no interval runs. */
+void ioat_nic_vf_intr_reset(IoatNicCore *core)
+{
+    for (unsigned vf = 0; vf < IOAT_NIC_NUM_VFS; vf++) {
+        timer_del(core->vf_eitr[vf].timer);
+        memset(core->vf_eitr[vf].next_ns, 0,
+               sizeof(core->vf_eitr[vf].next_ns));
     }
 }
 
@@ -117,6 +207,8 @@ static void ioat_nic_vf_soft_reset(IoatNicCore *core, unsigned vf)
 {
     trace_ioat_nic_vf_reset(vf, "VFCTRL.RST");
     memset(&core->vf_intr[vf], 0, sizeof(core->vf_intr[vf]));
+    timer_del(core->vf_eitr[vf].timer);
+    memset(core->vf_eitr[vf].next_ns, 0, sizeof(core->vf_eitr[vf].next_ns));
     *ioat_nic_regp(core, IOAT_NIC_PFMAILBOX(vf)) &= ~IOAT_NIC_PFMAILBOX_VFU;
     /* The pool's queues stop (7.10.2.8.1). */
     for (unsigned k = 0; k < ioat_nic_pool_qpp(core, false); k++) {
@@ -379,13 +471,8 @@ bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
         ioat_nic_core_write(core, IOAT_NIC_PSRTYPE(vf), val, 4);
         return true;
     case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1):
-        vi->eitr[(addr - VTEITR(0)) / 4] = val;
-        if (!core->vf_eitr_unimp_reported) {
-            core->vf_eitr_unimp_reported = true;
-            qemu_log_mask(LOG_UNIMP, "ioat_nic_vf_unimp: VTEITR: VF "
-                          "interrupt throttling is not modelled; the value "
-                          "is stored\n");
-        }
+        vi->eitr[(addr - VTEITR(0)) / 4] = val & (IOAT_NIC_EITR_ITR_MASK |
+                                                  IOAT_NIC_EITR_CNT_WDIS);
         return true;
     }
     return false;

@@ -560,6 +560,45 @@ static void test_vf_interrupt_auto_mask_and_clear(void)
     mbx_end(&m);
 }
 
+#define VTEITR(v)       (0x0820 + 4 * (v))
+
+/* Clear VF @n's PBA bit of vector @v by unmasking and masking it again */
+static void vf_msix_clear(Mbx *m, unsigned n, unsigned v)
+{
+    uint64_t ctrl = vf_msix_entry(n, v, 3);
+
+    qtest_writel(m->qts, ctrl, 0);
+    qtest_writel(m->qts, ctrl, PCI_MSIX_ENTRY_CTRL_MASKBIT);
+}
+
+/*
+ * VTEITR: a vector sends at most once per interval (here 100 us: ITR 50
+ * in 2 us units at bits 11:3).  A cause raised within the interval waits
+ * in VTEICR and goes out when the interval ends, not before.
+ */
+static void test_vf_interrupt_moderated_by_vteitr(void)
+{
+    Mbx m = mbx_start();
+
+    vf_msix_enable(&m, 1);
+    vf_wr(&m, 1, VTEITR(1), 50 << 3);
+    vf_wr(&m, 1, VTEIAC, BIT(1));
+    vf_wr(&m, 1, VTEIMS, BIT(1));
+    vf_wr(&m, 1, VTEICS, BIT(1));
+    g_assert_true(vf_msix_pending(&m, 1, 1));
+    vf_msix_clear(&m, 1, 1);
+    g_assert_false(vf_msix_pending(&m, 1, 1));
+
+    vf_wr(&m, 1, VTEICS, BIT(1));
+    g_assert_false(vf_msix_pending(&m, 1, 1));
+    g_assert_cmphex(vf_rd(&m, 1, VTEICS), ==, BIT(1));
+    qtest_clock_step(m.qts, 99 * 1000);
+    g_assert_false(vf_msix_pending(&m, 1, 1));
+    qtest_clock_step(m.qts, 1000);
+    g_assert_true(vf_msix_pending(&m, 1, 1));
+    mbx_end(&m);
+}
+
 /* VTIVAR_MISC naming vector 3 (a VF has 0-2) is a guest error, no message. */
 static void test_vf_ivar_vector_out_of_range_reported(void)
 {
@@ -1287,6 +1326,25 @@ static void test_pf_reset_tears_vfs_down(void)
     mbx_end(&m);
 }
 
+/*
+ * Offsets outside the VF register file read 0: an 82599 VF register the
+ * model does not have (VFFRTIMER) is reported as not modelled, an offset
+ * where no 82599 VF has one (the X550 VF's VFMRQC) as a guest error, each
+ * once.
+ */
+static void test_vf_offsets_outside_the_register_file(void)
+{
+    Mbx m = mbx_start();
+
+    vf_wr(&m, 1, 0x3000, 0x12345678);
+    g_assert_cmphex(vf_rd(&m, 1, 0x3000), ==, 0);
+    g_assert_cmphex(vf_rd(&m, 1, 0x0048), ==, 0);
+    vf_rd(&m, 1, 0x0048);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_vf_err_offset"), ==, 1);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_vf_unimp"), ==, 1);
+    mbx_end(&m);
+}
+
 /* QEMU refuses to start with ioat-nic,@opts, saying @why. */
 static void expect_refused(const char *opts, const char *why)
 {
@@ -1342,6 +1400,8 @@ int main(int argc, char **argv)
                    test_vf_interrupt_waits_for_eims);
     qtest_add_func("/ioat-sriov/vf-interrupt-auto-mask-and-clear",
                    test_vf_interrupt_auto_mask_and_clear);
+    qtest_add_func("/ioat-sriov/vf-interrupt-moderated-by-vteitr",
+                   test_vf_interrupt_moderated_by_vteitr);
     qtest_add_func("/ioat-sriov/vf-ivar-vector-out-of-range-reported",
                    test_vf_ivar_vector_out_of_range_reported);
     qtest_add_func("/ioat-sriov/vfctrl-rst-resets-vf-interrupts",
@@ -1386,6 +1446,8 @@ int main(int argc, char **argv)
                    test_pool_receive_counters);
     qtest_add_func("/ioat-sriov/pf-reset-tears-vfs-down",
                    test_pf_reset_tears_vfs_down);
+    qtest_add_func("/ioat-sriov/vf-offsets-outside-the-register-file",
+                   test_vf_offsets_outside_the_register_file);
     qtest_add_func("/ioat-sriov/no-sriov-by-default",
                    test_no_sriov_by_default);
     qtest_add_func("/ioat-sriov/sriov-vfs-rejected-where-they-cannot-be",
