@@ -278,9 +278,11 @@ void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val);
 
 void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
-                                 int iovcnt, unsigned pool);
+                                 int iovcnt, uint64_t pools);
 
 /* ioat_nic_pool.c */
+bool ioat_nic_rar_match(IoatNicCore *core, unsigned n, const uint8_t *addr);
+bool ioat_nic_hash_hit(IoatNicCore *core, hwaddr table, const uint8_t *dst);
 bool ioat_nic_vt_enabled(IoatNicCore *core);
 unsigned ioat_nic_pool_qpp(IoatNicCore *core, bool tx);
 unsigned ioat_nic_num_pools(IoatNicCore *core, bool tx);

@@ -120,9 +120,18 @@ static uint64_t ioat_nic_vmolr_pools(IoatNicCore *core, uint32_t bits)
     return pools;
 }
 
+/* RAR @n holds address @addr and is valid (8.2.3.7.9, 8.2.3.7.10) */
+bool ioat_nic_rar_match(IoatNicCore *core, unsigned n, const uint8_t *addr)
+{
+    uint32_t rah = ioat_nic_reg(core, IOAT_NIC_RAH(n));
+
+    return (rah & R_RAH0_AV_MASK) &&
+           ldl_le_p(addr) == ioat_nic_reg(core, IOAT_NIC_RAL(n)) &&
+           lduw_le_p(addr + 4) == (rah & R_RAH0_ADDR_HI_MASK);
+}
+
 /* The 12 address bits MCSTCTRL.MO picks index MTA and UTA (8.2.3.7.7) */
-static bool ioat_nic_hash_hit(IoatNicCore *core, hwaddr table,
-                              const uint8_t *dst)
+bool ioat_nic_hash_hit(IoatNicCore *core, hwaddr table, const uint8_t *dst)
 {
     static const unsigned shift[] = { 4, 3, 2, 0 };
     unsigned mo = FIELD_EX32(core->mac[R_MCSTCTRL], MCSTCTRL, MO);
@@ -142,11 +151,7 @@ static uint64_t ioat_nic_mac_pools(IoatNicCore *core, const uint8_t *dst,
         return ioat_nic_vmolr_pools(core, R_VMOLR_BAM_MASK);
     }
     for (unsigned n = 0; n < IOAT_NIC_NUM_RAR; n++) {
-        uint32_t rah = ioat_nic_reg(core, IOAT_NIC_RAH(n));
-
-        if ((rah & R_RAH0_AV_MASK) &&
-            ldl_le_p(dst) == ioat_nic_reg(core, IOAT_NIC_RAL(n)) &&
-            lduw_le_p(dst + 4) == (rah & R_RAH0_ADDR_HI_MASK)) {
+        if (ioat_nic_rar_match(core, n, dst)) {
             *exact = true;
             pools |= ioat_nic_pool_pair(core, IOAT_NIC_MPSAR(2 * n));
         }
@@ -167,20 +172,33 @@ static uint64_t ioat_nic_mac_pools(IoatNicCore *core, const uint8_t *dst,
     return 0;
 }
 
-/* VLAN stage: a VLVF entry's pools, else the default pool */
-static uint64_t ioat_nic_vlan_pools(IoatNicCore *core, bool tagged,
-                                    uint16_t vid)
+/* The pools of the enabled VLVF entry for @vid; false: no such entry */
+static bool ioat_nic_vlvf_pools(IoatNicCore *core, uint16_t vid,
+                                uint64_t *pools)
 {
-    if (!tagged) {
-        return ioat_nic_vmolr_pools(core, R_VMOLR_AUPE_MASK);
-    }
     for (unsigned j = 0; j < IOAT_NIC_NUM_VLVF; j++) {
         uint32_t vlvf = ioat_nic_reg(core, IOAT_NIC_VLVF(j));
 
         if (FIELD_EX32(vlvf, VLVF, VIEN) &&
             FIELD_EX32(vlvf, VLVF, VID) == vid) {
-            return ioat_nic_pool_pair(core, IOAT_NIC_VLVFB(2 * j));
+            *pools = ioat_nic_pool_pair(core, IOAT_NIC_VLVFB(2 * j));
+            return true;
         }
+    }
+    return false;
+}
+
+/* VLAN stage: a VLVF entry's pools, else the default pool */
+static uint64_t ioat_nic_vlan_pools(IoatNicCore *core, bool tagged,
+                                    uint16_t vid)
+{
+    uint64_t pools;
+
+    if (!tagged) {
+        return ioat_nic_vmolr_pools(core, R_VMOLR_AUPE_MASK);
+    }
+    if (ioat_nic_vlvf_pools(core, vid, &pools)) {
+        return pools;
     }
     return BIT_ULL(FIELD_EX32(core->mac[R_VT_CTL], VT_CTL, DEF_PL));
 }
@@ -378,11 +396,7 @@ static bool ioat_nic_src_owned(IoatNicCore *core, const uint8_t *src,
                                unsigned pool)
 {
     for (unsigned n = 0; n < IOAT_NIC_NUM_RAR; n++) {
-        uint32_t rah = ioat_nic_reg(core, IOAT_NIC_RAH(n));
-
-        if ((rah & R_RAH0_AV_MASK) &&
-            ldl_le_p(src) == ioat_nic_reg(core, IOAT_NIC_RAL(n)) &&
-            lduw_le_p(src + 4) == (rah & R_RAH0_ADDR_HI_MASK) &&
+        if (ioat_nic_rar_match(core, n, src) &&
             (ioat_nic_pool_pair(core, IOAT_NIC_MPSAR(2 * n)) &
              BIT_ULL(pool))) {
             return true;
@@ -395,16 +409,9 @@ static bool ioat_nic_src_owned(IoatNicCore *core, const uint8_t *src,
 static bool ioat_nic_vlan_owned(IoatNicCore *core, uint16_t vid,
                                 unsigned pool)
 {
-    for (unsigned j = 0; j < IOAT_NIC_NUM_VLVF; j++) {
-        uint32_t vlvf = ioat_nic_reg(core, IOAT_NIC_VLVF(j));
+    uint64_t pools;
 
-        if (FIELD_EX32(vlvf, VLVF, VIEN) &&
-            FIELD_EX32(vlvf, VLVF, VID) == vid) {
-            return ioat_nic_pool_pair(core, IOAT_NIC_VLVFB(2 * j)) &
-                   BIT_ULL(pool);
-        }
-    }
-    return false;
+    return ioat_nic_vlvf_pools(core, vid, &pools) && (pools & BIT_ULL(pool));
 }
 
 /*
@@ -453,13 +460,14 @@ bool ioat_nic_pool_switch(IoatNicCore *core, unsigned pool,
     bool tagged = len >= ETH_HLEN + 4 && lduw_be_p(frame + 12) == vet;
     struct iovec iov = { .iov_base = (void *)frame, .iov_len = len };
     bool exact;
-    uint64_t owners;
+    uint64_t owners, pools;
 
     if (!FIELD_EX32(core->mac[R_PFDTXGSWC], PFDTXGSWC, LBEN)) {
         return true;
     }
-    if (ioat_nic_rx_pools(core, frame, tagged, pool)) {
-        ioat_nic_rx_frame_from_pool(core, &iov, 1, pool);
+    pools = ioat_nic_rx_pools(core, frame, tagged, pool);
+    if (pools) {
+        ioat_nic_rx_frame_from_pool(core, &iov, 1, pools);
     }
     if (is_multicast_ether_addr(frame)) {
         return true;

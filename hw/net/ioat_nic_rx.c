@@ -195,24 +195,13 @@ static bool ioat_nic_rx_addr_match(IoatNicCore *core, const uint8_t *dst)
         return true;
     }
     for (unsigned n = 0; n < IOAT_NIC_NUM_RAR; n++) {
-        uint32_t rah = ioat_nic_reg(core, IOAT_NIC_RAH(n));
-
-        if ((rah & R_RAH0_AV_MASK) &&
-            ldl_le_p(dst) == ioat_nic_reg(core, IOAT_NIC_RAL(n)) &&
-            lduw_le_p(dst + 4) == (rah & R_RAH0_ADDR_HI_MASK)) {
+        if (ioat_nic_rar_match(core, n, dst)) {
             return true;
         }
     }
-    if (is_multicast_ether_addr(dst) &&
-        FIELD_EX32(core->mac[R_MCSTCTRL], MCSTCTRL, MFE)) {
-        /* MO selects which 12 of the upper address bits index the table. */
-        static const unsigned shift[] = { 4, 3, 2, 0 };
-        unsigned mo = FIELD_EX32(core->mac[R_MCSTCTRL], MCSTCTRL, MO);
-        unsigned v = (lduw_le_p(dst + 4) >> shift[mo]) & 0xfff;
-
-        return ioat_nic_reg(core, IOAT_NIC_MTA(v >> 5)) & (1u << (v & 31));
-    }
-    return false;
+    return is_multicast_ether_addr(dst) &&
+           FIELD_EX32(core->mac[R_MCSTCTRL], MCSTCTRL, MFE) &&
+           ioat_nic_hash_hit(core, IOAT_NIC_MTA(0), dst);
 }
 
 /* VLAN filter: with VLNCTRL.VFE, tagged frames need their VFTA bit. */
@@ -956,9 +945,8 @@ static void ioat_nic_rx_pool_filters(IoatNicCore *core, IoatNicRxFrame *f)
  * copy cannot wait while another is delivered.
  */
 static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
-                                 size_t size, int src_pool)
+                                 size_t size, uint64_t pools)
 {
-    uint64_t pools = ioat_nic_rx_pools(core, f->buf, f->tagged, src_pool);
     g_autofree uint8_t *orig = NULL;
     bool first = true;
 
@@ -993,16 +981,19 @@ static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
     }
 }
 
-/* A frame switched from @pool's transmit queue (ioat_nic_pool_switch()) */
+/*
+ * A frame switched from a pool's transmit queue to @pools, as
+ * ioat_nic_pool_switch() found them
+ */
 void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
-                                 int iovcnt, unsigned pool)
+                                 int iovcnt, uint64_t pools)
 {
     size_t size = iov_size(iov, iovcnt);
     IoatNicRxFrame f = { .pool = -1 };
     g_autofree uint8_t *buf = NULL;
 
     if (ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
-        ioat_nic_rx_to_pools(core, &f, size, pool);
+        ioat_nic_rx_to_pools(core, &f, size, pools);
     }
 }
 
@@ -1018,7 +1009,8 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
         return size;
     }
     if (ioat_nic_vt_enabled(core)) {
-        ioat_nic_rx_to_pools(core, &f, size, -1);
+        ioat_nic_rx_to_pools(core, &f, size,
+                             ioat_nic_rx_pools(core, f.buf, f.tagged, -1));
         return size;
     }
     ioat_nic_rx_classify(core, &f);
