@@ -7,6 +7,7 @@
  *   ioat_nic_regs.c   the register map: every register as data
  *   ioat_nic_intr.c   interrupt causes, masks, vectors and moderation
  *   ioat_nic_rx.c     receive: filters, queue selection, write-back
+ *   ioat_nic_rsc.c    receive side coalescing of TCP segments
  *   ioat_nic_tx.c     transmit: descriptors, offloads, loopback
  * ioat_nic_int.h is what those files share among themselves.
  *
@@ -170,6 +171,7 @@ typedef struct IoatNicCore {
     IoatNicFdir fdir;
     IoatNicFaults fault;        /* not migrated: the host's doing */
     IoatNicRxLateWb rx_late;    /* written back when the VM stops */
+    struct IoatNicRsc *rsc;     /* coalescing contexts (ioat_nic_rsc.c) */
 
     /* VF n's VFMAILBOX bits PFSTS, PFACK, RSTD (ioat_nic_mbx.c) */
     uint8_t vf_mbx[IOAT_NIC_NUM_VFS];

@@ -158,6 +158,8 @@ void ioat_nic_intr_reset(IoatNicCore *core);
 void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx,
                           bool now);
 void ioat_nic_raise_other(IoatNicCore *core, uint32_t causes);
+bool ioat_nic_rx_itr_running(IoatNicCore *core, unsigned queue);
+bool ioat_nic_rx_itr_start(IoatNicCore *core, unsigned queue);
 uint32_t ioat_nic_read_eicr(IoatNicCore *core, const IoatNicReg *reg,
                             unsigned n, hwaddr addr);
 void ioat_nic_write_eicr(IoatNicCore *core, const IoatNicReg *reg,
@@ -240,6 +242,19 @@ void ioat_nic_rx_unrealize(IoatNicCore *core);
 void ioat_nic_rx_reset(IoatNicCore *core);
 void ioat_nic_rx_late_wb_start(IoatNicCore *core, unsigned queue, bool lli);
 void ioat_nic_rx_vm_stopped(IoatNicCore *core);
+
+/* ioat_nic_rsc.c */
+void ioat_nic_rsc_init(IoatNicCore *core);
+void ioat_nic_rsc_unrealize(IoatNicCore *core);
+void ioat_nic_rsc_uninit(IoatNicCore *core);
+void ioat_nic_rsc_reset(IoatNicCore *core);
+void ioat_nic_rsc_vm_stopped(IoatNicCore *core);
+void ioat_nic_rsc_close_due(IoatNicCore *core);
+void ioat_nic_rsc_rx_stopping(IoatNicCore *core, int q);
+void ioat_nic_write_rscctl(IoatNicCore *core, const IoatNicReg *reg,
+                           unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_rfctl(IoatNicCore *core, const IoatNicReg *reg,
+                          unsigned n, hwaddr addr, uint32_t val);
 
 /* ioat_nic_mbx.c */
 uint32_t ioat_nic_read_pfmailbox(IoatNicCore *core, const IoatNicReg *reg,

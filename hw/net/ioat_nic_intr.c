@@ -207,12 +207,58 @@ static void ioat_nic_eitr_expired(void *opaque)
 {
     IoatNicCore *core = opaque;
 
+    /* Coalescing contexts close before their vector's interrupt (7.11.5) */
+    ioat_nic_rsc_close_due(core);
     for (unsigned v = 0; v < IOAT_NIC_MSIX_VECTORS; v++) {
         if (core->eitr_pending[v] && !timer_pending(core->eitr_timer[v])) {
             core->eitr_pending[v] = false;
             ioat_nic_raise_queue_vectors(core, 1ULL << v, false);
         }
     }
+}
+
+/*
+ * The MSI-X vector @queue's receive cause goes to, if that vector has an
+ * EITR interval; -1 otherwise.
+ */
+static int ioat_nic_rx_itr_vector(IoatNicCore *core, unsigned queue)
+{
+    uint8_t entry = ioat_nic_reg(core, IOAT_NIC_IVAR(queue / 2)) >>
+                    ((queue & 1) * 16);
+    unsigned v = entry & IOAT_NIC_IVAR_VECTOR_MASK;
+
+    if (!ioat_nic_msix_mode(core) || !(entry & IOAT_NIC_IVAR_VALID) ||
+        ioat_nic_queue_vf(core, queue, false) >= 0 ||
+        !ioat_nic_eitr_interval_ns(core, v)) {
+        return -1;
+    }
+    return v;
+}
+
+/* The interval of @queue's vector is running. */
+bool ioat_nic_rx_itr_running(IoatNicCore *core, unsigned queue)
+{
+    int v = ioat_nic_rx_itr_vector(core, queue);
+
+    return v >= 0 && timer_pending(core->eitr_timer[v]);
+}
+
+/*
+ * Make sure the interval of @queue's vector runs, as it does on the device
+ * once an event is waiting; false if the vector has no interval.
+ */
+bool ioat_nic_rx_itr_start(IoatNicCore *core, unsigned queue)
+{
+    int v = ioat_nic_rx_itr_vector(core, queue);
+
+    if (v < 0) {
+        return false;
+    }
+    if (!timer_pending(core->eitr_timer[v])) {
+        timer_mod(core->eitr_timer[v], qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
+                  ioat_nic_eitr_interval_ns(core, v));
+    }
+    return true;
 }
 
 /*

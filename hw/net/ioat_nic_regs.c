@@ -128,12 +128,15 @@ static const IoatNicReg ioat_nic_regs[] = {
         .write = ioat_nic_write_rxdctl),
     ARR(RXDCTL, 64, 64, .sc = R_RXDCTL_SWFLSH_MASK,
         .write = ioat_nic_write_rxdctl),
-    ARR(RSCCTL, 0, 64, UNIMP("receive side coalescing")),
-    ARR(RSCCTL, 64, 64, UNIMP("receive side coalescing")),
+    ARR(RSCCTL, 0, 64, .ro = ~(R_RSCCTL_RSCEN_MASK | R_RSCCTL_MAXDESC_MASK),
+        .write = ioat_nic_write_rscctl),
+    ARR(RSCCTL, 64, 64, .ro = ~(R_RSCCTL_RSCEN_MASK | R_RSCCTL_MAXDESC_MASK),
+        .write = ioat_nic_write_rscctl),
     ALIAS(SRRCTL_ALIAS, SRRCTL, 16),
     ALIAS(DCA_RXCTRL_ALIAS, DCA_RXCTRL, 16),
     ARR(RQSMR, 0, 32, UNIMP(QUEUE_STATS_MAP)),
-    R(RSCDBU, UNIMP("receive side coalescing")),
+    /* RSCACKDIS holds: segments without payload never coalesce */
+    R(RSCDBU),
     R(RDRXCTL, .ro = R_RDRXCTL_DMAIDONE_MASK, .reset = R_RDRXCTL_DMAIDONE_MASK),
     R(PFQDE, .read = ioat_nic_read_pfqde, .write = ioat_nic_write_pfqde),
     R(RXCTRL, .write = ioat_nic_write_rxctrl),
@@ -143,7 +146,7 @@ static const IoatNicReg ioat_nic_regs[] = {
 
     /* Receive filtering and steering (8.2.3.7) */
     R(RXCSUM),
-    R(RFCTL),
+    R(RFCTL, .write = ioat_nic_write_rfctl),
     R(FCTRL),
     R(VLNCTRL, .reset = 0x00008100),
     R(MCSTCTRL),

@@ -46,6 +46,7 @@ REG32(EIAM, 0x00890)
 REG32(GPIE, 0x00898)
     FIELD(GPIE, MSIX_MODE, 4, 1)
     FIELD(GPIE, OCD, 5, 1)
+    FIELD(GPIE, RSC_DELAY, 11, 3)
     FIELD(GPIE, EIAME, 30, 1)
     FIELD(GPIE, PBA_SUPPORT, 31, 1)
 REG32(EITRSEL, 0x00894)
@@ -117,9 +118,15 @@ FIELD(RXDCTL, ENABLE, 25, 1)
 FIELD(RXDCTL, SWFLSH, 26, 1)
 FIELD(RXDCTL, VME, 30, 1)
 
+/* Receive side coalescing (7.11, 8.2.3.8.13) */
+FIELD(RSCCTL, RSCEN, 0, 1)
+FIELD(RSCCTL, MAXDESC, 2, 2)            /* 1, 4, 8 or 16 descriptors */
+
 REG32(RSCDBU, 0x03028)
 REG32(RDRXCTL, 0x02f00)
+    FIELD(RDRXCTL, CRCSTRIP, 1, 1)
     FIELD(RDRXCTL, DMAIDONE, 3, 1)
+    FIELD(RDRXCTL, RSCLLIDIS, 23, 1)
 REG32(PFQDE, 0x02f04)                   /* per-queue drop enable */
     FIELD(PFQDE, ENABLE, 0, 1)
     FIELD(PFQDE, HIDE_VLAN, 1, 1)
@@ -137,6 +144,7 @@ REG32(RXCSUM, 0x05000)
     FIELD(RXCSUM, PCSS, 0, 8)
     FIELD(RXCSUM, PCSD, 13, 1)
 REG32(RFCTL, 0x05008)
+    FIELD(RFCTL, RSC_DIS, 5, 1)
 REG32(FCTRL, 0x05080)
     FIELD(FCTRL, SBP, 1, 1)
     FIELD(FCTRL, MPE, 8, 1)
@@ -641,6 +649,7 @@ typedef struct IoatNicRxDescRead {
 /* Advanced receive descriptor, write-back format (7.1.6.2) */
 FIELD(RXD_WB0, RSS_TYPE, 0, 4)
 FIELD(RXD_WB0, PKT_TYPE, 4, 12)
+FIELD(RXD_WB0, RSCCNT, 17, 4)
 FIELD(RXD_WB0, HDR_LEN, 21, 10)
 FIELD(RXD_WB0, SPH, 31, 1)
 #define IOAT_NIC_RXD_STAT_DD        (1u << 0)
@@ -651,6 +660,9 @@ FIELD(RXD_WB0, SPH, 31, 1)
 #define IOAT_NIC_RXD_STAT_L4CS      (1u << 5)
 #define IOAT_NIC_RXD_STAT_IPCS      (1u << 6)
 #define IOAT_NIC_RXD_STAT_LLINT     (1u << 11)
+/* Non-EOP descriptors of a coalesced frame: the next one's index */
+#define IOAT_NIC_RXD_NEXTP_SHIFT    4
+#define IOAT_NIC_RXD_NEXTP_MASK     0x000ffff0u
 #define IOAT_NIC_RXD_ERR_FDIR_LEN   (1u << 20)
 #define IOAT_NIC_RXD_ERR_FDIR_DROP  (1u << 21)
 #define IOAT_NIC_RXD_ERR_HBO        (1u << 23)

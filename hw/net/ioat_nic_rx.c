@@ -14,45 +14,21 @@
 #include "hw/pci/pci_device.h"
 #include "net/checksum.h"
 #include "net_rx_pkt.h"
-#include "ioat_nic_int.h"
+#include "ioat_nic_rx.h"
 #include "trace.h"
 
 #define IOAT_NIC_MAX_FRAME          (16 * KiB)
 #define IOAT_NIC_DEFAULT_MFS        1518
 #define IOAT_NIC_MAX_HDR_BUF        1024
-
-/* What the receive path learned about one frame. */
 #define IOAT_NIC_HDR_LEN_MAX \
     (R_RXD_WB0_HDR_LEN_MASK >> R_RXD_WB0_HDR_LEN_SHIFT)
-
-typedef struct IoatNicRxFrame {
-    uint8_t *buf;                   /* the frame, padded to ETH_ZLEN */
-    const uint8_t *data;            /* frame with any stripped tag removed */
-    size_t len;
-    bool tagged;                    /* carries an 802.1Q tag (VLNCTRL.VET) */
-    bool vlan_stripped;
-    uint16_t vlan_tci;
-    uint32_t rss_hash;
-    uint8_t rss_type;
-    unsigned queue;
-    bool legacy;                    /* legacy descriptors (7.1.5) */
-    bool split;                     /* header-split descriptor type */
-    size_t hdr_buf;                 /* header buffer size */
-    size_t hdr_len;                 /* bytes that go to the header buffer */
-    bool sph;                       /* header identified (split point found) */
-    bool hbo;                       /* header larger than its buffer */
-    unsigned ndesc;                 /* descriptors the frame takes */
-    bool late_wb;                   /* fault-rx-late-writeback hit it */
-    IoatNicRxSteer steer;           /* what the queue filters decided */
-    int pool;                       /* its pool, -1 without pools */
-    bool replica;                   /* a further pool's copy */
-} IoatNicRxFrame;
 
 static void ioat_nic_rx_late_wb(void *opaque);
 
 void ioat_nic_rx_init(IoatNicCore *core)
 {
     net_rx_pkt_init(&core->rx_pkt);
+    ioat_nic_rsc_init(core);
     core->rx_late.timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_rx_late_wb,
                                        core);
 }
@@ -60,11 +36,13 @@ void ioat_nic_rx_init(IoatNicCore *core)
 void ioat_nic_rx_unrealize(IoatNicCore *core)
 {
     timer_del(core->rx_late.timer);
+    ioat_nic_rsc_unrealize(core);
 }
 
 /* Also for an instance that was never realized (finalize calls it). */
 void ioat_nic_rx_uninit(IoatNicCore *core)
 {
+    ioat_nic_rsc_uninit(core);
     if (core->rx_late.timer) {
         timer_free(core->rx_late.timer);
         core->rx_late.timer = NULL;
@@ -141,6 +119,7 @@ void ioat_nic_rx_late_wb_start(IoatNicCore *core, unsigned queue, bool lli)
 /* A stopping VM (migration, savevm) gets the held write-back now. */
 void ioat_nic_rx_vm_stopped(IoatNicCore *core)
 {
+    ioat_nic_rsc_vm_stopped(core);
     if (core->rx_late.ndesc) {
         timer_del(core->rx_late.timer);
         ioat_nic_rx_late_wb(core);
@@ -150,6 +129,7 @@ void ioat_nic_rx_vm_stopped(IoatNicCore *core)
 /* A device reset loses a write-back still on its way. */
 void ioat_nic_rx_reset(IoatNicCore *core)
 {
+    ioat_nic_rsc_reset(core);
     if (core->rx_late.timer) {
         timer_del(core->rx_late.timer);
     }
@@ -159,6 +139,9 @@ void ioat_nic_rx_reset(IoatNicCore *core)
 void ioat_nic_write_rxctrl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val)
 {
+    if (!FIELD_EX32(val, RXCTRL, RXEN)) {
+        ioat_nic_rsc_rx_stopping(core, -1);
+    }
     ioat_nic_reg_store(core, reg, addr, val);
     trace_ioat_nic_rx_enable(FIELD_EX32(val, RXCTRL, RXEN));
     ioat_nic_rx_flush(core);
@@ -175,6 +158,9 @@ void ioat_nic_write_rdt(IoatNicCore *core, const IoatNicReg *reg,
 void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val)
 {
+    if (!FIELD_EX32(val, RXDCTL, ENABLE)) {
+        ioat_nic_rsc_rx_stopping(core, n);
+    }
     ioat_nic_reg_store(core, reg, addr, val);
     trace_ioat_nic_rx_queue_enable(n, FIELD_EX32(val, RXDCTL, ENABLE));
     ioat_nic_rx_flush(core);
@@ -414,7 +400,14 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
 
     *pkt_type = 0;
     net_rx_pkt_get_protocols(pkt, &ip4, &ip6, &l4);
-    if (ip4) {
+    /*
+     * A coalesced frame (7.11.4): every segment's checksums were good,
+     * its IP header checksum is new, its TCP checksum is not recomputed.
+     */
+    if (f->rsc) {
+        *pkt_type = IOAT_NIC_PKT_TYPE_IPV4 | IOAT_NIC_PKT_TYPE_TCP;
+        status = IOAT_NIC_RXD_STAT_IPCS | IOAT_NIC_RXD_STAT_L4CS;
+    } else if (ip4) {
         *pkt_type |= IOAT_NIC_PKT_TYPE_IPV4;
         if (net_rx_pkt_validate_l3_csum(pkt, &valid)) {
             status |= IOAT_NIC_RXD_STAT_IPCS |
@@ -424,8 +417,8 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
         *pkt_type |= net_rx_pkt_get_ip6_info(pkt)->has_ext_hdrs ?
                      IOAT_NIC_PKT_TYPE_IPV6_EX : IOAT_NIC_PKT_TYPE_IPV6;
     }
-    if ((ip4 || ip6) && (l4 == ETH_L4_HDR_PROTO_TCP ||
-                         l4 == ETH_L4_HDR_PROTO_UDP)) {
+    if (!f->rsc && (ip4 || ip6) && (l4 == ETH_L4_HDR_PROTO_TCP ||
+                                    l4 == ETH_L4_HDR_PROTO_UDP)) {
         *pkt_type |= l4 == ETH_L4_HDR_PROTO_TCP ? IOAT_NIC_PKT_TYPE_TCP
                                                 : IOAT_NIC_PKT_TYPE_UDP;
         if (net_rx_pkt_validate_l4_csum(pkt, &valid)) {
@@ -462,15 +455,15 @@ static uint32_t ioat_nic_rx_status(IoatNicCore *core, IoatNicRxFrame *f,
     return status | f->steer.err;
 }
 
-static unsigned ioat_nic_ring_size(IoatNicCore *core, unsigned q)
+unsigned ioat_nic_rx_ring_size(IoatNicCore *core, unsigned q)
 {
     return ioat_nic_reg(core, IOAT_NIC_RDLEN(q)) / IOAT_NIC_DESC_SIZE;
 }
 
 /* Descriptors the guest has handed over: from RDH up to, not incl., RDT. */
-static unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
+unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
 {
-    unsigned n = ioat_nic_ring_size(core, q);
+    unsigned n = ioat_nic_rx_ring_size(core, q);
     unsigned head = ioat_nic_reg(core, IOAT_NIC_RDH(q));
     unsigned tail = ioat_nic_reg(core, IOAT_NIC_RDT(q));
 
@@ -495,7 +488,7 @@ static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
            idx * IOAT_NIC_DESC_SIZE;
 }
 
-static size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
+size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
 {
     unsigned kb = FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)),
                              SRRCTL, BSIZEPKT);
@@ -549,11 +542,11 @@ static void ioat_nic_rx_hold_wb(IoatNicCore *core, const IoatNicRxWb *wb)
  * Write the frame into descriptors from RDH on, each write-back through
  * ioat_nic_rx_store_wb() (or held back by fault-rx-late-writeback).
  */
-static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
+bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 {
     unsigned q = f->queue;
     PCIDevice *d = ioat_nic_queue_dev(core, q, false);
-    unsigned n = ioat_nic_ring_size(core, q);
+    unsigned n = ioat_nic_rx_ring_size(core, q);
     unsigned head = ioat_nic_reg(core, IOAT_NIC_RDH(q));
     size_t bufsize = ioat_nic_rx_bufsize(core, q);
     size_t done = 0;
@@ -623,6 +616,19 @@ static bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         stat = status | IOAT_NIC_RXD_STAT_DD;
         if (done == f->len) {
             stat |= IOAT_NIC_RXD_STAT_EOP;
+        }
+        /*
+         * A coalesced frame (7.1.6.2): RSCCNT in every descriptor; before
+         * EOP, NEXTP (the next descriptor's index) replaces status bits
+         * 19:4 and the errors.
+         */
+        if (f->rsc) {
+            dw0 = FIELD_DP32(dw0, RXD_WB0, RSCCNT, f->rsccnt[i]);
+            if (!(stat & IOAT_NIC_RXD_STAT_EOP)) {
+                stat = (stat & (IOAT_NIC_RXD_STAT_DD | IOAT_NIC_RXD_STAT_FLM |
+                                IOAT_NIC_RXD_STAT_VP)) |
+                       ((head + 1) % n) << IOAT_NIC_RXD_NEXTP_SHIFT;
+            }
         }
         wb.addr = daddr;
         wb.legacy = f->legacy;
@@ -729,7 +735,7 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
     return true;
 }
 
-static void ioat_nic_rx_parse(IoatNicCore *core, IoatNicRxFrame *f)
+void ioat_nic_rx_parse(IoatNicCore *core, IoatNicRxFrame *f)
 {
     struct iovec fiov = { .iov_base = (void *)f->data, .iov_len = f->len };
 
@@ -751,7 +757,7 @@ static bool ioat_nic_rx_queue_ready(IoatNicCore *core, IoatNicRxFrame *f)
     unsigned q = f->queue;
 
     if (!FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_RXDCTL(q)), RXDCTL, ENABLE) ||
-        !ioat_nic_ring_size(core, q)) {
+        !ioat_nic_rx_ring_size(core, q)) {
         trace_ioat_nic_rx_queue_disabled(q, f->len);
         ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
         ioat_nic_stat_inc(core, A_GPRC);
@@ -819,9 +825,16 @@ static bool ioat_nic_rx_layout(IoatNicCore *core, IoatNicRxFrame *f)
                            (unsigned)FIELD_EX32(srrctl, SRRCTL, DESCTYPE));
         return false;
     }
-    f->ndesc = MAX(DIV_ROUND_UP(f->len - f->hdr_len,
-                                ioat_nic_rx_bufsize(core, q)), 1);
+    f->ndesc = ioat_nic_rx_ndesc(core, f, f->len);
     return true;
+}
+
+/* Descriptors @f would take with @len bytes, headers laid out as now. */
+unsigned ioat_nic_rx_ndesc(IoatNicCore *core, const IoatNicRxFrame *f,
+                           size_t len)
+{
+    return MAX(DIV_ROUND_UP(len - f->hdr_len,
+                            ioat_nic_rx_bufsize(core, f->queue)), 1);
 }
 
 typedef enum IoatNicRxRoom {
@@ -840,9 +853,18 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
 {
     unsigned q = f->queue;
     unsigned free = ioat_nic_rx_free(core, q);
-    unsigned n = ioat_nic_ring_size(core, q);
+    unsigned n = ioat_nic_rx_ring_size(core, q);
+    unsigned reserved = ioat_nic_rsc_reserved(core, q);
     bool drop;
 
+    /* Open coalescing contexts own descriptors; closed, they make room. */
+    if (reserved && free < reserved + f->ndesc) {
+        ioat_nic_rsc_close_queue(core, q);
+        if (ioat_nic_gone(core)) {
+            return IOAT_NIC_RX_DROP;
+        }
+        free = ioat_nic_rx_free(core, q);
+    }
     if (free >= f->ndesc) {
         return IOAT_NIC_RX_ROOM;
     }
@@ -893,6 +915,13 @@ static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
     }
     ioat_nic_rx_strip_vlan(core, f);
     if (!ioat_nic_rx_layout(core, f)) {
+        return size;
+    }
+    if (ioat_nic_rsc_receive(core, f) == IOAT_NIC_RSC_TAKEN) {
+        ioat_nic_rx_count(core, f);     /* the MAC counts wire frames */
+        return size;
+    }
+    if (ioat_nic_gone(core)) {
         return size;
     }
     room = ioat_nic_rx_reserve(core, f, loopback);

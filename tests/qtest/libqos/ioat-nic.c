@@ -369,6 +369,7 @@ const char *const qioat_nic_areas[QIOAT_NIC_NUM_AREAS] = {
     [QIOAT_NIC_FILTERS] = "ioat-nic-filters",
     [QIOAT_NIC_DESCRIPTORS] = "ioat-nic-descriptors",
     [QIOAT_NIC_FAULTS] = "ioat-nic-faults",
+    [QIOAT_NIC_RSC] = "ioat-nic-rsc",
 };
 
 QEMU_BUILD_BUG_ON(QIOAT_NIC_NUM_AREAS > IOAT_QOS_MAX_AREAS);

@@ -48,6 +48,7 @@ typedef enum QIoatNicArea {
     QIOAT_NIC_FILTERS,      /* 5-tuple, SYN, precedence, low latency irq */
     QIOAT_NIC_DESCRIPTORS,  /* legacy descriptors, DW1 without PCSD */
     QIOAT_NIC_FAULTS,       /* run-time fault injection */
+    QIOAT_NIC_RSC,          /* receive side coalescing */
     QIOAT_NIC_NUM_AREAS
 } QIoatNicArea;
 

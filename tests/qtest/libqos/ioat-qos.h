@@ -29,7 +29,7 @@
 #include "qgraph.h"
 
 #define IOAT_QOS_GRAPH_PENDING          46
-#define IOAT_QOS_MAX_AREAS              12
+#define IOAT_QOS_MAX_AREAS              13
 #define IOAT_QOS_MAX_TESTS_PER_NODE     64
 
 QEMU_BUILD_BUG_ON(IOAT_QOS_GRAPH_PENDING + IOAT_QOS_MAX_AREAS +
