@@ -1,6 +1,7 @@
 # The stock ixgbe driver drives ioat-nic: probe, link, DHCP from slirp,
 # ping, TCP transfers with verified payloads, RSS over several queues,
-# its ethtool self test, statistics, down/up and reload.
+# LRO on the device's receive side coalescing, its ethtool self test,
+# statistics, down/up and reload.
 
 . /ioat/lib/net.sh
 
@@ -15,6 +16,31 @@ check probe-no-warnings no_warnings 'ixgbe.*(WARN|error|fail|Hang)|Call Trace'
 netdev_link_checks $IF
 netdev_transfer_checks
 netdev_rss_checks $IF
+
+# LRO (off by default): ixgbe clears RFCTL.RSC_DIS and sets RSCCTL.RSCEN
+# on each ring; the device coalesces the pull's segments into NEXTP
+# chains, which ixgbe counts in hw_rsc_aggregated (segments) and
+# hw_rsc_flushed (coalesced frames).  A pull each way, LRO on and off.
+lro_pull() {  # lro_pull on|off MIB
+    local agg flushed
+    ethtool -K $IF lro "$1" && wait_carrier $IF && ping -c 1 -W 2 $HOST > /dev/null || return 1
+    agg=$(ethtool_stat $IF hw_rsc_aggregated)
+    flushed=$(ethtool_stat $IF hw_rsc_flushed)
+    pull "$2" || return 1
+    agg=$(( $(ethtool_stat $IF hw_rsc_aggregated) - agg ))
+    flushed=$(( $(ethtool_stat $IF hw_rsc_flushed) - flushed ))
+    echo "$agg $flushed" > /tmp/lro-$1
+}
+lro_info() {
+    info "LRO $1, 100 MiB: hw_rsc_aggregated +$(cut -d' ' -f1 /tmp/lro-$1)," \
+        "hw_rsc_flushed +$(cut -d' ' -f2 /tmp/lro-$1)"
+}
+check lro-on-pull-100MiB-verified lro_pull on 100
+lro_info on
+check lro-on-segments-coalesced awk '{ exit !($1 > 10000 && $2 > 0 && $1 > 2 * $2) }' /tmp/lro-on
+check lro-off-pull-100MiB-verified lro_pull off 100
+lro_info off
+check lro-off-nothing-coalesced awk '{ exit !($1 == 0 && $2 == 0) }' /tmp/lro-off
 
 irqs() {  # irqs VECTOR-NAME: interrupts summed over CPUs
     awk -v n="$1" '$NF == n { s = 0; for (i = 2; i < NF - 2; i++) s += $i; print s }' /proc/interrupts
