@@ -10,6 +10,11 @@ info "interface $IF, driver $(basename "$(readlink /sys/class/net/$IF/device/dri
 check link-up ip link set "$IF" up
 check carrier wait_carrier "$IF"
 check dhcp-lease dhcp "$IF"
+if [ "${BENCH_LRO:-off}" = on ]; then
+    check lro-on sh -c "ethtool -K $IF lro on && sleep 1 && ip link set $IF up"
+    check carrier-after-lro wait_carrier "$IF"
+    check ping-after-lro ping -c 1 -W 3 $HOST
+fi
 MIB=${BENCH_MIB:-100}
 for dir in push pull; do
     # one warm-up round, then the measured one

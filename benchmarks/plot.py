@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Tables and plots of the benchmarks' CSV files (Debian's python3 with
+python3-matplotlib; scripts/install-deps --bench installs it).
+
+  plot.py nic-throughput CSV PNG TITLE
+      CSV columns config,run,push_mbs,pull_mbs: prints per configuration
+      the median and spread (min-max) of each direction and the ratios of
+      the medians to igb and virtio-net-pci; bars with spread.
+"""
+
+import csv
+import statistics
+import sys
+from collections import defaultdict
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def nic_throughput(csv_path, png, title):
+    runs = defaultdict(lambda: {"push": [], "pull": []})
+    order = []
+    with open(csv_path) as f:
+        for row in csv.DictReader(f):
+            cfg = row["config"]
+            if cfg not in order:
+                order.append(cfg)
+            runs[cfg]["push"].append(float(row["push_mbs"]))
+            runs[cfg]["pull"].append(float(row["pull_mbs"]))
+    med = {c: {d: statistics.median(runs[c][d]) for d in ("push", "pull")}
+           for c in order}
+
+    print(f"\n{'NIC':<16} {'push MB/s':>10} {'spread':>12} {'vs igb':>7}"
+          f" {'pull MB/s':>10} {'spread':>12} {'vs igb':>7} {'vs virtio':>9}")
+    for c in order:
+        cells = []
+        for d in ("push", "pull"):
+            lo, hi = min(runs[c][d]), max(runs[c][d])
+            cells.append(f"{med[c][d]:>10.1f} {lo:>5.1f}-{hi:<6.1f}"
+                         f" {med[c][d] / med['igb'][d]:>7.2f}")
+        virtio = med[c]["pull"] / med["virtio-net-pci"]["pull"]
+        print(f"{c:<16} {cells[0]} {cells[1]} {virtio:>9.2f}")
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for ax, d in zip(axes, ("push", "pull")):
+        m = [med[c][d] for c in order]
+        lo = [m[i] - min(runs[c][d]) for i, c in enumerate(order)]
+        hi = [max(runs[c][d]) - m[i] for i, c in enumerate(order)]
+        ax.bar(order, m, yerr=[lo, hi], capsize=4,
+               color=["tab:blue" if c.startswith("ioat") else "tab:gray"
+                      for c in order])
+        ax.set_title(f"{d} ({'guest to host' if d == 'push' else 'host to guest'})")
+        ax.set_ylabel("MB/s (median, bars: min-max)")
+        ax.tick_params(axis="x", rotation=30)
+    fig.suptitle(f"Guest TCP over slirp, TCG: {title}")
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
+def main():
+    if len(sys.argv) == 5 and sys.argv[1] == "nic-throughput":
+        nic_throughput(*sys.argv[2:])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
