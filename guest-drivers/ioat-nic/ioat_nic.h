@@ -73,6 +73,12 @@ static inline u32 ioat_nic_eitr_reg(unsigned int v)
 #define IOAT_NIC_RDT(q)			(0x01018 + 0x40 * (q))
 #define IOAT_NIC_RXDCTL(q)		(0x01028 + 0x40 * (q))
 #define  IOAT_NIC_RXDCTL_ENABLE		BIT(25)
+#define IOAT_NIC_RSCCTL(q)		(0x0102c + 0x40 * (q))
+#define  IOAT_NIC_RSCCTL_RSCEN		BIT(0)
+#define  IOAT_NIC_RSCCTL_MAXDESC	GENMASK(3, 2)
+#define  IOAT_NIC_RSCCTL_MAXDESC_16	3
+#define IOAT_NIC_RDRXCTL		0x02f00
+#define  IOAT_NIC_RDRXCTL_CRCSTRIP	BIT(1)
 #define IOAT_NIC_RXCTRL			0x03000
 #define  IOAT_NIC_RXCTRL_RXEN		BIT(0)
 #define IOAT_NIC_HLREG0			0x04240
@@ -81,6 +87,8 @@ static inline u32 ioat_nic_eitr_reg(unsigned int v)
 #define  IOAT_NIC_MAXFRS_MFS		GENMASK(31, 16)
 #define IOAT_NIC_RXCSUM			0x05000
 #define  IOAT_NIC_RXCSUM_PCSD		BIT(13)
+#define IOAT_NIC_RFCTL			0x05008
+#define  IOAT_NIC_RFCTL_RSC_DIS		BIT(5)
 #define IOAT_NIC_FCTRL			0x05080
 #define  IOAT_NIC_FCTRL_MPE		BIT(8)
 #define  IOAT_NIC_FCTRL_UPE		BIT(9)
@@ -160,6 +168,7 @@ union ioat_nic_rx_desc {
 };
 
 #define IOAT_NIC_RXD_INFO_RSS_TYPE	GENMASK(3, 0)
+#define IOAT_NIC_RXD_INFO_RSCCNT	GENMASK(20, 17)
 #define IOAT_NIC_RXD_INFO_HDR_LEN	GENMASK(30, 21)
 #define IOAT_NIC_RXD_INFO_SPH		BIT(31)
 #define IOAT_NIC_RXD_STAT_DD		BIT(0)
@@ -167,6 +176,7 @@ union ioat_nic_rx_desc {
 #define IOAT_NIC_RXD_STAT_L4CS		BIT(5)
 #define IOAT_NIC_RXD_STAT_IPCS		BIT(6)
 #define IOAT_NIC_RXD_STAT_LLINT		BIT(11)	/* a low latency interrupt */
+#define IOAT_NIC_RXD_STAT_NEXTP		GENMASK(19, 4)	/* RSC, before EOP */
 #define IOAT_NIC_RXD_ERR_HBO		BIT(23)
 #define IOAT_NIC_RXD_ERR_TCPE		BIT(30)
 #define IOAT_NIC_RXD_ERR_IPE		BIT(31)
@@ -228,6 +238,9 @@ struct ioat_nic_rx_stats {
 	u64 alloc_fail;
 	u64 page_reuse;
 	u64 lli;		/* frames written back with LLINT */
+	u64 rsc_aggregated;	/* segments in coalesced frames (LRO) */
+	u64 rsc_flushed;	/* coalesced frames */
+	u64 rsc_chain_err;	/* NEXTP not the next descriptor: dropped */
 };
 
 struct ioat_nic_tx_stats {
@@ -270,6 +283,7 @@ struct ioat_nic_rx_ring {
 	dma_addr_t hdr_dma;
 	struct sk_buff *skb;	/* frame spanning several descriptors */
 	bool discard;		/* dropping the rest of a frame */
+	u32 rsc_segs;		/* segments coalesced into skb so far */
 	u32 count;
 	u32 next_to_clean;
 	u32 next_to_use;
@@ -367,6 +381,7 @@ void ioat_nic_write_rss(struct ioat_nic_priv *priv);
 int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv, struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx);
+void ioat_nic_rx_write_rsc(struct ioat_nic_rx_ring *rx);
 int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget);
 bool ioat_nic_rx_ready(struct ioat_nic_rx_ring *rx);
 

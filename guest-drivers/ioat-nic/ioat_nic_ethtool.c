@@ -11,7 +11,8 @@
 
 static const char ioat_nic_rx_stat_names[][ETH_GSTRING_LEN] = {
 	"packets", "bytes", "hdr_split", "hdr_nosplit", "csum_err",
-	"alloc_fail", "page_reuse", "lli",
+	"alloc_fail", "page_reuse", "lli", "rsc_aggregated", "rsc_flushed",
+	"rsc_chain_err",
 };
 
 static const char ioat_nic_tx_stat_names[][ETH_GSTRING_LEN] = {
@@ -21,6 +22,7 @@ static const char ioat_nic_tx_stat_names[][ETH_GSTRING_LEN] = {
 /* Totals over all queues, ahead of the per-queue counters. */
 static const char ioat_nic_total_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_hdr_split", "rx_hdr_nosplit", "rx_csum_err", "rx_page_reuse",
+	"rx_rsc_aggregated", "rx_rsc_flushed",
 };
 
 #define IOAT_NIC_RX_STATS	ARRAY_SIZE(ioat_nic_rx_stat_names)
@@ -108,11 +110,16 @@ static void ioat_nic_get_ethtool_stats(struct net_device *netdev,
 			v[5] = s->alloc_fail;
 			v[6] = s->page_reuse;
 			v[7] = s->lli;
+			v[8] = s->rsc_aggregated;
+			v[9] = s->rsc_flushed;
+			v[10] = s->rsc_chain_err;
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		totals[0] += v[2];
 		totals[1] += v[3];
 		totals[2] += v[4];
 		totals[3] += v[6];
+		totals[4] += v[8];
+		totals[5] += v[9];
 		if (q < priv->num_queues)
 			memcpy(rx + q * IOAT_NIC_RX_STATS, v, sizeof(v));
 	}

@@ -356,6 +356,21 @@ static void ioat_nic_set_rx_mode(struct net_device *netdev)
 	ioat_nic_wr(priv, IOAT_NIC_FCTRL, fctrl);
 }
 
+/*
+ * LRO is the device's receive side coalescing (datasheet 7.11): CRC
+ * stripping, RFCTL.RSC_DIS clear, and RSCCTL.RSCEN on every queue
+ * (ioat_nic_rx_write_rsc()).
+ */
+static void ioat_nic_write_lro(struct ioat_nic_priv *priv)
+{
+	bool lro = priv->netdev->features & NETIF_F_LRO;
+	u32 rfctl = ioat_nic_rd(priv, IOAT_NIC_RFCTL) & ~IOAT_NIC_RFCTL_RSC_DIS;
+
+	ioat_nic_wr(priv, IOAT_NIC_RDRXCTL, ioat_nic_rd(priv, IOAT_NIC_RDRXCTL) |
+		    IOAT_NIC_RDRXCTL_CRCSTRIP);
+	ioat_nic_wr(priv, IOAT_NIC_RFCTL, rfctl | (lro ? 0 : IOAT_NIC_RFCTL_RSC_DIS));
+}
+
 /* Bring the device from reset to running with num_queues queue pairs. */
 static int ioat_nic_up(struct ioat_nic_priv *priv)
 {
@@ -371,6 +386,7 @@ static int ioat_nic_up(struct ioat_nic_priv *priv)
 	ioat_nic_write_mac(priv);
 	ioat_nic_write_frame_size(priv);
 	ioat_nic_wr(priv, IOAT_NIC_RXCSUM, IOAT_NIC_RXCSUM_PCSD);
+	ioat_nic_write_lro(priv);
 	ioat_nic_write_rss(priv);
 	ioat_nic_filters_write(priv);
 	ioat_nic_write_ivars(priv);
@@ -485,8 +501,20 @@ static int ioat_nic_change_mtu(struct net_device *netdev, int mtu)
 static int ioat_nic_set_features(struct net_device *netdev,
 				 netdev_features_t features)
 {
+	netdev_features_t changed = netdev->features ^ features;
+
 	if ((netdev->features & NETIF_F_NTUPLE) && !(features & NETIF_F_NTUPLE))
 		ioat_nic_filters_clear(netdev_priv(netdev));
+	if (changed & NETIF_F_LRO) {
+		struct ioat_nic_priv *priv = netdev_priv(netdev);
+		unsigned int q;
+
+		netdev->features = features;
+		ioat_nic_write_lro(priv);
+		/* On running queues: the device closes open contexts first. */
+		for (q = 0; netif_running(netdev) && q < priv->num_queues; q++)
+			ioat_nic_rx_write_rsc(&priv->rx[q]);
+	}
 	return 0;
 }
 
@@ -627,8 +655,8 @@ static int ioat_nic_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |
 			      NETIF_F_TSO6 | NETIF_F_RXCSUM | NETIF_F_RXHASH;
 	netdev->features = netdev->hw_features;
-	/* Filter rules (ethtool -N) wait for ethtool -K ntuple on. */
-	netdev->hw_features |= NETIF_F_NTUPLE;
+	/* Filter rules (-N) and LRO wait for ethtool -K ntuple/lro on. */
+	netdev->hw_features |= NETIF_F_NTUPLE | NETIF_F_LRO;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = IOAT_NIC_MAX_MTU;
 	netif_carrier_off(netdev);

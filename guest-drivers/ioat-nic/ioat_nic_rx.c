@@ -18,6 +18,13 @@
  * Payload pages are reused: when the stack has released the other half
  * of the page by the time a half is received, the descriptor is given
  * the other half instead of a new page.
+ *
+ * With LRO (ethtool -K lro on) the device coalesces TCP segments (RSC):
+ * a frame spans up to 16 descriptors, each with RSCCNT, each before EOP
+ * with NEXTP naming the next.  This device always makes that the next
+ * descriptor in the ring; a chain that jumps is counted and dropped.
+ * The skb gets the sender's MSS back as gso_size, so that GRO and
+ * forwarding see the segments it was made of.
  */
 
 #include <linux/etherdevice.h>
@@ -113,6 +120,7 @@ int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv,
 	rx->next_to_use = 0;
 	rx->skb = NULL;
 	rx->discard = false;
+	rx->rsc_segs = 0;
 	rx->stats = &priv->rx_stats[rx->q];
 
 	rx->bufs = kvcalloc(rx->count, sizeof(*rx->bufs), GFP_KERNEL);
@@ -163,6 +171,21 @@ void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx)
 	rx->hdr = NULL;
 }
 
+/*
+ * RSC on the queue when LRO is on: at most 16 descriptors, 32 KiB, a
+ * frame, within MAX_SKB_FRAGS (RFCTL.RSC_DIS is ioat_nic_write_lro()'s).
+ */
+void ioat_nic_rx_write_rsc(struct ioat_nic_rx_ring *rx)
+{
+	u32 rscctl = 0;
+
+	if (rx->priv->netdev->features & NETIF_F_LRO)
+		rscctl = IOAT_NIC_RSCCTL_RSCEN |
+			 FIELD_PREP(IOAT_NIC_RSCCTL_MAXDESC,
+				    IOAT_NIC_RSCCTL_MAXDESC_16);
+	ioat_nic_wr(rx->priv, IOAT_NIC_RSCCTL(rx->q), rscctl);
+}
+
 /* Program the queue's registers and post its buffers (device is quiet). */
 void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx)
 {
@@ -176,11 +199,11 @@ void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx)
 	ioat_nic_wr(priv, IOAT_NIC_RDH(q), 0);
 	ioat_nic_wr(priv, IOAT_NIC_RDT(q), 0);
 
-	srrctl = FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEPKT, IOAT_NIC_RX_BUF_SIZE / 1024);
+	/* BSIZEHDR even for one buffer: RSC needs it (datasheet 7.11.1). */
+	srrctl = FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEPKT, IOAT_NIC_RX_BUF_SIZE / 1024) |
+		 FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEHDR, IOAT_NIC_RX_HDR_SIZE / 64);
 	if (priv->split_headers) {
-		srrctl |= FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEHDR,
-				     IOAT_NIC_RX_HDR_SIZE / 64) |
-			  FIELD_PREP(IOAT_NIC_SRRCTL_DESCTYPE,
+		srrctl |= FIELD_PREP(IOAT_NIC_SRRCTL_DESCTYPE,
 				     IOAT_NIC_DESCTYPE_SPLIT_ALWAYS);
 	} else {
 		srrctl |= FIELD_PREP(IOAT_NIC_SRRCTL_DESCTYPE,
@@ -189,6 +212,7 @@ void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx)
 	ioat_nic_wr(priv, IOAT_NIC_SRRCTL(q), srrctl);
 	/* Split after the IPv4/IPv6 header, or after TCP/UDP when present. */
 	ioat_nic_wr(priv, IOAT_NIC_PSRTYPE(q), IOAT_NIC_PSRTYPE_SPLIT);
+	ioat_nic_rx_write_rsc(rx);
 	ioat_nic_wr(priv, IOAT_NIC_RXDCTL(q), IOAT_NIC_RXDCTL_ENABLE);
 
 	ioat_nic_rx_refill(rx);
@@ -297,6 +321,7 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 {
 	struct device *dev = &rx->priv->pdev->dev;
 	u64 bytes = 0, split = 0, nosplit = 0, alloc_fail = 0, lli = 0;
+	u64 rsc_segs = 0, rsc_frames = 0, chain_err = 0;
 	struct sk_buff *skb = rx->skb;
 	int done = 0;
 
@@ -304,7 +329,7 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 		u32 i = rx->next_to_clean;
 		union ioat_nic_rx_desc *desc = &rx->desc[i];
 		struct ioat_nic_rx_buf *buf = &rx->bufs[i];
-		u32 status, info, hash;
+		u32 status, info, hash, rsccnt;
 		unsigned int len;
 
 		if (i == rx->next_to_use)
@@ -317,6 +342,7 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 		info = le32_to_cpu(desc->wb.info);
 		hash = le32_to_cpu(desc->wb.rss_hash);
 		len = le16_to_cpu(desc->wb.length);
+		rsccnt = FIELD_GET(IOAT_NIC_RXD_INFO_RSCCNT, info);
 
 		if (len)
 			dma_sync_single_range_for_cpu(dev, buf->dma, buf->offset,
@@ -341,10 +367,33 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 		if (unlikely(!skb)) {
 			/* Dropped: its pages stay posted. */
 			rx->discard = !(status & IOAT_NIC_RXD_STAT_EOP);
+			rx->rsc_segs = 0;
 			continue;
 		}
-		if (!(status & IOAT_NIC_RXD_STAT_EOP))
+		if (rsccnt)
+			rx->rsc_segs += rsccnt - 1;
+		if (!(status & IOAT_NIC_RXD_STAT_EOP)) {
+			if (rsccnt && FIELD_GET(IOAT_NIC_RXD_STAT_NEXTP, status) !=
+				      rx->next_to_clean) {
+				chain_err++;
+				dev_kfree_skb(skb);
+				skb = NULL;
+				rx->discard = true;
+				rx->rsc_segs = 0;
+			}
 			continue;
+		}
+
+		if (rx->rsc_segs) {
+			/* The MSS the segments had, as ixgbe and others do */
+			skb_shinfo(skb)->gso_size =
+				DIV_ROUND_UP(skb->len - skb_headlen(skb),
+					     rx->rsc_segs);
+			skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+			rsc_segs += rx->rsc_segs;
+			rsc_frames++;
+			rx->rsc_segs = 0;
+		}
 
 		if (status & IOAT_NIC_RXD_STAT_LLINT)
 			lli++;
@@ -365,6 +414,9 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 	rx->stats->hdr_nosplit += nosplit;
 	rx->stats->alloc_fail += alloc_fail;
 	rx->stats->lli += lli;
+	rx->stats->rsc_aggregated += rsc_segs;
+	rx->stats->rsc_flushed += rsc_frames;
+	rx->stats->rsc_chain_err += chain_err;
 	u64_stats_update_end(&rx->stats->syncp);
 
 	/* Out of pages: poll again rather than wait for an interrupt. */

@@ -1,9 +1,9 @@
 # Our own driver, guest-drivers/ioat-nic (module ioat_nic), drives
 # ioat-nic: probe, link, DHCP from slirp, ping, verified TCP
 # transfers each way, split-header receive, RSS over several queues,
-# ethtool -S/-L/-g/-x/-C, receive filter rules (ethtool -N/-n: 5-tuple
-# and SYN steering, low latency interrupts, what is refused), down/up,
-# reload, and the unsplit mode.
+# ethtool -S/-L/-g/-x/-C, LRO (ethtool -K lro), receive filter rules
+# (ethtool -N/-n: 5-tuple and SYN steering, low latency interrupts, what
+# is refused), down/up, reload, and the unsplit mode.
 #
 # The stock ixgbe matches 8086:10F9 too.  Nothing loads it here (the
 # initramfs has no hotplug helper), but if it is bound we unbind it, and
@@ -64,7 +64,26 @@ check ethtool-rings-512 sh -c "ethtool -g $IF | awk '/^RX:/ { n++; v = \$2 } END
 check ethtool-rss-both-queues sh -c "ethtool -x $IF | grep -E '^ +[0-9]+:' | grep -q ' 1 '"
 check ethtool-coalesce-set ethtool -C "$IF" rx-usecs 20
 check ethtool-coalesce-read sh -c "ethtool -c $IF | grep -qx 'rx-usecs: 20'"
-check ethtool-coalesce-traffic pull 10
+
+# LRO on the device's receive side coalescing, with the 20 us interval
+# above closing the contexts: rx_rsc_aggregated counts the segments,
+# rx_rsc_flushed the coalesced frames; no NEXTP chain jumps.
+lro_pull() {  # lro_pull on|off MIB: the counters' growth in /tmp/lro-on|off
+    local agg flushed
+    ethtool -K "$IF" lro "$1" || return 1
+    agg=$(ethtool_stat "$IF" rx_rsc_aggregated)
+    flushed=$(ethtool_stat "$IF" rx_rsc_flushed)
+    pull "$2" || return 1
+    echo "$(( $(ethtool_stat "$IF" rx_rsc_aggregated) - agg ))" \
+        "$(( $(ethtool_stat "$IF" rx_rsc_flushed) - flushed ))" > "/tmp/lro-$1"
+}
+check ethtool-k-lro-off-by-default sh -c "ethtool -k $IF | grep -qx 'large-receive-offload: off'"
+check lro-on-pull-100MiB-verified lro_pull on 100
+info "LRO on, 100 MiB: rx_rsc_aggregated, rx_rsc_flushed +$(cat /tmp/lro-on)"
+check lro-on-segments-coalesced awk '{ exit !($1 > 10000 && $2 > 0 && $1 > 2 * $2) }' /tmp/lro-on
+check lro-no-chain-errors sh -c "! ethtool -S $IF | grep -E 'rsc_chain_err: [1-9]'"
+check lro-off-pull-100MiB-verified lro_pull off 100
+check lro-off-nothing-coalesced awk '{ exit !($1 == 0 && $2 == 0) }' /tmp/lro-off
 ethtool -C "$IF" rx-usecs 0
 
 # Queue count changes while the interface is up.
