@@ -6,6 +6,10 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       CSV columns config,run,push_mbs,pull_mbs: prints per configuration
       the median and spread (min-max) of each direction and the ratios of
       the medians to igb and virtio-net-pci; bars with spread.
+
+  plot.py nic-devcost CSV PNG TITLE
+      CSV columns nic,pairs,instructions (two pair counts per NIC): prints
+      and plots instructions per pair, the difference over the difference.
 """
 
 import csv
@@ -59,9 +63,33 @@ def nic_throughput(csv_path, png, title):
     fig.savefig(png, dpi=100)
 
 
+def nic_devcost(csv_path, png, title):
+    runs = defaultdict(dict)
+    with open(csv_path) as f:
+        for row in csv.DictReader(f):
+            runs[row["nic"]][int(row["pairs"])] = int(row["instructions"])
+    per_pair = {}
+    for nic, counts in runs.items():
+        (n0, i0), (n1, i1) = sorted(counts.items())
+        per_pair[nic] = (i1 - i0) / (n1 - n0)
+    print(f"\n{'NIC':<10} {'instructions/pair':>18} {'vs igb':>7}")
+    for nic, v in per_pair.items():
+        print(f"{nic:<10} {v:>18.0f} {v / per_pair['igb']:>7.2f}")
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.bar(list(per_pair), list(per_pair.values()),
+           color=["tab:blue" if n.startswith("ioat") else "tab:gray"
+                  for n in per_pair])
+    ax.set_ylabel("host instructions per TX+RX pair")
+    ax.set_title(f"Device cost: {title}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "nic-throughput":
         nic_throughput(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "nic-devcost":
+        nic_devcost(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 

@@ -10,6 +10,7 @@
 #ifndef HW_NET_IOAT_NIC_INT_H
 #define HW_NET_IOAT_NIC_INT_H
 
+#include "hw/pci/pci_device.h"
 #include "ioat_nic_core.h"
 
 /*
@@ -34,7 +35,7 @@
  */
 static inline bool ioat_nic_gone(IoatNicCore *core)
 {
-    return !DEVICE(core->owner)->realized || core->fault.removed;
+    return !core->owner->qdev.realized || core->fault.removed;
 }
 
 /* An armed fault hits this event: one fewer left. */

@@ -53,6 +53,7 @@ typedef struct IoatNicRscCtx {
 
 typedef struct IoatNicRsc {
     IoatNicRscCtx ctx[IOAT_NIC_RSC_CONTEXTS];
+    unsigned open;              /* contexts open */
     QEMUBH *bh;                 /* closes contexts no EITR interval closes */
 } IoatNicRsc;
 
@@ -79,11 +80,14 @@ void ioat_nic_rsc_init(IoatNicCore *core)
                                         mem_reentrancy_guard);
 }
 
-static void ioat_nic_rsc_free(IoatNicRscCtx *c)
+static void ioat_nic_rsc_free(IoatNicRsc *rsc, IoatNicRscCtx *c)
 {
     g_free(c->buf);
     c->buf = NULL;
-    c->open = false;
+    if (c->open) {
+        c->open = false;
+        rsc->open--;
+    }
 }
 
 /* Contexts die with the device: what was in them is lost. */
@@ -94,7 +98,7 @@ void ioat_nic_rsc_reset(IoatNicCore *core)
     }
     qemu_bh_cancel(core->rsc->bh);
     for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS; i++) {
-        ioat_nic_rsc_free(&core->rsc->ctx[i]);
+        ioat_nic_rsc_free(core->rsc, &core->rsc->ctx[i]);
     }
 }
 
@@ -166,7 +170,7 @@ unsigned ioat_nic_rsc_reserved(IoatNicCore *core, unsigned q)
 {
     unsigned n = 0;
 
-    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS; i++) {
+    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS && core->rsc->open; i++) {
         const IoatNicRscCtx *c = &core->rsc->ctx[i];
 
         if (c->open && c->first.queue == q) {
@@ -219,19 +223,19 @@ static void ioat_nic_rsc_close(IoatNicCore *core, IoatNicRscCtx *c,
                            "context: %u descriptors needed, %u left; %u "
                            "segments dropped", q, f.ndesc, free, c->nseg);
         ioat_nic_stat_inc(core, IOAT_NIC_MPC(0));
-        ioat_nic_rsc_free(c);
+        ioat_nic_rsc_free(core->rsc, c);
         return;
     }
     ioat_nic_rx_parse(core, &f);
     if (ioat_nic_rx_write(core, &f) && !ioat_nic_gone(core)) {
         ioat_nic_queue_event(core, q, false, false);
     }
-    ioat_nic_rsc_free(c);
+    ioat_nic_rsc_free(core->rsc, c);
 }
 
 void ioat_nic_rsc_close_queue(IoatNicCore *core, unsigned q)
 {
-    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS; i++) {
+    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS && core->rsc->open; i++) {
         IoatNicRscCtx *c = &core->rsc->ctx[i];
 
         if (c->open && c->first.queue == q && !ioat_nic_gone(core)) {
@@ -242,7 +246,7 @@ void ioat_nic_rsc_close_queue(IoatNicCore *core, unsigned q)
 
 static void ioat_nic_rsc_close_all(IoatNicCore *core, const char *why)
 {
-    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS; i++) {
+    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS && core->rsc->open; i++) {
         IoatNicRscCtx *c = &core->rsc->ctx[i];
 
         if (c->open && !ioat_nic_gone(core)) {
@@ -257,7 +261,8 @@ static void ioat_nic_rsc_close_all(IoatNicCore *core, const char *why)
  */
 void ioat_nic_rsc_close_due(IoatNicCore *core)
 {
-    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS && core->rsc; i++) {
+    for (unsigned i = 0; core->rsc && i < IOAT_NIC_RSC_CONTEXTS &&
+                         core->rsc->open; i++) {
         IoatNicRscCtx *c = &core->rsc->ctx[i];
 
         if (c->open && !ioat_nic_gone(core) &&
@@ -336,7 +341,7 @@ static bool ioat_nic_rsc_candidate(IoatNicCore *core, const IoatNicRxFrame *f,
 static IoatNicRscCtx *ioat_nic_rsc_find(IoatNicCore *core, unsigned q,
                                         const IoatNicRscSeg *s)
 {
-    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS; i++) {
+    for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS && core->rsc->open; i++) {
         IoatNicRscCtx *c = &core->rsc->ctx[i];
 
         if (c->open && c->first.queue == q && c->tci == s->tci &&
@@ -454,6 +459,7 @@ static IoatNicRscVerdict ioat_nic_rsc_open(IoatNicCore *core,
         c->open = false;
         return IOAT_NIC_RSC_PASS;
     }
+    core->rsc->open++;
     memcpy(c->key, s->key, sizeof(s->key));
     c->first.buf = NULL;
     c->first.data = NULL;
