@@ -7,6 +7,12 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       the median and spread (min-max) of each direction and the ratios of
       the medians to igb and virtio-net-pci; bars with spread.
 
+  plot.py dma-throughput CSV PNG TITLE
+      CSV columns size,host_memcpy,qtest_dma,dmatest,guest_cpu (GB/s):
+      GB/s against copy size for each, and the copybreak, where the
+      engine under dmatest overtakes the guest CPU (interpolated on the
+      log-size axis), marked.
+
   plot.py nic-devcost CSV PNG TITLE
       CSV columns nic,pairs,instructions (two pair counts per NIC): prints
       and plots instructions per pair, the difference over the difference.
@@ -85,9 +91,45 @@ def nic_devcost(csv_path, png, title):
     fig.savefig(png, dpi=100)
 
 
+def dma_throughput(csv_path, png, title):
+    import math
+    with open(csv_path) as f:
+        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    sizes = [r["size"] for r in rows]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for key, label in (("host_memcpy", "host memcpy"),
+                       ("qtest_dma", "engine through qtest (no guest)"),
+                       ("dmatest", "engine under dmatest (guest)"),
+                       ("guest_cpu", "guest CPU memcpy (TCG)")):
+        ax.plot(sizes, [r[key] for r in rows], marker="o", label=label)
+    cross = None
+    for a, b in zip(rows, rows[1:]):
+        da, db = a["dmatest"] - a["guest_cpu"], b["dmatest"] - b["guest_cpu"]
+        if da < 0 <= db:
+            t = -da / (db - da)
+            cross = math.exp(math.log(a["size"]) +
+                             t * (math.log(b["size"]) - math.log(a["size"])))
+    if cross:
+        ax.axvline(cross, color="black", linestyle="--",
+                   label=f"copybreak ~{cross / 1024:.0f} KiB")
+        print(f"copybreak (dmatest overtakes the guest CPU): ~{cross:.0f} bytes")
+    else:
+        print("no copybreak between the measured sizes")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("copy size (bytes)")
+    ax.set_ylabel("GB/s")
+    ax.set_title(f"ioat-dma copies: {title}", fontsize=9)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "nic-throughput":
         nic_throughput(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "dma-throughput":
+        dma_throughput(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "nic-devcost":
         nic_devcost(*sys.argv[2:])
     else:

@@ -20,7 +20,9 @@ netdev_rss_checks $IF
 # LRO (off by default): ixgbe clears RFCTL.RSC_DIS and sets RSCCTL.RSCEN
 # on each ring; the device coalesces the pull's segments into NEXTP
 # chains, which ixgbe counts in hw_rsc_aggregated (segments) and
-# hw_rsc_flushed (coalesced frames).  A pull each way, LRO on and off.
+# hw_rsc_flushed (coalesced frames).  A pull with LRO on and one after
+# it is off again; 16 and 4 MiB keep the case within the test budget
+# (100 MiB each way passes as well, at 15-30 s a pull under load).
 lro_pull() {  # lro_pull on|off MIB
     local agg flushed
     ethtool -K $IF lro "$1" && wait_carrier $IF && ping -c 1 -W 2 $HOST > /dev/null || return 1
@@ -32,13 +34,13 @@ lro_pull() {  # lro_pull on|off MIB
     echo "$agg $flushed" > /tmp/lro-$1
 }
 lro_info() {
-    info "LRO $1, 100 MiB: hw_rsc_aggregated +$(cut -d' ' -f1 /tmp/lro-$1)," \
+    info "LRO $1: hw_rsc_aggregated +$(cut -d' ' -f1 /tmp/lro-$1)," \
         "hw_rsc_flushed +$(cut -d' ' -f2 /tmp/lro-$1)"
 }
-check lro-on-pull-100MiB-verified lro_pull on 100
+check lro-on-pull-16MiB-verified lro_pull on 16
 lro_info on
-check lro-on-segments-coalesced awk '{ exit !($1 > 10000 && $2 > 0 && $1 > 2 * $2) }' /tmp/lro-on
-check lro-off-pull-100MiB-verified lro_pull off 100
+check lro-on-segments-coalesced awk '{ exit !($1 > 5000 && $2 > 0 && $1 > 2 * $2) }' /tmp/lro-on
+check lro-off-pull-4MiB-verified lro_pull off 4
 lro_info off
 check lro-off-nothing-coalesced awk '{ exit !($1 == 0 && $2 == 0) }' /tmp/lro-off
 
