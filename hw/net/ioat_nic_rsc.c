@@ -54,14 +54,16 @@ typedef struct IoatNicRscCtx {
 typedef struct IoatNicRsc {
     IoatNicRscCtx ctx[IOAT_NIC_RSC_CONTEXTS];
     unsigned open;              /* contexts open */
+    unsigned closed;            /* contexts closed, ever (wraps) */
     QEMUBH *bh;                 /* closes contexts no EITR interval closes */
 } IoatNicRsc;
 
 /* One TCP/IPv4 segment as RSC sees it */
 typedef struct IoatNicRscSeg {
     size_t l3, l4, payload, end;    /* offsets in the frame; end of IP */
-    const struct ip_header *ip;
-    const struct tcp_header *tcp;
+    struct ip_header ip;            /* copies: the frame's are unaligned */
+    struct tcp_header tcp;
+    const uint8_t *th;              /* the TCP header in the frame */
     size_t tcp_hlen;
     uint8_t key[12];
     uint16_t tci;
@@ -214,6 +216,7 @@ static void ioat_nic_rsc_close(IoatNicCore *core, IoatNicRscCtx *c,
         }
     }
     f.ndesc = ioat_nic_rx_ndesc(core, &f, f.len);
+    core->rsc->closed++;
     trace_ioat_nic_rsc_close(q, c - core->rsc->ctx, c->nseg, f.len, f.ndesc,
                              why);
     /* Only a guest moving RDT back can take descriptors a context owns. */
@@ -302,15 +305,16 @@ static bool ioat_nic_rsc_parse(IoatNicCore *core, const IoatNicRxFrame *f,
         s->l4 + sizeof(struct tcp_header) > f->len) {
         return false;
     }
-    s->ip = (const struct ip_header *)(f->data + s->l3);
-    s->tcp = (const struct tcp_header *)(f->data + s->l4);
-    memcpy(s->key, &s->ip->ip_src, 8);
-    memcpy(s->key + 8, &s->tcp->th_sport, 4);
+    memcpy(&s->ip, f->data + s->l3, sizeof(s->ip));
+    memcpy(&s->tcp, f->data + s->l4, sizeof(s->tcp));
+    s->th = f->data + s->l4;
+    memcpy(s->key, &s->ip.ip_src, 8);
+    memcpy(s->key + 8, &s->tcp.th_sport, 4);
     s->tci = f->vlan_stripped ? f->vlan_tci :
              f->tagged ? lduw_be_p(f->data + ETH_HLEN) : 0;
-    s->flags = be16_to_cpu(s->tcp->th_offset_flags) & 0xff;
-    s->tcp_hlen = TCP_HEADER_DATA_OFFSET(s->tcp);
-    s->end = s->l3 + be16_to_cpu(s->ip->ip_len);
+    s->flags = be16_to_cpu(s->tcp.th_offset_flags) & 0xff;
+    s->tcp_hlen = TCP_HEADER_DATA_OFFSET(&s->tcp);
+    s->end = s->l3 + be16_to_cpu(s->ip.ip_len);
     s->payload = s->l4 + s->tcp_hlen;
     return true;
 }
@@ -325,13 +329,13 @@ static bool ioat_nic_rsc_candidate(IoatNicCore *core, const IoatNicRxFrame *f,
 {
     bool valid;
 
-    if (s->ip->ip_ver_len != 0x45 || s->l4 != s->l3 + IOAT_NIC_IP4_HLEN ||
+    if (s->ip.ip_ver_len != 0x45 || s->l4 != s->l3 + IOAT_NIC_IP4_HLEN ||
         s->tcp_hlen < sizeof(struct tcp_header) || s->end > f->len ||
         s->payload >= s->end) {
         return false;
     }
     if ((s->flags & ~(TH_ACK | TH_PUSH)) || !(s->flags & TH_ACK) ||
-        (s->ip->ip_tos & 3) == 3) {
+        (s->ip.ip_tos & 3) == 3) {
         return false;
     }
     return net_rx_pkt_validate_l3_csum(core->rx_pkt, &valid) && valid &&
@@ -360,15 +364,16 @@ static IoatNicRscCtx *ioat_nic_rsc_find(IoatNicCore *core, unsigned q,
 static bool ioat_nic_rsc_continues(const IoatNicRscCtx *c,
                                    const IoatNicRscSeg *s)
 {
-    const struct ip_header *ip = (const struct ip_header *)(c->buf + c->l3);
-    const uint8_t *th = c->buf + c->l4, *sth = (const uint8_t *)s->tcp;
+    const uint8_t *ip = c->buf + c->l3;
+    const uint8_t *th = c->buf + c->l4, *sth = s->th;
     size_t flags = offsetof(struct tcp_header, th_offset_flags);
     size_t sum = offsetof(struct tcp_header, th_sum);
 
-    if (be32_to_cpu(s->tcp->th_seq) != c->next_seq ||
-        s->tcp_hlen != TCP_HEADER_DATA_OFFSET((const struct tcp_header *)th) ||
-        ip->ip_tos != s->ip->ip_tos || ip->ip_ttl != s->ip->ip_ttl ||
-        ip->ip_off != s->ip->ip_off) {
+    if (be32_to_cpu(s->tcp.th_seq) != c->next_seq ||
+        s->tcp_hlen != (th[flags] >> 4) * 4 ||
+        ip[offsetof(struct ip_header, ip_tos)] != s->ip.ip_tos ||
+        ip[offsetof(struct ip_header, ip_ttl)] != s->ip.ip_ttl ||
+        lduw_he_p(ip + offsetof(struct ip_header, ip_off)) != s->ip.ip_off) {
         return false;
     }
     /* ACK number, data offset, flags but PSH, window; urgent, options */
@@ -405,7 +410,7 @@ static void ioat_nic_rsc_append(IoatNicCore *core, IoatNicRscCtx *c,
     c->nseg++;
     c->psh |= s->flags & TH_PUSH;
     trace_ioat_nic_rsc_append(c->first.queue, c - core->rsc->ctx,
-                              be32_to_cpu(s->tcp->th_seq), plen);
+                              be32_to_cpu(s->tcp.th_seq), plen);
 }
 
 /* Until when @c stays open: its vector's interval, or the current burst. */
@@ -450,7 +455,7 @@ static IoatNicRscVerdict ioat_nic_rsc_open(IoatNicCore *core,
         .l3 = s->l3,
         .l4 = s->l4,
         .tci = s->tci,
-        .next_seq = be32_to_cpu(s->tcp->th_seq) + (s->end - s->payload),
+        .next_seq = be32_to_cpu(s->tcp.th_seq) + (s->end - s->payload),
         .nseg = 1,
         .ndesc = f->ndesc,
         .maxdesc = ioat_nic_rsc_maxdesc[FIELD_EX32(ctl, RSCCTL, MAXDESC)],
@@ -470,7 +475,7 @@ static IoatNicRscVerdict ioat_nic_rsc_open(IoatNicCore *core,
     memcpy(c->buf, f->data, f->len);
     c->starts[ioat_nic_rsc_buffer_of(core, c, s->payload)] = 1;
     trace_ioat_nic_rsc_open(q, c - core->rsc->ctx,
-                            be32_to_cpu(s->tcp->th_seq), s->end - s->payload);
+                            be32_to_cpu(s->tcp.th_seq), s->end - s->payload);
     ioat_nic_rsc_arm(core, q);
     return IOAT_NIC_RSC_TAKEN;
 }
@@ -480,7 +485,8 @@ static IoatNicRscVerdict ioat_nic_rsc_open(IoatNicCore *core,
  * is, after closing whatever context of its flow it cannot join so that
  * the flow stays in order.
  */
-IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f)
+static IoatNicRscVerdict ioat_nic_rsc_take(IoatNicCore *core,
+                                           IoatNicRxFrame *f)
 {
     unsigned q = f->queue;
     const char *rule;
@@ -539,6 +545,21 @@ IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f)
         }
     }
     return ioat_nic_rsc_open(core, f, &s);
+}
+
+/*
+ * Closing a context parses its frame into core->rx_pkt: the frame being
+ * received is parsed again before it goes on.
+ */
+IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f)
+{
+    unsigned closed = core->rsc->closed;
+    IoatNicRscVerdict v = ioat_nic_rsc_take(core, f);
+
+    if (v == IOAT_NIC_RSC_PASS && closed != core->rsc->closed) {
+        ioat_nic_rx_parse(core, f);
+    }
+    return v;
 }
 
 /* RSCCTL: a queue's contexts close before its settings change. */

@@ -863,6 +863,7 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
         if (ioat_nic_gone(core)) {
             return IOAT_NIC_RX_DROP;
         }
+        ioat_nic_rx_parse(core, f);     /* closing parsed their frames */
         free = ioat_nic_rx_free(core, q);
     }
     if (free >= f->ndesc) {

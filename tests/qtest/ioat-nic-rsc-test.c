@@ -428,12 +428,19 @@ typedef struct Breaker {
     size_t len;
     uint8_t flags;
     bool bad_checksum;
+    uint16_t ip_id;         /* another IP identification, with FIN */
 } Breaker;
 
 static const Breaker breakers[] = {
     { "pure-ack-closes-context-and-follows-it", 0, TCP_ACK },
     { "fin-closes-context-and-follows-it", MSS, TCP_ACK | TCP_FIN },
     { "bad-checksum-closes-context-and-follows-it", MSS, TCP_ACK, true },
+    /*
+     * Written back with its own headers' fields (DW1 without PCSD: the IP
+     * identification), not the coalesced frame's it closed
+     */
+    { "frame-after-context-reports-its-own-ip-id", MSS, TCP_ACK | TCP_FIN,
+      false, 0x4321 },
 };
 
 static void test_breaker_closes_context(NicTest *t)
@@ -447,6 +454,12 @@ static void test_breaker_closes_context(NicTest *t)
     if (b->bad_checksum) {
         brk.data[L4 + 16] ^= 0xff;
     }
+    if (b->ip_id) {
+        stw_be_p(brk.data + L3 + 4, b->ip_id);
+        stw_be_p(brk.data + L3 + 10, 0);
+        stw_be_p(brk.data + L3 + 10, ~ioat_nic_csum_fold(
+                     ioat_nic_csum_add(0, brk.data + L3, 20)));
+    }
     inject_segments(t, 0, 2);
     inject(t, &brk);
     wait_consumed(t);
@@ -457,6 +470,9 @@ static void test_breaker_closes_context(NicTest *t)
     g_assert_cmpmem(after->data, MIN(after->len, brk.len), brk.data,
                     MIN(after->len, brk.len));
     g_assert_cmpuint(after->len, ==, MAX(brk.len, 60));
+    if (b->ip_id) {
+        g_assert_cmphex(after->eop.rss_hash & 0xffff, ==, b->ip_id);
+    }
 }
 
 /* Two flows on one queue coalesce in contexts of their own. */
