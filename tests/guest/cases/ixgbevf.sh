@@ -12,7 +12,7 @@
 #   - The PF and VF 1 (in a network namespace) talk over VLAN 100, which
 #     the device tags and strips for VF 1 and switches between the two
 #     pools (the PF's wire counter, tx_pkts_nic, does not see it): pings,
-#     then 8 MiB each way verified by SHA-256.
+#     then 4 MiB each way verified by SHA-256.
 #   - MAC anti-spoofing (on by default): frames VF 0 sends from a forged
 #     address are dropped and the PF reports them.
 #   - Unbinding and binding a VF, and sriov_numvfs 0 -> 2 -> 0 -> 2, leave
@@ -144,8 +144,8 @@ info "PF: $ring frames from its rings, $wire of them on the wire"
 # PF's rings and do not reach the wire, which sees only broadcast (ARP,
 # the PF's and VF 1's).
 check pf-vf1-switched-not-on-wire sh -c "[ $ring -ge 23 ] && [ $wire -le 8 ]"
-check vf1-to-pf-8MiB-verified between $NS $PF_ADDR 8
-check pf-to-vf1-8MiB-verified between - $VF1_ADDR 8
+check vf1-to-pf-4MiB-verified between $NS $PF_ADDR 4
+check pf-to-vf1-4MiB-verified between - $VF1_ADDR 4
 
 # Anti-spoofing: VF 0 sends 5 frames from an address that is not its own.
 check vf0-forged-frames-sent raw-send "$VF0" ff:ff:ff:ff:ff:ff 02:00:00:00:00:99 88b5 46 5
