@@ -251,7 +251,7 @@ void ioat_nic_rsc_uninit(IoatNicCore *core);
 void ioat_nic_rsc_reset(IoatNicCore *core);
 void ioat_nic_rsc_vm_stopped(IoatNicCore *core);
 void ioat_nic_rsc_close_due(IoatNicCore *core);
-void ioat_nic_rsc_rx_stopping(IoatNicCore *core, int q);
+void ioat_nic_rsc_close_all(IoatNicCore *core, const char *why);
 void ioat_nic_write_rscctl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_rfctl(IoatNicCore *core, const IoatNicReg *reg,

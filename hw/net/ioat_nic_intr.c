@@ -217,14 +217,20 @@ static void ioat_nic_eitr_expired(void *opaque)
     }
 }
 
+/* @queue's IVAR entry: its valid bit and vector (8.2.3.5.16) */
+static uint8_t ioat_nic_ivar_entry(IoatNicCore *core, unsigned queue, bool tx)
+{
+    return ioat_nic_reg(core, IOAT_NIC_IVAR(queue / 2)) >>
+           ((queue & 1) * 16 + tx * 8);
+}
+
 /*
  * The MSI-X vector @queue's receive cause goes to, if that vector has an
  * EITR interval; -1 otherwise.
  */
 static int ioat_nic_rx_itr_vector(IoatNicCore *core, unsigned queue)
 {
-    uint8_t entry = ioat_nic_reg(core, IOAT_NIC_IVAR(queue / 2)) >>
-                    ((queue & 1) * 16);
+    uint8_t entry = ioat_nic_ivar_entry(core, queue, false);
     unsigned v = entry & IOAT_NIC_IVAR_VECTOR_MASK;
 
     if (!ioat_nic_msix_mode(core) || !(entry & IOAT_NIC_IVAR_VALID) ||
@@ -269,8 +275,7 @@ bool ioat_nic_rx_itr_start(IoatNicCore *core, unsigned queue)
 void ioat_nic_queue_event(IoatNicCore *core, unsigned queue, bool tx,
                           bool now)
 {
-    uint32_t ivar = ioat_nic_reg(core, IOAT_NIC_IVAR(queue / 2));
-    uint8_t entry = ivar >> ((queue & 1) * 16 + tx * 8);
+    uint8_t entry = ioat_nic_ivar_entry(core, queue, tx);
     int vf = ioat_nic_queue_vf(core, queue, tx);
     unsigned v;
 

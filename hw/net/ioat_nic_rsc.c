@@ -54,7 +54,8 @@ typedef struct IoatNicRscCtx {
 typedef struct IoatNicRsc {
     IoatNicRscCtx ctx[IOAT_NIC_RSC_CONTEXTS];
     unsigned open;              /* contexts open */
-    unsigned closed;            /* contexts closed, ever (wraps) */
+    /* Parses a closing context's frame, leaving core->rx_pkt's alone */
+    struct NetRxPkt *pkt;
     QEMUBH *bh;                 /* closes contexts no EITR interval closes */
 } IoatNicRsc;
 
@@ -70,13 +71,20 @@ typedef struct IoatNicRscSeg {
     uint8_t flags;
 } IoatNicRscSeg;
 
-static const unsigned ioat_nic_rsc_maxdesc[] = { 1, 4, 8, 16 };
+/* Descriptors a frame may take per RSCCTL.MAXDESC */
+static unsigned ioat_nic_rsc_maxdesc(uint32_t rscctl)
+{
+    static const unsigned maxdesc[] = { 1, 4, 8, 16 };
+
+    return maxdesc[FIELD_EX32(rscctl, RSCCTL, MAXDESC)];
+}
 
 static void ioat_nic_rsc_bh(void *opaque);
 
 void ioat_nic_rsc_init(IoatNicCore *core)
 {
     core->rsc = g_new0(IoatNicRsc, 1);
+    net_rx_pkt_init(&core->rsc->pkt);
     core->rsc->bh = qemu_bh_new_guarded(ioat_nic_rsc_bh, core,
                                         &DEVICE(core->owner)->
                                         mem_reentrancy_guard);
@@ -114,6 +122,7 @@ void ioat_nic_rsc_uninit(IoatNicCore *core)
     if (core->rsc) {
         ioat_nic_rsc_reset(core);
         qemu_bh_delete(core->rsc->bh);
+        net_rx_pkt_uninit(core->rsc->pkt);
         g_free(core->rsc);
         core->rsc = NULL;
     }
@@ -138,8 +147,8 @@ static bool ioat_nic_rsc_usable(IoatNicCore *core, unsigned q,
                                 const char **rule)
 {
     uint32_t srrctl = ioat_nic_reg(core, IOAT_NIC_SRRCTL(q));
-    unsigned maxdesc = ioat_nic_rsc_maxdesc[
-        FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_RSCCTL(q)), RSCCTL, MAXDESC)];
+    unsigned maxdesc = ioat_nic_rsc_maxdesc(ioat_nic_reg(core,
+                                                         IOAT_NIC_RSCCTL(q)));
     unsigned n = ioat_nic_rx_ring_size(core, q);
 
     if (!FIELD_EX32(core->mac[R_RDRXCTL], RDRXCTL, CRCSTRIP)) {
@@ -194,6 +203,8 @@ static void ioat_nic_rsc_close(IoatNicCore *core, IoatNicRscCtx *c,
     IoatNicRxFrame f = c->first;
     unsigned q = f.queue;
     unsigned free = ioat_nic_rx_free(core, q);
+    struct NetRxPkt *received;
+    bool written;
 
     f.buf = c->buf;
     f.data = c->buf;
@@ -216,7 +227,6 @@ static void ioat_nic_rsc_close(IoatNicCore *core, IoatNicRscCtx *c,
         }
     }
     f.ndesc = ioat_nic_rx_ndesc(core, &f, f.len);
-    core->rsc->closed++;
     trace_ioat_nic_rsc_close(q, c - core->rsc->ctx, c->nseg, f.len, f.ndesc,
                              why);
     /* Only a guest moving RDT back can take descriptors a context owns. */
@@ -229,8 +239,13 @@ static void ioat_nic_rsc_close(IoatNicCore *core, IoatNicRscCtx *c,
         ioat_nic_rsc_free(core->rsc, c);
         return;
     }
+    /* A frame may be being received: its parse stays in core->rx_pkt. */
+    received = core->rx_pkt;
+    core->rx_pkt = core->rsc->pkt;
     ioat_nic_rx_parse(core, &f);
-    if (ioat_nic_rx_write(core, &f) && !ioat_nic_gone(core)) {
+    written = ioat_nic_rx_write(core, &f);
+    core->rx_pkt = received;
+    if (written && !ioat_nic_gone(core)) {
         ioat_nic_queue_event(core, q, false, false);
     }
     ioat_nic_rsc_free(core->rsc, c);
@@ -247,7 +262,7 @@ void ioat_nic_rsc_close_queue(IoatNicCore *core, unsigned q)
     }
 }
 
-static void ioat_nic_rsc_close_all(IoatNicCore *core, const char *why)
+void ioat_nic_rsc_close_all(IoatNicCore *core, const char *why)
 {
     for (unsigned i = 0; i < IOAT_NIC_RSC_CONTEXTS && core->rsc->open; i++) {
         IoatNicRscCtx *c = &core->rsc->ctx[i];
@@ -458,7 +473,7 @@ static IoatNicRscVerdict ioat_nic_rsc_open(IoatNicCore *core,
         .next_seq = be32_to_cpu(s->tcp.th_seq) + (s->end - s->payload),
         .nseg = 1,
         .ndesc = f->ndesc,
-        .maxdesc = ioat_nic_rsc_maxdesc[FIELD_EX32(ctl, RSCCTL, MAXDESC)],
+        .maxdesc = ioat_nic_rsc_maxdesc(ctl),
     };
     if (c->ndesc > c->maxdesc) {
         c->open = false;
@@ -485,8 +500,7 @@ static IoatNicRscVerdict ioat_nic_rsc_open(IoatNicCore *core,
  * is, after closing whatever context of its flow it cannot join so that
  * the flow stays in order.
  */
-static IoatNicRscVerdict ioat_nic_rsc_take(IoatNicCore *core,
-                                           IoatNicRxFrame *f)
+IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f)
 {
     unsigned q = f->queue;
     const char *rule;
@@ -547,21 +561,6 @@ static IoatNicRscVerdict ioat_nic_rsc_take(IoatNicCore *core,
     return ioat_nic_rsc_open(core, f, &s);
 }
 
-/*
- * Closing a context parses its frame into core->rx_pkt: the frame being
- * received is parsed again before it goes on.
- */
-IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f)
-{
-    unsigned closed = core->rsc->closed;
-    IoatNicRscVerdict v = ioat_nic_rsc_take(core, f);
-
-    if (v == IOAT_NIC_RSC_PASS && closed != core->rsc->closed) {
-        ioat_nic_rx_parse(core, f);
-    }
-    return v;
-}
-
 /* RSCCTL: a queue's contexts close before its settings change. */
 void ioat_nic_write_rscctl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val)
@@ -585,14 +584,4 @@ void ioat_nic_write_rfctl(IoatNicCore *core, const IoatNicReg *reg,
         ioat_nic_rsc_close_all(core, "RFCTL.RSC_DIS");
     }
     ioat_nic_reg_store(core, reg, addr, val);
-}
-
-/* Receive stopping, for a queue or all: contexts close first. */
-void ioat_nic_rsc_rx_stopping(IoatNicCore *core, int q)
-{
-    if (q < 0) {
-        ioat_nic_rsc_close_all(core, "RXCTRL.RXEN");
-    } else {
-        ioat_nic_rsc_close_queue(core, q);
-    }
 }

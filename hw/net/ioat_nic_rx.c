@@ -140,7 +140,7 @@ void ioat_nic_write_rxctrl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val)
 {
     if (!FIELD_EX32(val, RXCTRL, RXEN)) {
-        ioat_nic_rsc_rx_stopping(core, -1);
+        ioat_nic_rsc_close_all(core, "RXCTRL.RXEN");     /* first */
     }
     ioat_nic_reg_store(core, reg, addr, val);
     trace_ioat_nic_rx_enable(FIELD_EX32(val, RXCTRL, RXEN));
@@ -159,7 +159,7 @@ void ioat_nic_write_rxdctl(IoatNicCore *core, const IoatNicReg *reg,
                            unsigned n, hwaddr addr, uint32_t val)
 {
     if (!FIELD_EX32(val, RXDCTL, ENABLE)) {
-        ioat_nic_rsc_rx_stopping(core, n);
+        ioat_nic_rsc_close_queue(core, n);      /* before it stops */
     }
     ioat_nic_reg_store(core, reg, addr, val);
     trace_ioat_nic_rx_queue_enable(n, FIELD_EX32(val, RXDCTL, ENABLE));
@@ -863,7 +863,6 @@ static IoatNicRxRoom ioat_nic_rx_reserve(IoatNicCore *core, IoatNicRxFrame *f,
         if (ioat_nic_gone(core)) {
             return IOAT_NIC_RX_DROP;
         }
-        ioat_nic_rx_parse(core, f);     /* closing parsed their frames */
         free = ioat_nic_rx_free(core, q);
     }
     if (free >= f->ndesc) {
