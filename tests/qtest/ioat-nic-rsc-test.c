@@ -144,13 +144,19 @@ static Frame segment(unsigned i)
     return segment_full(1234, ISN + i * MSS, MSS, TCP_ACK, 0);
 }
 
-static void inject_segments(NicTest *t, unsigned first, unsigned n)
+/* Segments @first..@first + @n - 1 of a stream of @size-byte segments */
+static void inject_stream(NicTest *t, unsigned first, unsigned n, size_t size)
 {
     for (unsigned i = first; i < first + n; i++) {
-        Frame f = segment(i);
+        Frame f = segment_full(1234, ISN + i * size, size, TCP_ACK, 0);
 
         inject(t, &f);
     }
+}
+
+static void inject_segments(NicTest *t, unsigned first, unsigned n)
+{
+    inject_stream(t, first, n, MSS);
 }
 
 /* A received frame, read through its descriptor chain */
@@ -511,11 +517,7 @@ static void test_maxdesc_bounds_frame(NicTest *t)
     g_autofree RxFrame *r0 = NULL;
     g_autofree RxFrame *r1 = NULL;
 
-    for (unsigned i = 0; i < 7; i++) {
-        Frame f = segment_full(1234, ISN + i * 1448, 1448, TCP_ACK, 0);
-
-        inject(t, &f);
-    }
+    inject_stream(t, 0, 7, 1448);
     wait_consumed(t);
     r0 = read_frame(t, rx, 0);
     g_assert_cmpuint(r0->ndesc, ==, 4);
@@ -533,11 +535,7 @@ static void test_maxdesc_one_keeps_frames_in_one_buffer(NicTest *t)
     g_autofree RxFrame *r0 = NULL;
     g_autofree RxFrame *r1 = NULL;
 
-    for (unsigned i = 0; i < 4; i++) {
-        Frame f = segment_full(1234, ISN + i * 600, 600, TCP_ACK, 0);
-
-        inject(t, &f);
-    }
+    inject_stream(t, 0, 4, 600);
     interval_ends(t);
     r0 = read_frame(t, rx, 0);
     r1 = read_frame(t, rx, r0->next);
