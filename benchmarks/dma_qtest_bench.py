@@ -16,19 +16,17 @@ the channel leaves ACTIVE.  Prints the best of REPS runs as
 """
 
 import base64
-import os
-import socket
 import struct
-import subprocess
 import sys
 import tempfile
 import time
+
+from qtest_client import PCI_SLOT, Qtest
 
 MAX_DESCS = 8192
 
 # Guest-physical layout of the qtest machine (-m 2G): ring, completion
 # record, source and destination spans.
-PCI_SLOT = 4
 BAR0 = 0xFE000000
 RING = 0x00100000
 COMPLETION = 0x00800000
@@ -47,63 +45,6 @@ CHANERR = CHAN + 0x28
 CHANSTS_STATE = 0x7
 STATE_ACTIVE, STATE_DONE = 0, 1
 DESC_COMPL_WRITE = 1 << 3
-
-
-class Qtest:
-    """The qtest text protocol over a unix socket QEMU connects to."""
-
-    def __init__(self, qemu, workdir):
-        path = os.path.join(workdir, "qtest.sock")
-        server = socket.socket(socket.AF_UNIX)
-        server.bind(path)
-        server.listen(1)
-        server.settimeout(30)
-        self.stderr = open(os.path.join(workdir, "qemu.err"), "w+")
-        self.proc = subprocess.Popen(
-            [qemu, "-M", "pc", "-m", "2G", "-display", "none", "-nodefaults",
-             "-accel", "qtest", "-qtest", "unix:" + path,
-             "-device", "ioat-dma,addr=%d" % PCI_SLOT],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=self.stderr)
-        try:
-            conn, _ = server.accept()
-        except socket.timeout:
-            self.fail("QEMU did not connect to the qtest socket")
-        conn.settimeout(60)
-        self.conn = conn
-        self.io = conn.makefile("rb")
-
-    def fail(self, msg):
-        self.proc.kill()
-        self.proc.wait()
-        self.stderr.seek(0)
-        sys.exit("dma_qtest_bench: %s\n%s" % (msg, self.stderr.read()))
-
-    def cmd(self, line):
-        self.conn.sendall((line + "\n").encode())
-        while True:
-            reply = self.io.readline().decode()
-            if not reply:
-                self.fail("QEMU closed the qtest connection after: " + line[:80])
-            if reply.startswith("OK"):
-                return reply.split()
-            if reply.startswith(("FAIL", "ERR")):
-                self.fail("%s -> %s" % (line[:80], reply.strip()))
-            # anything else (IRQ notifications) is ignored
-
-    def write(self, width, addr, val):
-        self.cmd("write%s %#x %#x" % (width, addr, val))
-
-    def read(self, width, addr):
-        return int(self.cmd("read%s %#x" % (width, addr))[1], 16)
-
-    def cfg_write(self, reg, val):
-        self.cmd("outl 0xcf8 %#x" % (0x80000000 | (PCI_SLOT << 11) | reg))
-        self.cmd("outl 0xcfc %#x" % val)
-
-    def close(self):
-        self.proc.kill()
-        self.proc.wait()
 
 
 def chain(size, n):
@@ -140,7 +81,10 @@ def main():
     sizes = [int(s, 0) for s in sys.argv[4:]]
 
     with tempfile.TemporaryDirectory(prefix="ioat-dma-bench.") as workdir:
-        q = Qtest(qemu, workdir)
+        q = Qtest("dma_qtest_bench",
+                  [qemu, "-M", "pc", "-m", "2G", "-display", "none",
+                   "-nodefaults", "-accel", "qtest",
+                   "-device", "ioat-dma,addr=%d" % PCI_SLOT], workdir)
         q.cfg_write(0x10, BAR0)     # BAR0, 64-bit: low then high half
         q.cfg_write(0x14, 0)
         q.cfg_write(0x04, 0x6)      # memory space and bus master

@@ -18,11 +18,11 @@ library only.
 import os
 import socket
 import struct
-import subprocess
 import sys
 import tempfile
 
-PCI_SLOT = 4
+from qtest_client import PCI_SLOT, Qtest
+
 BAR0 = 0xFE000000
 TX_RING = 0x00100000
 RX_RING = 0x00110000
@@ -79,53 +79,6 @@ NICS = {
 }
 
 
-class Qtest:
-    def __init__(self, argv, workdir, pass_fds):
-        path = os.path.join(workdir, "qtest.sock")
-        server = socket.socket(socket.AF_UNIX)
-        server.bind(path)
-        server.listen(1)
-        server.settimeout(600)
-        self.err = open(os.path.join(workdir, "qemu.err"), "w+")
-        self.proc = subprocess.Popen(argv + ["-qtest", "unix:" + path],
-                                     stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL,
-                                     stderr=self.err, pass_fds=pass_fds)
-        self.conn, _ = server.accept()
-        self.io = self.conn.makefile("rb")
-
-    def cmd(self, line):
-        self.conn.sendall((line + "\n").encode())
-        while True:
-            reply = self.io.readline().decode()
-            if not reply:
-                self.err.seek(0)
-                sys.exit("nic_devcost: QEMU went away\n" + self.err.read())
-            if reply.startswith("OK"):
-                return reply.split()
-            if reply.startswith(("FAIL", "ERR")):
-                sys.exit("nic_devcost: %s -> %s" % (line, reply))
-
-    def writel(self, addr, val):
-        self.cmd("writel %#x %#x" % (addr, val))
-
-    def readl(self, addr):
-        return int(self.cmd("readl %#x" % addr)[1], 16)
-
-    def mem(self, addr, data):
-        self.cmd("write %#x %d 0x%s" % (addr, len(data), data.hex()))
-
-    def cfg(self, reg, val):
-        self.cmd("outl 0xcf8 %#x" % (0x80000000 | (PCI_SLOT << 11) | reg))
-        self.cmd("outl 0xcfc %#x" % val)
-
-    def quit(self):
-        # SIGTERM: QEMU shuts down and exits, so callgrind writes its data
-        self.proc.terminate()
-        self.proc.wait(timeout=600)
-        self.conn.close()
-
-
 def recv_frame(sock):
     hdr = b""
     while len(hdr) < 4:
@@ -151,16 +104,17 @@ def main():
             "-netdev", "socket,id=n0,fd=%d" % theirs.fileno(),
             "-device", "%s,addr=%d,netdev=n0,mac=%s" % (nic, PCI_SLOT,
                                                        MAC.hex(":"))]
-        q = Qtest(argv, work, (theirs.fileno(),))
+        q = Qtest("nic_devcost", argv, work, (theirs.fileno(),),
+                  (600, 600))   # under callgrind
         theirs.close()
-        q.cfg(0x10, BAR0)
-        q.cfg(0x14, 0)
-        q.cfg(0x04, 0x6)            # memory space, bus master
+        q.cfg_write(0x10, BAR0)
+        q.cfg_write(0x14, 0)
+        q.cfg_write(0x04, 0x6)            # memory space, bus master
         for off, val in regs["setup"]:
             if off == "clock_step":
                 q.cmd("clock_step %d" % val)
             else:
-                q.writel(BAR0 + off, val)
+                q.write("l", BAR0 + off, val)
         q.mem(TX_BUF, FRAME)
         q.mem(TX_RING, bytes(RING * 16))
         q.mem(RX_RING, bytes(RING * 16))
@@ -170,18 +124,18 @@ def main():
             q.mem(TX_RING + slot * 16,
                   struct.pack("<QII", TX_BUF, TXD_CMD | len(FRAME),
                               len(FRAME) << 14))
-            q.writel(BAR0 + regs["tdt"], nxt)
+            q.write("l", BAR0 + regs["tdt"], nxt)
             if recv_frame(ours) != FRAME:
                 sys.exit("nic_devcost: frame %d sent wrong" % i)
             q.mem(RX_RING + slot * 16, struct.pack("<QQ", RX_BUF, 0))
-            q.writel(BAR0 + regs["rdt"], nxt)
+            q.write("l", BAR0 + regs["rdt"], nxt)
             ours.sendall(wire)
             for _ in range(100000):
-                if q.readl(RX_RING + slot * 16 + 8) & RXD_DD:
+                if q.read("l", RX_RING + slot * 16 + 8) & RXD_DD:
                     break
             else:
                 sys.exit("nic_devcost: frame %d never received" % i)
-        q.quit()
+        q.close()
     print("pairs", pairs)
 
 
