@@ -242,14 +242,17 @@ info "RSS sends UDP from the host to queue $UDP_RSS (addresses only)"
 # ATR (ntuple off) --------------------------------------------------------
 # A pull pinned to CPU c: its SYN leaves on TX ring c (XPS), and ATR adds
 # a signature filter for the replies with queue c; the ACKs leave from
-# the receive interrupt of queue c, which runs on CPU c, so ATR's
-# resampling of every 20th packet keeps queue c.  The port is one RSS
-# would send to the other queue.
-# Timer migration off: otherwise a delayed-ACK timer armed in the receive
-# softirq of an idle CPU c moves to the other, busy CPU, the ACK leaves on
-# the other TX ring, and ATR (as on hardware) moves the flow there.
+# the receive interrupt of queue c, pinned to CPU c, so ATR's resampling
+# of every 20th packet keeps queue c.  The port is one RSS would send to
+# the other queue.
+# Without the pinning the kernel may deliver both queues' interrupts to
+# one CPU, and ACKs of the flow leave on the other TX ring (ATR, as on
+# hardware, then moves the flow there).  Timer migration off: otherwise a
+# delayed-ACK timer armed in the receive softirq of an idle CPU c moves
+# to the other, busy CPU, with the same effect.
 
 check timers-stay-on-their-cpu sysctl -qw kernel.timer_migration=0
+check queue-irqs-on-their-cpus pin_queue_irqs $IF
 
 for cpu in 0 1; do
     pick_port $((1 - cpu))
@@ -259,6 +262,8 @@ for cpu in 0 1; do
     lands "atr-cpu$cpu" $cpu $((ATR_BYTES / 1460))
     matched "atr-cpu$cpu"
 done
+# (An MSI moves to its new CPU at its next interrupt.)
+info "queue interrupts on CPUs: $(queue_irq_cpus $IF)"
 # UDP is never sampled by ATR: looked up, missed, spread by RSS.
 udp_lands atr-udp "$UDP_RSS"
 missed atr-udp
@@ -372,6 +377,7 @@ check addr-rules-gone test "$(ntuple_rule_count $IF)" = 0
 # The reset clears the perfect-mode masks, or no signature would match.
 
 check ntuple-off ntuple off
+info "queue interrupts on CPUs after the reset: $(queue_irq_cpus $IF)"
 pick_port 0
 info "atr-again: local port $PORT, RSS queue 0"
 measure atr-again tcp_stream $PORT $ATR_BYTES 1

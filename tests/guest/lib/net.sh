@@ -131,17 +131,43 @@ netdev_transfer_checks() {
     check tcp-pull-8MiB-verified pull 8
 }
 
+# rss_port_window IF: the first port of a window of eight local ports
+# from which the host's TCP replies reach both RX queues (rss_queue)
+rss_port_window() {
+    local me lo queues
+    me=$(ip -4 addr show "$1" | awk '/ inet / { sub(/\/.*/, "", $2); print $2 }')
+    for lo in $(seq 30000 8 30248); do
+        # shellcheck disable=SC2046 # one argument per port
+        queues=$(rss_queue "$1" $HOST "$me" "$HOSTPORT" $(seq $lo $((lo + 7))) | sort -u | xargs)
+        [ "$queues" = "0 1" ] && { echo "$lo"; return 0; }
+    done
+    return 1
+}
+
 # netdev_rss_checks IF: RSS spreads eight concurrent flows over both RX
-# queues
+# queues.  The ephemeral range is narrowed to a window of eight ports that
+# hash to both queues, so the eight connections use exactly those ports
+# (random ports all hashed to one queue in 1 of 128 runs).
 netdev_rss_checks() {
+    local range=/proc/sys/net/ipv4/ip_local_port_range old_range lo
     local before0 before1 got0 got1
+    lo=$(rss_port_window "$1")
+    check rss-port-window-spans-both-queues test -n "$lo" || {
+        info "RSS queues of ports 30000-30007: $(rss_queue "$1" $HOST \
+            "$(ip -4 addr show "$1" | awk '/ inet / { sub(/\/.*/, "", $2); print $2 }')" \
+            "$HOSTPORT" $(seq 30000 30007) 2>&1 | xargs); $(ethtool -x "$1" 2>&1 | head -n 3 | xargs)"
+        return 0
+    }
+    old_range=$(cat $range)
+    echo "$lo $((lo + 7))" > $range
     before0=$(ethtool_stat "$1" rx_queue_0_packets)
     before1=$(ethtool_stat "$1" rx_queue_1_packets)
     for _ in 1 2 3 4 5 6 7 8; do pull_raw 2 > /dev/null & done
     wait
     got0=$(( $(ethtool_stat "$1" rx_queue_0_packets) - before0 ))
     got1=$(( $(ethtool_stat "$1" rx_queue_1_packets) - before1 ))
-    info "8 flows: rx_queue_0 +$got0 packets, rx_queue_1 +$got1 packets"
+    echo "$old_range" > $range
+    info "8 flows from ports $lo-$((lo + 7)): rx_queue_0 +$got0 packets, rx_queue_1 +$got1 packets"
     check rss-flows-on-queue-0 test "$got0" -gt 0
     check rss-flows-on-queue-1 test "$got1" -gt 0
     info "interrupts: $(grep "$1" /proc/interrupts | awk '{ print $NF ":" $2 + $3 }' | xargs)"
@@ -279,6 +305,24 @@ stream_intact() {
 }
 
 # Receive steering helpers -----------------------------------------------
+
+# pin_queue_irqs IF: the interrupt of queue pair N (IF-TxRx-N) is handled
+# by CPU N
+pin_queue_irqs() {
+    local irq rest
+    grep -- "$1-TxRx-" /proc/interrupts | while read -r irq rest; do
+        echo "${rest##*-}" > "/proc/irq/${irq%:}/smp_affinity_list" || exit 1
+    done
+}
+
+# queue_irq_cpus IF: "IF-TxRx-N:CPUS" per queue pair, the CPUs its
+# interrupt is delivered to
+queue_irq_cpus() {
+    local irq rest
+    grep -- "$1-TxRx-" /proc/interrupts | while read -r irq rest; do
+        echo "${rest##* }:$(cat "/proc/irq/${irq%:}/effective_affinity_list")"
+    done | xargs
+}
 
 # rx_queue_packets IF: the rx_queue_N_packets counters, queue 0 first
 rx_queue_packets() {
