@@ -175,9 +175,9 @@ netdev_rss_checks() {
     before1=$(ethtool_stat "$1" rx_queue_1_packets)
     for _ in 1 2 3 4 5 6 7 8; do pull_raw 2 > /dev/null & done
     wait
-    got0=$(( $(ethtool_stat "$1" rx_queue_0_packets) - before0 ))
-    got1=$(( $(ethtool_stat "$1" rx_queue_1_packets) - before1 ))
     echo "$old_range" > $range
+    got0=$(( $(ethtool_stat "$1" rx_queue_0_packets) - ${before0:-0} ))
+    got1=$(( $(ethtool_stat "$1" rx_queue_1_packets) - ${before1:-0} ))
     info "8 flows from ports $lo-$((lo + 7)): rx_queue_0 +$got0 packets, rx_queue_1 +$got1 packets"
     check rss-flows-on-queue-0 test "$got0" -gt 0
     check rss-flows-on-queue-1 test "$got1" -gt 0
