@@ -97,4 +97,4 @@ info "copy rounds verified before the removal: $(cat /tmp/copies.rounds)"
 check copies-fail-with-enodev grep -q 'No such device' /tmp/copies.last
 check ioat-dma-unloads modprobe -r ioat_dma
 
-check no-oops sh -c "! dmesg | grep -E 'BUG|Oops|WARNING|Call Trace|general protection'"
+check no-oops no_kernel_messages 'BUG|Oops|WARNING|Call Trace|general protection'

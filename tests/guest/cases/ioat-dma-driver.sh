@@ -25,7 +25,7 @@ DMA=8086:0b00
 
 # CHANCNT is not in config space: the driver's probe message reports it.
 hw_channels() {
-    dmesg | sed -n 's/.*ioat_dma.* \([0-9]\+\) channels,.*/\1/p' | tail -n 1
+    case_dmesg | sed -n 's/.*ioat_dma.* \([0-9]\+\) channels,.*/\1/p' | tail -n 1
 }
 
 # info_lines FILE: each line of FILE as an INFO line
@@ -69,7 +69,7 @@ fi
 info "DMACAPABILITY ${cap:-unreadable}: block fill $FILL"
 
 check ioat-dma-probes load_ioat_dma
-info "$(dmesg | grep 'ioat_dma.*channels' | tail -n 1 | sed 's/^\[[^]]*\] //')"
+info "$(case_dmesg | grep 'ioat_dma.*channels' | tail -n 1 | sed 's/^\[[^]]*\] //')"
 n=$(hw_channels)
 check ioat-dma-channels-registered test "$(dma_channels)" = "${n:-x}"
 info "channels: $(ls /sys/class/dma | xargs)"
@@ -161,7 +161,7 @@ else
     check ioat-fill-eopnotsupp-without-fill \
         grep -qx 'fill-unsupported: 0 failures' /tmp/fill-unsupported.txt
 fi
-check ioat-copy-no-oops sh -c "! dmesg | grep -qE 'BUG|Oops|Call Trace'"
+check ioat-copy-no-oops no_kernel_messages 'BUG|Oops|Call Trace'
 
 ioat-copy-bench > /tmp/bench.txt 2>&1
 check ioat-copy-bench-runs grep -q '^copybreak:' /tmp/bench.txt
@@ -184,7 +184,7 @@ for i in 1 2 3; do
     check "ioat-dma-reload-$i-probes" load_ioat_dma
 done
 check ioat-dma-copy-after-reload sh -c "ioat-copy-bench --verify | grep -q ', 0 failures$'"
-check ioat-dma-no-warnings sh -c "! dmesg | grep -qE '$BAD'"
+check ioat-dma-no-warnings no_kernel_messages "$BAD"
 
 # A channel error on purpose: a copy from a bus address nothing decodes.
 # The engine halts with CHANERR read data error (0x100); the driver must
@@ -202,5 +202,5 @@ done
 check chanerr-reported grep -q 'channel 1 halted, CHANERR 0x100' /tmp/inject.txt
 check chanerr-decoded grep -q 'channel 1: read data error' /tmp/inject.txt
 check chanerr-channel-recovers sh -c "ioat-copy-bench -c 1 --verify | grep -q ', 0 failures$'"
-check chanerr-no-oops sh -c "! dmesg | grep -qE 'WARNING|Call Trace|BUG|Oops'"
+check chanerr-no-oops no_kernel_messages 'WARNING|Call Trace|BUG|Oops'
 rmmod ioat_dma

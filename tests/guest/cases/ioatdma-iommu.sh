@@ -38,7 +38,7 @@ check iommu-group-alone test "$(ls "$groupdir/devices" | wc -l)" = 1
 check iommu-domain-translated-strict grep -qx DMA "$groupdir/type"
 
 dmar_faults() {
-    dmesg | grep -cE 'DMAR: \[DMA (Read|Write)'
+    case_dmesg | grep -cE 'DMAR: \[DMA (Read|Write)'
 }
 
 # The stock driver through translation
@@ -85,10 +85,9 @@ info "ioat-dma-vfio ran in $(($(date +%s) - start)) s"
 
 # The faults went through VT-d: the kernel's DMAR fault handler logged
 # them, at the tool's unmapped IOVAs (at most 10 in 5 s are printed).
-dmesg | grep -E 'DMAR: \[DMA (Read|Write)' | tail -n +$((faults_before + 1)) |
+case_dmesg | grep -E 'DMAR: \[DMA (Read|Write)' | tail -n +$((faults_before + 1)) |
     head -n 8 | while read -r line; do info "${line#*] }"; done
-check dmar-faults-at-unmapped-iovas sh -c \
-    "dmesg | grep -E 'DMAR: \[DMA (Read|Write)' | grep -qE '$HOLE_PATTERN'"
+check dmar-faults-at-unmapped-iovas dmesg_has "DMAR: \[DMA (Read|Write).*($HOLE_PATTERN)"
 
 # Back to ioatdma: the function works for the kernel again.
 rebind_ioatdma() {
@@ -99,4 +98,4 @@ rebind_ioatdma() {
 check ioatdma-rebinds-after-vfio rebind_ioatdma &&
     dmatest_check dmatest-100-after-vfio 100
 
-check no-kernel-warnings sh -c "! dmesg | grep -qE 'WARNING|Call Trace|BUG|Oops|Channel halted'"
+check no-kernel-warnings no_kernel_messages 'WARNING|Call Trace|BUG|Oops|Channel halted'

@@ -226,7 +226,7 @@ ntuple() {
 check ixgbe-loads modprobe ixgbe
 check ixgbe-binds pci_bound "$NIC" ixgbe
 check link-and-lease net_up $IF
-ME=$(ip -4 addr show $IF | awk '/ inet / { sub(/\/.*/, "", $2); print $2 }')
+ME=$(ipv4_addr $IF)
 info "guest address $ME, host server 10.0.2.2:$HOSTPORT"
 check two-rx-queues test "$(rx_queues $IF)" = 2
 for v in 0 1; do

@@ -30,4 +30,4 @@ check after-ping ping -c 2 -i 0.2 -W 2 $HOST
 check after-push-4MiB push 4
 check after-pull-8MiB pull 8
 check after-dmatest dmatest_run 100 "$(dmatest_threads)" test_buf_size=4096
-check no-warnings sh -c "! dmesg | grep -E 'WARNING|Call Trace|Tx Unit Hang|halted'"
+check no-warnings no_kernel_messages 'WARNING|Call Trace|Tx Unit Hang|halted'

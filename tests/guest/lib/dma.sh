@@ -21,7 +21,7 @@ dma_irqs() {
 dmatest_load() {
     local iterations=$1
     shift
-    DMATEST_TAG="dmatest-round-$$-$RANDOM"
+    DMATEST_TAG="dmatest-round-$(cat /proc/sys/kernel/random/uuid)"
     echo "$DMATEST_TAG" > /dev/kmsg
     modprobe dmatest iterations="$iterations" "$@"
 }
@@ -33,11 +33,20 @@ dmatest_start() {
 }
 
 # dmatest_finish: wait for the round, leave its threads' summary lines in
-# $DMATEST_SUMMARY, unload dmatest.
+# $DMATEST_SUMMARY, unload dmatest.  Fails if the kernel log from the
+# round's tag on holds a summary for any thread the round did not start.
 dmatest_finish() {
+    local round=/tmp/dmatest-round started summaries
     cat $DMATEST/wait > /dev/null
-    dmesg | sed -n "/$DMATEST_TAG/,\$p" | grep 'summary' > $DMATEST_SUMMARY
+    dmesg | sed -n "/ $DMATEST_TAG\$/,\$p" > $round
+    grep 'summary' $round > $DMATEST_SUMMARY
     rmmod dmatest
+    started=$(sed -n 's/.*Started \([0-9]*\) threads.*/\1/p' $round |
+        awk '{ n += $1 } END { print n + 0 }')
+    summaries=$(wc -l < $DMATEST_SUMMARY)
+    [ "$summaries" -le "$started" ] && return 0
+    echo "$DMATEST_TAG: $summaries summary lines for $started threads" >&2
+    return 1
 }
 
 # dmatest_run ITERATIONS THREADS [PARAM=VALUE...]: one dmatest round on
@@ -47,7 +56,7 @@ dmatest_run() {
     local iterations=$1 threads=$2 got
     shift 2
     dmatest_start "$iterations" "$@" || return 1
-    dmatest_finish
+    dmatest_finish || return 1
     got=$(grep -c "summary $iterations tests, 0 failures" $DMATEST_SUMMARY)
     echo "$got of $threads threads passed"
     [ "$threads" -gt 0 ] && [ "$got" = "$threads" ]

@@ -138,12 +138,17 @@ netdev_transfer_checks() {
 # 8, and one boot in CI whose key sent every port to one queue).
 RSS_TEST_KEY=6d:5a:56:da:25:5b:0e:c2:41:67:25:3d:43:a3:8f:b0:d0:ca:2b:cb:ae:7b:30:b4:77:cb:2d:a3:80:30:f2:0c:6a:42:b7:3b:be:ac:01:fa
 
+# ipv4_addr IF: IF's IPv4 address, without the prefix length
+ipv4_addr() {
+    ip -4 addr show "$1" | awk '/ inet / { sub(/\/.*/, "", $2); print $2 }'
+}
+
 # rss_port_window IF: the first port of a window of eight local ports
 # from which the host's TCP replies reach both RX queues (rss_queue); the
 # candidates start 37 ports apart, so their ports differ in other bits
 rss_port_window() {
     local me lo queues
-    me=$(ip -4 addr show "$1" | awk '/ inet / { sub(/\/.*/, "", $2); print $2 }')
+    me=$(ipv4_addr "$1")
     for lo in $(seq 30001 37 30297); do
         # shellcheck disable=SC2046 # one argument per port
         queues=$(rss_queue "$1" $HOST "$me" "$HOSTPORT" $(seq $lo $((lo + 7))) | sort -u | xargs)
@@ -318,12 +323,18 @@ stream_intact() {
 # Receive steering helpers -----------------------------------------------
 
 # pin_queue_irqs IF: the interrupt of queue pair N (IF-TxRx-N) is handled
-# by CPU N
+# by CPU N; fails if IF has no such interrupt
 pin_queue_irqs() {
-    local irq rest
-    grep -- "$1-TxRx-" /proc/interrupts | while read -r irq rest; do
-        echo "${rest##*-}" > "/proc/irq/${irq%:}/smp_affinity_list" || exit 1
-    done
+    local irq rest n=0
+    while read -r irq rest; do
+        [ -n "$irq" ] || continue
+        echo "${rest##*-}" > "/proc/irq/${irq%:}/smp_affinity_list" || return 1
+        n=$((n + 1))
+    done <<EOF
+$(grep -- "$1-TxRx-" /proc/interrupts)
+EOF
+    echo "$n queue interrupts pinned"
+    [ "$n" -gt 0 ]
 }
 
 # queue_irq_cpus IF: "IF-TxRx-N:CPUS" per queue pair, the CPUs its
