@@ -35,6 +35,21 @@ net_up() {
         ping -c 1 -W 2 $HOST > /dev/null
 }
 
+# host_answers SECONDS: the host answers one of up to SECONDS echo
+# requests sent a second apart; a reply that needed more than one request
+# is reported (an INFO line), so that lost requests stay visible
+host_answers() {
+    local n
+    for n in $(seq "$1"); do
+        if ping -c 1 -W 1 $HOST > /dev/null; then
+            [ "$n" = 1 ] || info "$HOST answered request $n of up to $1" > /dev/console
+            return 0
+        fi
+    done
+    echo "no reply from $HOST to $1 requests"
+    return 1
+}
+
 # ethtool_stat IF NAME: one counter from ethtool -S
 ethtool_stat() {
     ethtool -S "$1" | awk -v n="$2:" '$1 == n { print $2 }'
