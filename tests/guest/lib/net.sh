@@ -63,7 +63,7 @@ rx_queues() {
 # no_warnings REGEX: no kernel message matches.  Out-of-tree modules are
 # unsigned; the kernel says so once, at first load, which is expected.
 no_warnings() {
-    ! dmesg | grep -v 'module verification failed' | grep -E "$1"
+    ! case_dmesg | grep -v 'module verification failed' | grep -E "$1"
 }
 
 # gateway_mac: the MAC address of $HOST, from the ARP table
