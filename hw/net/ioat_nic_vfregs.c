@@ -303,11 +303,16 @@ static bool ioat_nic_vf_queue_reg(IoatNicCore *core, unsigned vf,
     }
     qpp = ioat_nic_pool_qpp(core, tx);
     if (k >= qpp) {
+        /* No pools at all: VT_EN off, or no pool mode in MRQC/MTQC. */
+        const char *rule = qpp ? (tx ? "MTQC" : "MRQC.MRQE")
+                               : (tx ? "PFVTCTL.VT_EN, MTQC.VT_ENA"
+                                     : "PFVTCTL.VT_EN, MRQC.MRQE");
+
         IOAT_NIC_GUEST_ERR(ioat_nic_err_vf_queue,
-                           "VF %u: %s queue register 0x%04" HWADDR_PRIx
+                           "VF %u: %s queue register 0x%04" PRIx64
                            " of queue %u, but the pool has %u queues "
-                           "(MRQC/MTQC); reads 0, writes ignored", vf,
-                           tx ? "TX" : "RX", addr, k, qpp);
+                           "(%s); reads 0, writes ignored", vf,
+                           tx ? "TX" : "RX", (uint64_t)addr, k, qpp, rule);
         *pf_addr = 0;
         return true;
     }

@@ -202,7 +202,8 @@ static uint64_t vf_msix_entry(unsigned n, unsigned v, unsigned w)
 /*
  * VF n's BARs sit at the PF's VF BARs + n * 16 KiB: VF 2's MSI-X table
  * holds what is written there, and VF 1's (the slot before) does not see
- * it.  Its register BAR reads as 0 (the VF register file is not modelled).
+ * it.  VF 2's register file is at the same place in the VF BAR0 range:
+ * its VFMAILBOX there reads RSTI (the PF has not set CTRL_EXT.PFRSTD).
  */
 static void test_vf_bars_follow_the_pf(void)
 {
@@ -216,7 +217,9 @@ static void test_vf_bars_follow_the_pf(void)
     g_assert_cmphex(qtest_readl(qts, vf_msix_entry(2, 1, 0)), ==, 0xfee01000);
     g_assert_cmphex(qtest_readl(qts, vf_msix_entry(2, 1, 2)), ==, 0x4242);
     g_assert_cmphex(qtest_readl(qts, vf_msix_entry(1, 1, 2)), ==, 0);
-    g_assert_cmphex(qtest_readl(qts, VF_BAR0_BASE + 2 * VF_BAR_SIZE), ==, 0);
+    g_assert_cmphex(qtest_readl(qts, VF_BAR0_BASE + 2 * VF_BAR_SIZE +
+                                IOAT_NIC_VFMAILBOX) & IOAT_NIC_VFMAILBOX_RSTI,
+                    ==, IOAT_NIC_VFMAILBOX_RSTI);
     qtest_quit(qts);
 }
 
@@ -410,6 +413,48 @@ static void test_mailbox_vf_message_to_pf(void)
 
     vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_ACK);
     g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFMBICR(0)), ==, BIT(16 + 1));
+    mbx_end(&m);
+}
+
+#define PF_MSIX_CAP     0x70
+#define PF_BAR4_BASE    (PF_BAR0_BASE + 0x80000)    /* after BAR0's 512 KiB */
+
+/*
+ * The PF's MSI-X on (BAR4 mapped, GPIE.MSIX_MODE), its vectors masked (as
+ * reset leaves them): a message shows up as the vector's PBA bit.
+ */
+static void pf_msix_enable(Mbx *m)
+{
+    uint64_t flags = ioat_q35_cfg(PF_MSIX_CAP + PCI_MSIX_FLAGS);
+
+    qtest_writel(m->qts, ioat_q35_cfg(PCI_BASE_ADDRESS_4), PF_BAR4_BASE);
+    qtest_writel(m->qts, ioat_q35_cfg(PCI_BASE_ADDRESS_5), 0);
+    qtest_writew(m->qts, flags,
+                 qtest_readw(m->qts, flags) | PCI_MSIX_FLAGS_ENABLE);
+    pf_wr(m, A_GPIE, R_GPIE_MSIX_MODE_MASK);
+}
+
+static bool pf_msix_pending(Mbx *m, unsigned v)
+{
+    return qtest_readl(m->qts, PF_BAR4_BASE + IOAT_NIC_MSIX_PBA_OFFSET +
+                       v / 32 * 4) & BIT(v % 32);
+}
+
+/*
+ * VF 1's request (REQ) interrupts the PF: with EIMS.MAILBOX set and
+ * IVAR_MISC routing the other causes to vector 5, the PF's vector 5 sends
+ * its message.
+ */
+static void test_mailbox_vf_request_interrupts_pf(void)
+{
+    Mbx m = mbx_start();
+
+    pf_msix_enable(&m);
+    pf_wr(&m, A_IVAR_MISC, (IOAT_NIC_IVAR_VALID | 5) << 8);
+    pf_wr(&m, A_EIMS, R_EICR_MAILBOX_MASK);
+    g_assert_false(pf_msix_pending(&m, 5));
+    vf_wr(&m, 1, IOAT_NIC_VFMAILBOX, IOAT_NIC_VFMAILBOX_REQ);
+    g_assert_true(pf_msix_pending(&m, 5));
     mbx_end(&m);
 }
 
@@ -864,16 +909,28 @@ static void tx_ring_at(Mbx *m, uint64_t block, unsigned ring)
                  R_TXDCTL_ENABLE_MASK);
 }
 
-/* Send @frame as descriptor @idx of the ring behind @block */
-static void tx_frame_at(Mbx *m, uint64_t block, unsigned ring, unsigned idx,
-                        const uint8_t *frame, size_t len)
+/*
+ * Send @frame as legacy descriptor @idx of the ring behind @block, with
+ * command bits @cmd and VLAN field @vlan
+ */
+static void tx_desc_at(Mbx *m, uint64_t block, unsigned ring, unsigned idx,
+                       const uint8_t *frame, size_t len, uint32_t cmd,
+                       uint16_t vlan)
 {
     uint64_t mem = ring_mem(ring), buf = mem + 0x1000 + idx * BUF_SIZE;
 
     qtest_memwrite(m->qts, buf, frame, len);
     qtest_writeq(m->qts, mem + 16 * idx, buf);
-    qtest_writeq(m->qts, mem + 16 * idx + 8, len | TXD_LEGACY_CMD);
+    qtest_writeq(m->qts, mem + 16 * idx + 8,
+                 len | cmd | (uint64_t)vlan << 48);
     qtest_writel(m->qts, block + IOAT_NIC_TXQ_OFF_TDT, idx + 1);
+}
+
+/* Send @frame as descriptor @idx of the ring behind @block */
+static void tx_frame_at(Mbx *m, uint64_t block, unsigned ring, unsigned idx,
+                        const uint8_t *frame, size_t len)
+{
+    tx_desc_at(m, block, ring, idx, frame, len, TXD_LEGACY_CMD, 0);
 }
 
 /* A UDP/IPv4 frame from @src to @dst (60 bytes) */
@@ -1094,6 +1151,75 @@ static void test_vf_queue_registers_are_pool_queues(void)
 }
 
 /*
+ * MTQC maps a VF's transmit queue k to the PF's queue vf * qpp + k: 4 per
+ * pool in 32-pool mode, 8 in 16-pool mode, 2 in 64-pool mode, where VF
+ * 1's queue 2 does not exist (reads 0, writes dropped, reported) rather
+ * than reaching pool 2.
+ */
+static void test_vf_tx_queue_registers_in_each_pool_mode(void)
+{
+    Mbx m = pools_start();
+
+    vf_wr(&m, 1, VF_TXQ(3) + IOAT_NIC_TXQ_OFF_TDBAL, 0x1000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(7)), ==, 0x1000);
+    mbx_end(&m);
+
+    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_DCB8, 0xf);
+    vf_wr(&m, 1, VF_TXQ(7) + IOAT_NIC_TXQ_OFF_TDBAL, 0x2000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(15)), ==, 0x2000);
+    mbx_end(&m);
+
+    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS64, 0x6);
+    vf_wr(&m, 1, VF_TXQ(1) + IOAT_NIC_TXQ_OFF_TDBAL, 0x3000);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(3)), ==, 0x3000);
+    vf_wr(&m, 1, VF_TXQ(2) + IOAT_NIC_TXQ_OFF_TDBAL, 0x4000);
+    g_assert_cmphex(vf_rd(&m, 1, VF_TXQ(2) + IOAT_NIC_TXQ_OFF_TDBAL), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(4)), ==, 0);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_vf_queue"), ==, 2);
+    mbx_end(&m);
+}
+
+/*
+ * In 64-pool mode VF 1's transmit queue 1 (the PF's queue 3) sends its
+ * frame to the wire, counted for pool 1.
+ */
+static void test_vf_transmits_in_64_pool_mode(void)
+{
+    Mbx m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS64, 0x6);
+    uint8_t frame[128], out[256];
+    size_t len = pool_frame(frame, bcast, vf1_mac);
+
+    tx_ring_at(&m, txq_block(1, 1), 3);
+    tx_frame_at(&m, txq_block(1, 1), 3, 0, frame, len);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+    g_assert_cmpmem(out, len, frame, len);
+    g_assert_cmpuint(pf_rd(&m, IOAT_NIC_TDH(3)), ==, 1);
+    g_assert_cmpuint(vf_rd(&m, 1, VFGPTC), ==, 1);
+    mbx_end(&m);
+}
+
+/*
+ * VFs enabled but the PF without pools (PFVTCTL.VT_EN clear): a VF's
+ * queue registers read 0 and drop writes, each access reported once.
+ */
+static void test_vf_queue_registers_without_pools_reported(void)
+{
+    Mbx m = mbx_start();
+    g_autofree char *log = NULL;
+
+    vf_wr(&m, 1, VF_RXQ(0) + IOAT_NIC_RXQ_OFF_RDBAL, 0x1000);
+    vf_wr(&m, 1, VF_TXQ(0) + IOAT_NIC_TXQ_OFF_TDBAL, 0x2000);
+    g_assert_cmphex(vf_rd(&m, 1, VF_RXQ(0) + IOAT_NIC_RXQ_OFF_RDBAL), ==, 0);
+    g_assert_cmphex(vf_rd(&m, 1, VF_TXQ(0) + IOAT_NIC_TXQ_OFF_TDBAL), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(0)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(0)), ==, 0);
+    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_vf_queue"), ==, 4);
+    g_assert_true(g_file_get_contents(m.log, &log, NULL, NULL));
+    g_assert_nonnull(strstr(log, "PFVTCTL.VT_EN"));
+    mbx_end(&m);
+}
+
+/*
  * Internal switching (PFDTXGSWC.LBEN): VF 0's frame to the PF's address
  * goes to the PF's queue and not to the wire; its broadcast goes to the
  * wire and to the other pools, not back to VF 0.  Without LBEN both go
@@ -1189,6 +1315,30 @@ static void test_pool_multicast_per_vmolr(void)
 }
 
 /*
+ * Unicast hash (PFUTA): a unicast address in no RAR whose hash bit is set
+ * goes to the pools with VMOLR.ROPE (VF 0), not to the others.
+ */
+static void test_pool_unicast_hash_table_reaches_rope_pools(void)
+{
+    Mbx m = pools_start();
+    static const uint8_t dst[6] = { 0x52, 0x54, 0x00, 0x00, 0xab, 0xcd };
+    /* MCSTCTRL.MO 1: address bits 46:35 index the table */
+    unsigned v = lduw_le_p(dst + 4) >> 3 & 0xfff;
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(1, 0), 1, 4);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    pf_wr(&m, A_MCSTCTRL, 1 << R_MCSTCTRL_MO_SHIFT);
+    pf_wr(&m, IOAT_NIC_UTA(v >> 5), BIT(v & 31));
+    pf_wr(&m, IOAT_NIC_VMOLR(0), R_VMOLR_AUPE_MASK | R_VMOLR_ROPE_MASK);
+    wire_send_to(&m, dst);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 1), ==, 0);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 0);
+    mbx_end(&m);
+}
+
+/*
  * MAC anti-spoofing: with PFVFSPOOF's bit for pool 0, VF 0 sending from
  * an address that is not one of its RARs is dropped and counted in SSVPC
  * (VMECM), which a read clears; from its own address the frame goes out.
@@ -1214,8 +1364,39 @@ static void test_pool_mac_anti_spoofing(void)
 }
 
 /*
- * PFVMVIR: VLANA 01b tags every frame of the pool with its tag, 10b
- * never tags; PFVFTE off: the pool's queues fetch no descriptor.
+ * VLAN anti-spoofing: with PFVFSPOOF's VLAN bit for pool 0, VF 0's frame
+ * tagged with VID 200, in no VLVF entry of pool 0, is dropped and counted
+ * in SSVPC (VMECM); tagged with VID 100, whose VLVF entry has pool 0, it
+ * goes out, and so does the untagged frame.
+ */
+static void test_pool_vlan_anti_spoofing(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128], tagged[132], out[256];
+    size_t len = pool_frame(frame, bcast, vf0_mac);
+
+    tx_ring_at(&m, txq_block(0, 0), 3);
+    pf_wr(&m, IOAT_NIC_VLVF(1), R_VLVF_VIEN_MASK | 100);
+    pf_wr(&m, IOAT_NIC_VLVFB(2), BIT(0));
+    pf_wr(&m, IOAT_NIC_PFVFSPOOF(0), BIT(8));
+    pf_wr(&m, IOAT_NIC_VMECM(0), BIT(0));
+    tx_frame_at(&m, txq_block(0, 0), 3, 0, tagged,
+                ioat_nic_vlan_tag(tagged, frame, len, 200));
+    g_assert_false(wire_has_frame(&m));
+    g_assert_cmpuint(pf_rd(&m, A_SSVPC), ==, 1);
+    tx_frame_at(&m, txq_block(0, 0), 3, 1, tagged,
+                ioat_nic_vlan_tag(tagged, frame, len, 100));
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len + 4);
+    g_assert_cmphex(lduw_be_p(out + 14), ==, 100);
+    tx_frame_at(&m, txq_block(0, 0), 3, 2, frame, len);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+    g_assert_cmpuint(pf_rd(&m, A_SSVPC), ==, 0);
+    mbx_end(&m);
+}
+
+/*
+ * PFVMVIR: VLANA 01b tags every frame of the pool with its tag; PFVFTE
+ * off: the pool's queues fetch no descriptor.
  */
 static void test_pool_vlan_insertion_and_tx_gate(void)
 {
@@ -1236,6 +1417,25 @@ static void test_pool_vlan_insertion_and_tx_gate(void)
     g_assert_cmpuint(pf_rd(&m, IOAT_NIC_TDH(0)), ==, 1);
     pf_wr(&m, IOAT_NIC_PFVFTE(0), ~0u);
     g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len + 4);
+    mbx_end(&m);
+}
+
+/*
+ * PFVMVIR VLANA 10b (never): VF 0's descriptor asking for tag 0x2064
+ * (VLE) sends the frame untagged.
+ */
+static void test_pool_vlan_insertion_never(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128], out[256];
+    size_t len = pool_frame(frame, bcast, vf0_mac);
+
+    tx_ring_at(&m, txq_block(0, 0), 3);
+    pf_wr(&m, IOAT_NIC_PFVMVIR(0), 2u << 30);
+    tx_desc_at(&m, txq_block(0, 0), 3, 0, frame, len,
+               TXD_LEGACY_CMD | R_TXD_CMD_VLE_MASK, 0x2064);
+    g_assert_cmpuint(ioat_nic_capture(m.sock, out, sizeof(out)), ==, len);
+    g_assert_cmphex(lduw_be_p(out + 12), ==, 0x0800);      /* IPv4 */
     mbx_end(&m);
 }
 
@@ -1263,16 +1463,28 @@ static void test_qde_drops_when_full(void)
     mbx_end(&m);
 }
 
-/* CTRL.RST takes the device out of VT mode: VT_CTL, PFVFRE, MPSAR clear. */
+/*
+ * CTRL.RST takes the device out of VT mode: VT_CTL, PFVFRE, MPSAR, VMOLR,
+ * the anti-spoofing bits (PFVFSPOOF), switching (PFDTXGSWC) and the VLAN
+ * pool filters (PFVLVF, PFVLVFB) clear.
+ */
 static void test_reset_clears_pool_state(void)
 {
     Mbx m = pools_start();
 
+    pf_wr(&m, IOAT_NIC_PFVFSPOOF(0), 0xffff);
+    pf_wr(&m, A_PFDTXGSWC, R_PFDTXGSWC_LBEN_MASK);
+    pf_wr(&m, IOAT_NIC_VLVF(1), R_VLVF_VIEN_MASK | 100);
+    pf_wr(&m, IOAT_NIC_VLVFB(2), BIT(0));
     pf_wr(&m, A_CTRL, R_CTRL_RST_MASK);
     g_assert_cmphex(pf_rd(&m, A_VT_CTL), ==, 0);
     g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFVFRE(0)), ==, 0);
     g_assert_cmphex(pf_rd(&m, IOAT_NIC_MPSAR(0)), ==, 0);
     g_assert_cmphex(pf_rd(&m, IOAT_NIC_VMOLR(0)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_PFVFSPOOF(0)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, A_PFDTXGSWC), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_VLVF(1)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, IOAT_NIC_VLVFB(2)), ==, 0);
     mbx_end(&m);
 }
 
@@ -1388,6 +1600,8 @@ int main(int argc, char **argv)
                    test_mailbox_pf_message_to_vf);
     qtest_add_func("/ioat-sriov/mailbox-vf-message-to-pf",
                    test_mailbox_vf_message_to_pf);
+    qtest_add_func("/ioat-sriov/mailbox-vf-request-interrupts-pf",
+                   test_mailbox_vf_request_interrupts_pf);
     qtest_add_func("/ioat-sriov/mailbox-reset-bits-follow-pf-ready",
                    test_mailbox_reset_bits_follow_pf_ready);
     qtest_add_func("/ioat-sriov/mailbox-rvfu-takes-buffer-from-vf",
@@ -1428,16 +1642,28 @@ int main(int argc, char **argv)
                    test_pool_rss_uses_rqpl_bits);
     qtest_add_func("/ioat-sriov/vf-queue-registers-are-pool-queues",
                    test_vf_queue_registers_are_pool_queues);
+    qtest_add_func("/ioat-sriov/vf-tx-queue-registers-in-each-pool-mode",
+                   test_vf_tx_queue_registers_in_each_pool_mode);
+    qtest_add_func("/ioat-sriov/vf-transmits-in-64-pool-mode",
+                   test_vf_transmits_in_64_pool_mode);
+    qtest_add_func("/ioat-sriov/vf-queue-registers-without-pools-reported",
+                   test_vf_queue_registers_without_pools_reported);
     qtest_add_func("/ioat-sriov/pool-switching-between-functions",
                    test_pool_switching_between_functions);
     qtest_add_func("/ioat-sriov/pool-switching-pf-to-vf-and-vf-to-vf",
                    test_pool_switching_pf_to_vf_and_vf_to_vf);
     qtest_add_func("/ioat-sriov/pool-multicast-per-vmolr",
                    test_pool_multicast_per_vmolr);
+    qtest_add_func("/ioat-sriov/pool-unicast-hash-table-reaches-rope-pools",
+                   test_pool_unicast_hash_table_reaches_rope_pools);
     qtest_add_func("/ioat-sriov/pool-mac-anti-spoofing",
                    test_pool_mac_anti_spoofing);
+    qtest_add_func("/ioat-sriov/pool-vlan-anti-spoofing",
+                   test_pool_vlan_anti_spoofing);
     qtest_add_func("/ioat-sriov/pool-vlan-insertion-and-tx-gate",
                    test_pool_vlan_insertion_and_tx_gate);
+    qtest_add_func("/ioat-sriov/pool-vlan-insertion-never",
+                   test_pool_vlan_insertion_never);
     qtest_add_func("/ioat-sriov/qde-drops-when-full",
                    test_qde_drops_when_full);
     qtest_add_func("/ioat-sriov/reset-clears-pool-state",
