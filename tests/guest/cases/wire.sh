@@ -1,0 +1,175 @@
+# Guests on one Ethernet segment (tests/guest/wire): each guest is its
+# own QEMU with ioat-nic on a shared -netdev dgram multicast group, and
+# this case runs in each with its role from ioat.wire=I/N.
+#   g1: the stock ixgbe, 10.9.0.1
+#   g2: our ioat_nic (guest-drivers/ioat-nic), 10.9.0.2
+#   g3: the stock ixgbe, 10.9.0.3, a bystander on the segment
+#   g4...: the stock ixgbe, bystanders too (./ioat wire N)
+# Every guest reaches every other (ARP by broadcast); g1 and g2 move
+# MIB MiB each way verified by SHA-256 (ioat.wire_mib, default 100), then
+# ping and move MIB / 4 MiB with an MTU of 9000; g3 sends to g1 and its QEMU exits in the middle of it (the
+# guest powers off), after which g1 still has its carrier (the model's
+# link does not depend on peers) and still reaches g2.
+# ioat-netdev: wire
+
+. /ioat/lib/net.sh
+
+NIC=8086:10f9
+WIRE=$(cmdline_value ioat.wire)
+ME=${WIRE%/*}
+GUESTS=${WIRE#*/}
+MIB=$(cmdline_value ioat.wire_mib)
+MIB=${MIB:-100}
+JUMBO_MIB=$(((MIB + 3) / 4))
+DEV=$(pci_devices $NIC | head -n 1)
+NC_IN=/tmp/nc-in                # a listener's stdin that never ends
+
+info "guest $ME of $GUESTS on the wire"
+check role-given test -n "$ME" -a -n "$GUESTS"
+
+# addr N: guest N's address
+addr() {
+    echo "10.9.0.$1"
+}
+
+bind_driver() {
+    if [ "$ME" = 2 ]; then
+        echo ioat_nic > "$DEV/driver_override"
+        modprobe ioat_nic && pci_bound $NIC ioat_nic
+    else
+        modprobe ixgbe && pci_bound $NIC ixgbe
+    fi
+}
+
+# reaches N SECONDS: guest N answers a ping within SECONDS (it may still
+# be booting)
+reaches() {
+    local i
+    for i in $(seq "$2"); do
+        ping -c 1 -W 1 "$(addr "$1")" > /dev/null && return 0
+    done
+    echo "no reply from g$1 in $2 s"
+    return 1
+}
+
+# serve_once PORT TEXT: answer the next connection to PORT with TEXT
+serve_once() {
+    echo "$2" | nc -l -p "$1" > /dev/null
+}
+
+# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.5 s
+ask() {
+    local i out
+    for i in $(seq $(($3 * 2))); do
+        out=$(nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
+            { echo "$out"; return 0; }
+        sleep 0.5
+    done
+    return 1
+}
+
+# receive_from N MIB PORT: take MIB MiB from guest N on PORT and serve
+# their SHA-256 on PORT + 2, announcing on PORT + 1 that it listens
+receive_from() {
+    local got
+    nc -l -p "$3" 0<> $NC_IN | sha256sum | cut -d' ' -f1 > /tmp/got-$3 &
+    serve_once $(($3 + 1)) ready
+    wait $!
+    got=$(cat /tmp/got-$3)
+    serve_once $(($3 + 2)) "$got"
+    echo "received from g$1: $got"
+}
+
+# send_to N MIB PORT: send MIB MiB to guest N on PORT once it listens;
+# passes when its digest of what arrived equals ours of what we sent
+send_to() {
+    local want got
+    block
+    want=$(stream_blocks "$2" | sha256sum | cut -d' ' -f1)
+    ask "$1" $(($3 + 1)) 120 > /dev/null || { echo "g$1 never listened on $3"; return 1; }
+    stream_blocks "$2" | nc "$(addr "$1")" "$3" || return 1
+    got=$(ask "$1" $(($3 + 2)) 120) || { echo "no digest from g$1"; return 1; }
+    [ "$got" = "$want" ] || { echo "g$1 received $got, we sent $want"; return 1; }
+}
+
+# jumbo_ping N: guest N answers pings of 8,972 bytes of data (a 9,014-
+# byte frame)
+jumbo_ping() {
+    ping -c 2 -W 2 -s 8972 "$(addr "$1")" > /dev/null
+}
+
+echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
+echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
+[ -p $NC_IN ] || mkfifo $NC_IN
+
+check driver-binds bind_driver
+IF=$(ls "$DEV/net" 2>/dev/null | head -n 1)
+check netdev-exists test -n "$IF"
+check address-set sh -c "ip addr add $(addr "$ME")/24 dev $IF && ip link set $IF up"
+check carrier wait_carrier "$IF" 1 15
+
+for peer in $(seq "$GUESTS"); do
+    [ "$peer" = "$ME" ] || check "reaches-g$peer" reaches "$peer" 120
+done
+# The peers' addresses came from ARP, which asks by broadcast.
+for peer in $(seq "$GUESTS"); do
+    [ "$peer" = "$ME" ] ||
+        check "arp-has-g$peer" sh -c "grep -q '^$(addr "$peer") ' /proc/net/arp"
+done
+
+# Each side sets MTU 9000 and tells the other (port 5020) before pinging.
+jumbo() {
+    ip link set "$IF" mtu 9000 && wait_carrier "$IF" 1 15
+}
+
+# tcp_to PORT: a connection of ours to PORT is established, within 5 s
+tcp_to() {
+    local i
+    for i in $(seq 50); do
+        grep -qi " [0-9a-f]*:$(printf '%04X' "$1") 01 " /proc/net/tcp && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+case $ME in
+1)
+    check "send-${MIB}MiB-to-g2-verified" send_to 2 "$MIB" 5001
+    check "receive-${MIB}MiB-from-g2" receive_from 2 "$MIB" 5011
+    check mtu-9000 jumbo
+    check g2-has-mtu-9000 ask 2 5020 120
+    check jumbo-ping-g2 jumbo_ping 2
+    check "send-${JUMBO_MIB}MiB-jumbo-to-g2-verified" send_to 2 "$JUMBO_MIB" 5021
+    if [ "$GUESTS" -ge 3 ]; then
+        # g3 sends and goes away in the middle of it.
+        receive_from 3 100 5031 > /dev/null 2>&1 &
+        check g3-gone sh -c "sleep 2; for i in \$(seq 300); do
+            ping -c 1 -W 1 $(addr 3) > /dev/null || exit 0; done; exit 1"
+        check carrier-after-peer-gone test "$(cat /sys/class/net/$IF/carrier)" = 1
+        check reaches-g2-after-peer-gone reaches 2 10
+    fi
+    check g2-released serve_once 5041 done
+    ;;
+2)
+    check "receive-${MIB}MiB-from-g1" receive_from 1 "$MIB" 5001
+    check "send-${MIB}MiB-to-g1-verified" send_to 1 "$MIB" 5011
+    check mtu-9000 jumbo
+    check tells-g1-mtu-9000 serve_once 5020 mtu-9000
+    check jumbo-ping-g1 jumbo_ping 1
+    check "receive-${JUMBO_MIB}MiB-jumbo-from-g1" receive_from 1 "$JUMBO_MIB" 5021
+    # g1's last checks reach us once g3 is gone.
+    check g1-finished ask 1 5041 300
+    ;;
+3)
+    # A transfer to g1, then the end of the case: the guest powers off
+    # and its QEMU exits with the transfer under way.
+    block
+    check g1-listens ask 1 5032 300
+    { stream_blocks 100 | nc "$(addr 1)" 5031 > /dev/null 2>&1; } &
+    check sending-to-g1 tcp_to 5031
+    ;;
+*)
+    # More guests: bystanders, reached and reaching.
+    ;;
+esac
+check no-warnings no_warnings 'WARNING|Call Trace|BUG|Oops|Tx Unit Hang'
