@@ -27,6 +27,8 @@
 /* MAC error counters, read to clear (8.2.3.23) */
 #define IOAT_NIC_CRCERRS		0x04000
 #define IOAT_NIC_RLEC			0x04040
+#define IOAT_NIC_RUC			0x040a4	/* undersize: runts */
+#define IOAT_NIC_ROC			0x040ac	/* oversize: beyond MAXFRS */
 #define  IOAT_NIC_LINKS_UP		BIT(30)
 
 /* Interrupts (datasheet 7.3, 8.2.3.5) */
@@ -355,7 +357,10 @@ struct ioat_nic_priv {
 	struct work_struct reset_task;
 	struct timer_list irq_watchdog;	/* ioat_nic_irq_watchdog() */
 
-	/* CRCERRS and RLEC summed: the device clears them on read and reset */
+	/*
+	 * CRCERRS, and RLEC + RUC + ROC as length errors, summed: the device
+	 * clears them on read and reset
+	 */
 	spinlock_t mac_stats_lock;
 	u64 crc_errors;
 	u64 length_errors;

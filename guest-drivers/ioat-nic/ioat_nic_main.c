@@ -24,20 +24,26 @@ module_param(split_headers, bool, 0444);
 MODULE_PARM_DESC(split_headers,
 		 "Receive with split headers (1, default) or into one buffer (0)");
 
-/* Fold the read-to-clear MAC error counters into the driver's sums. */
+/*
+ * Fold the read-to-clear MAC error counters into the driver's sums: frames
+ * with a bad length field (RLEC), shorter than 64 bytes (RUC) or longer
+ * than the maximum frame size (ROC) are all length errors to the stack.
+ */
 static void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv,
 				      u64 *crc_errors, u64 *length_errors)
 {
 	unsigned long flags;
-	u32 crc, len;
+	u32 crc, len, runt, oversize;
 
 	spin_lock_irqsave(&priv->mac_stats_lock, flags);
 	crc = ioat_nic_rd(priv, IOAT_NIC_CRCERRS);
 	len = ioat_nic_rd(priv, IOAT_NIC_RLEC);
+	runt = ioat_nic_rd(priv, IOAT_NIC_RUC);
+	oversize = ioat_nic_rd(priv, IOAT_NIC_ROC);
 	/* All ones: the device is gone from the bus, nothing was counted. */
-	if (crc != ~0u && len != ~0u) {
+	if (crc != ~0u && len != ~0u && runt != ~0u && oversize != ~0u) {
 		priv->crc_errors += crc;
-		priv->length_errors += len;
+		priv->length_errors += len + runt + oversize;
 	}
 	if (crc_errors)
 		*crc_errors = priv->crc_errors;

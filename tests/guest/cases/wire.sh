@@ -5,9 +5,12 @@
 #   g2: our ioat_nic (guest-drivers/ioat-nic), 10.9.0.2
 #   g3: the stock ixgbe, 10.9.0.3, a bystander on the segment
 #   g4...: the stock ixgbe, bystanders too (./ioat wire N)
-# Every guest reaches every other (ARP by broadcast); g1 and g2 move
-# MIB MiB each way verified by SHA-256 (ioat.wire_mib, default 100), then
-# ping and move MIB / 4 MiB with an MTU of 9000; g3 sends to g1 and its QEMU exits in the middle of it (the
+# Every guest reaches every other (ARP by broadcast); g3 sends g1 and g2
+# frames too long for them and frames no one handles, which they count;
+# g1 and g2 move MIB MiB each way verified by SHA-256 (ioat.wire_mib,
+# default 100), g1 opens 16 TCP flows to g2, which RSS spreads over g2's
+# queues as the Toeplitz hash says, then they ping and move MIB / 4 MiB
+# with an MTU of 9000; g3 sends to g1 and its QEMU exits in the middle of it (the
 # guest powers off), after which g1 still has its carrier (the model's
 # link does not depend on peers) and still reaches g2.
 # ioat-netdev: wire
@@ -55,6 +58,11 @@ reaches() {
 # serve_once PORT TEXT: answer the next connection to PORT with TEXT
 serve_once() {
     echo "$2" | nc -l -p "$1" > /dev/null
+}
+
+# serve_twice PORT TEXT: the same for the next two connections
+serve_twice() {
+    serve_once "$1" "$2" && serve_once "$1" "$2"
 }
 
 # ask N PORT SECONDS: what guest N serves on PORT, asking every 0.5 s
@@ -132,10 +140,136 @@ tcp_to() {
     return 1
 }
 
+# Bad input from a peer (g3): BAD frames of 9,000 bytes of payload each
+# to g1 and g2 while their MTU is 1500, and BAD broadcast frames of an
+# EtherType no one handles.  The MAC drops the long ones and counts them
+# in ROC (ixgbe: rx_long_length_errors; ours: rx_length_errors); the
+# stack drops the others (no protocol takes them) and counts them in
+# rx_dropped.
+BAD=20
+
+length_errors() {
+    if [ "$ME" = 2 ]; then
+        cat "/sys/class/net/$IF/statistics/rx_length_errors"
+    else
+        ethtool_stat "$IF" rx_long_length_errors
+    fi
+}
+
+stack_drops() {
+    cat "/sys/class/net/$IF/statistics/rx_dropped"
+}
+
+# rises_by FUNCTION BEFORE N: FUNCTION's value is BEFORE + N within 10 s
+rises_by() {
+    local i now
+    for i in $(seq 20); do
+        now=$($1)
+        [ "$now" -ge $(($2 + $3)) ] && { echo "+$((now - $2))"; return 0; }
+        sleep 0.5
+    done
+    echo "$1 rose by $((now - $2)), not $3"
+    return 1
+}
+
+# takes_bad_input: baseline, tell g3, wait for its frames, see them counted
+takes_bad_input() {
+    local len0 drop0
+    len0=$(length_errors) drop0=$(stack_drops)
+    check tells-g3-ready serve_once 5050 ready
+    check g3-sent-bad-frames ask 3 5051 300
+    check oversize-frames-counted rises_by length_errors "$len0" $BAD
+    check unhandled-frames-counted rises_by stack_drops "$drop0" $BAD
+}
+
+# mac_of N: guest N's MAC address, from our ARP table
+mac_of() {
+    awk -v ip="$(addr "$1")" '$1 == ip { print $4 }' /proc/net/arp
+}
+
+# RSS on g2 (our driver, a queue per vCPU): g1 opens 16 TCP connections
+# to ports 5101-5116, 1 MiB each, from local ports the stack picks (busybox
+# nc cannot choose them) and tells g2 which (port 5120, from its TIME_WAIT
+# entries).  With the verification key, g2 computes the Toeplitz queue of
+# each 4-tuple (rss_queue): the flows must reach both queues (all 16 on one
+# is a 1 in 32,768 chance), and each queue must take at least 500 packets
+# per flow it is given and fewer than 100 if none.
+FLOWS=16
+
+receive_flows() {
+    local i
+    for i in $(seq $FLOWS); do
+        nc -l -p $((5100 + i)) 0<> $NC_IN > /dev/null &
+    done
+    serve_once 5100 ready
+    wait
+}
+
+# flow_queues SPORT:DPORT...: the queue RSS picks for each flow from g1
+flow_queues() {
+    local f
+    for f in "$@"; do
+        rss_queue "$IF" "$(addr 1)" "$(addr 2)" "${f%:*}" "${f#*:}"
+    done | xargs
+}
+
+# flows_spread: receive the flows, learn their ports from g1, compare the
+# packets each queue took with the flows the hash gives it
+flows_spread() {
+    local deltas flows queues
+    deltas=$(rx_queue_deltas "$IF" receive_flows) || return 1
+    flows=$(ask 1 5120 60) || { echo "g1 never said which ports"; return 1; }
+    # shellcheck disable=SC2086 # one argument per flow
+    queues=$(flow_queues $flows)
+    info "packets per queue: $deltas; the flows' queues: $queues" > /dev/console
+    [ "$(echo "$queues" | wc -w)" = $FLOWS ] || { echo "$FLOWS flows, ports '$flows'"; return 1; }
+    echo "$deltas" | awk -v want="$queues" '{
+        n = split(want, q, " ")
+        for (i = 1; i <= n; i++) flows[q[i]]++
+        if (length(flows) < 2) { print "every flow hashes to one queue"; exit 1 }
+        for (i = 1; i <= NF; i++) {
+            f = flows[i - 1] + 0
+            if (f ? $i < 500 * f : $i >= 100) {
+                printf "queue %d: %d packets for %d flows\n", i - 1, $i, f; exit 1
+            }
+        }
+    }'
+}
+
+# flow_ports: SPORT:DPORT of our connections to g2's ports 5101-5116
+# (closed by now: TIME_WAIT)
+flow_ports() {
+    awk -v flows=$FLOWS '
+        function hex(h,   v, i) {
+            v = 0
+            for (i = 1; i <= length(h); i++)
+                v = v * 16 + index("0123456789ABCDEF", toupper(substr(h, i, 1))) - 1
+            return v
+        }
+        NR > 1 {
+            split($2, l, ":"); split($3, r, ":")
+            d = hex(r[2])
+            if (d > 5100 && d <= 5100 + flows) printf "%d:%d ", hex(l[2]), d
+        }' /proc/net/tcp
+}
+
+send_flows() {
+    local i
+    block
+    ask 2 5100 120 > /dev/null || { echo "g2 never listened"; return 1; }
+    for i in $(seq $FLOWS); do
+        stream_blocks 1 | nc "$(addr 2)" $((5100 + i)) &
+    done
+    wait
+    serve_once 5120 "$(flow_ports)"
+}
+
 case $ME in
 1)
+    takes_bad_input
     check "send-${MIB}MiB-to-g2-verified" send_to 2 "$MIB" 5001
     check "receive-${MIB}MiB-from-g2" receive_from 2 "$MIB" 5011
+    check rss-16-flows-sent send_flows
     check mtu-9000 jumbo
     check g2-has-mtu-9000 ask 2 5020 120
     check jumbo-ping-g2 jumbo_ping 2
@@ -151,8 +285,11 @@ case $ME in
     check g2-released serve_once 5041 done
     ;;
 2)
+    takes_bad_input
     check "receive-${MIB}MiB-from-g1" receive_from 1 "$MIB" 5001
     check "send-${MIB}MiB-to-g1-verified" send_to 1 "$MIB" 5011
+    check rss-key-set ethtool -X "$IF" hkey $RSS_TEST_KEY
+    check rss-16-flows-spread-as-hashed flows_spread
     check mtu-9000 jumbo
     check tells-g1-mtu-9000 serve_once 5020 mtu-9000
     check jumbo-ping-g1 jumbo_ping 1
@@ -164,6 +301,14 @@ case $ME in
     # A transfer to g1, then the end of the case: the guest powers off
     # and its QEMU exits with the transfer under way.
     block
+    check mtu-9000-to-send-long-frames jumbo
+    check g1-ready-for-bad-input ask 1 5050 300
+    check g2-ready-for-bad-input ask 2 5050 300
+    me_mac=$(cat "/sys/class/net/$IF/address")
+    check oversize-frames-to-g1 raw-send "$IF" "$(mac_of 1)" "$me_mac" 88b5 9000 $BAD
+    check oversize-frames-to-g2 raw-send "$IF" "$(mac_of 2)" "$me_mac" 88b5 9000 $BAD
+    check unhandled-frames-broadcast raw-send "$IF" ff:ff:ff:ff:ff:ff "$me_mac" 88b5 100 $BAD
+    check tells-g1-and-g2-sent serve_twice 5051 sent
     check g1-listens ask 1 5032 300
     { stream_blocks 100 | nc "$(addr 1)" 5031 > /dev/null 2>&1; } &
     check sending-to-g1 tcp_to 5031
