@@ -8,10 +8,11 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       the medians to igb and virtio-net-pci; bars with spread.
 
   plot.py dma-throughput CSV PNG TITLE
-      CSV columns size,host_memcpy,qtest_dma,dmatest,guest_cpu (GB/s):
-      GB/s against copy size for each, and the copybreak, where the
-      engine under dmatest overtakes the guest CPU (interpolated on the
-      log-size axis), marked.
+      CSV columns size,host_memcpy,qtest_dma,dmatest,guest_cpu,ioat_copy
+      (GB/s, nan where not measured): GB/s against copy size for each, and
+      the copybreaks, where the engine under dmatest and through
+      /dev/ioat-copy overtakes the guest CPU (interpolated on the log-size
+      axis), marked.
 
   plot.py nic-devcost CSV PNG TITLE
       CSV columns nic,pairs,instructions (two pair counts per NIC): prints
@@ -99,22 +100,27 @@ def dma_throughput(csv_path, png, title):
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for key, label in (("host_memcpy", "host memcpy"),
                        ("qtest_dma", "engine through qtest (no guest)"),
-                       ("dmatest", "engine under dmatest (guest)"),
+                       ("dmatest", "engine under dmatest (guest kernel)"),
+                       ("ioat_copy", "engine through /dev/ioat-copy (guest user)"),
                        ("guest_cpu", "guest CPU memcpy (TCG)")):
-        ax.plot(sizes, [r[key] for r in rows], marker="o", label=label)
-    cross = None
-    for a, b in zip(rows, rows[1:]):
-        da, db = a["dmatest"] - a["guest_cpu"], b["dmatest"] - b["guest_cpu"]
-        if da < 0 <= db:
-            t = -da / (db - da)
-            cross = math.exp(math.log(a["size"]) +
-                             t * (math.log(b["size"]) - math.log(a["size"])))
-    if cross:
-        ax.axvline(cross, color="black", linestyle="--",
-                   label=f"copybreak ~{cross / 1024:.0f} KiB")
-        print(f"copybreak (dmatest overtakes the guest CPU): ~{cross:.0f} bytes")
-    else:
-        print("no copybreak between the measured sizes")
+        ax.plot(sizes, [r.get(key, math.nan) for r in rows], marker="o",
+                label=label)
+    for key, name, style in (("dmatest", "dmatest", "--"),
+                             ("ioat_copy", "/dev/ioat-copy", ":")):
+        cross = None
+        for a, b in zip(rows, rows[1:]):
+            da = a.get(key, math.nan) - a["guest_cpu"]
+            db = b.get(key, math.nan) - b["guest_cpu"]
+            if da < 0 <= db:
+                t = -da / (db - da)
+                cross = math.exp(math.log(a["size"]) +
+                                 t * (math.log(b["size"]) - math.log(a["size"])))
+        if cross:
+            ax.axvline(cross, color="black", linestyle=style,
+                       label=f"copybreak, {name}: ~{cross / 1024:.0f} KiB")
+            print(f"copybreak ({name} overtakes the guest CPU): ~{cross:.0f} bytes")
+        else:
+            print(f"no copybreak for {name} between the measured sizes")
     ax.set_xscale("log", base=2)
     ax.set_yscale("log")
     ax.set_xlabel("copy size (bytes)")
