@@ -14,6 +14,11 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       /dev/ioat-copy overtakes the guest CPU (interpolated on the log-size
       axis), marked.
 
+  plot.py multiqueue CSV PNG TITLE
+      CSV columns queues,flows,bytes,seconds,cpu0,cpu1,... (softirq
+      seconds per CPU): per queue count, each CPU's softirq time as
+      stacked bars and the total throughput as a line, against flows.
+
   plot.py nic-devcost CSV PNG TITLE
       CSV columns nic,pairs,instructions (two pair counts per NIC): prints
       and plots instructions per pair, the difference over the difference.
@@ -131,11 +136,52 @@ def dma_throughput(csv_path, png, title):
     fig.savefig(png, dpi=100)
 
 
+def multiqueue(csv_path, png, title):
+    with open(csv_path) as f:
+        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    cpus = sorted((k for k in rows[0] if k.startswith("cpu")),
+                  key=lambda k: int(k[3:]))
+    queue_counts = sorted({int(r["queues"]) for r in rows})
+    fig, axes = plt.subplots(1, len(queue_counts), figsize=(4 * len(queue_counts), 4),
+                             sharey=True, squeeze=False)
+    top = max(r["bytes"] / r["seconds"] / 1e6 for r in rows) * 1.1
+    for ax, q in zip(axes[0], queue_counts):
+        sel = sorted((r for r in rows if int(r["queues"]) == q),
+                     key=lambda r: r["flows"])
+        x = range(len(sel))
+        bottom = [0.0] * len(sel)
+        for cpu in cpus:
+            vals = [r[cpu] for r in sel]
+            ax.bar(x, vals, bottom=bottom, label=f"softirq {cpu}")
+            bottom = [b + v for b, v in zip(bottom, vals)]
+        ax.set_xticks(list(x), [str(int(r["flows"])) for r in sel])
+        ax.set_xlabel("TCP flows")
+        ax.set_title(f"{q} queue{'s' if q > 1 else ''}", fontsize=9)
+        tw = ax.twinx()
+        tw.plot(list(x), [r["bytes"] / r["seconds"] / 1e6 for r in sel],
+                color="black", marker="o", label="MB/s received")
+        tw.set_ylim(0, top)
+        if q == queue_counts[-1]:
+            tw.set_ylabel("MB/s received")
+            tw.legend(fontsize=7, loc="upper right")
+        for r in sel:
+            print(f"queues {q} flows {int(r['flows']):2d}: "
+                  f"{r['bytes'] / r['seconds'] / 1e6:6.1f} MB/s, softirq s per CPU "
+                  + " ".join(f"{r[c]:.2f}" for c in cpus))
+    axes[0][0].set_ylabel("receiver softirq time (s)")
+    axes[0][0].legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"receive spread by RSS: {title}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "nic-throughput":
         nic_throughput(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "dma-throughput":
         dma_throughput(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "multiqueue":
+        multiqueue(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "nic-devcost":
         nic_devcost(*sys.argv[2:])
     else:
