@@ -6,6 +6,7 @@
  */
 
 #include <linux/ethtool.h>
+#include <linux/ethtool_netlink.h>
 
 #include "ioat_nic.h"
 
@@ -177,6 +178,10 @@ static void ioat_nic_get_ringparam(struct net_device *netdev,
 	ring->tx_max_pending = IOAT_NIC_MAX_RING;
 	ring->rx_pending = priv->rx_ring_size;
 	ring->tx_pending = priv->tx_ring_size;
+	/* SRRCTL.DESCTYPE 5: headers and payload in separate buffers */
+	kring->tcp_data_split = priv->split_headers ?
+				ETHTOOL_TCP_DATA_SPLIT_ENABLED :
+				ETHTOOL_TCP_DATA_SPLIT_DISABLED;
 }
 
 static int ioat_nic_set_ringparam(struct net_device *netdev,

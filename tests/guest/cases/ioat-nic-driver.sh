@@ -61,6 +61,11 @@ check split-on-queue-1 test "$(ethtool_stat "$IF" rx_queue_1_hdr_split)" -gt 0
 
 netdev_ethtool_checks "$IF" ioat_nic
 check ethtool-rings-512 sh -c "ethtool -g $IF | awk '/^RX:/ { n++; v = \$2 } END { exit !(n == 2 && v == 512) }'"
+# tcp_data_split_is VALUE: ethtool -g reports header/data split VALUE
+tcp_data_split_is() {
+    ethtool -g "$IF" | grep -q "^TCP data split:[[:space:]]*$1\$"
+}
+check ethtool-tcp-data-split-on tcp_data_split_is on
 check ethtool-rss-both-queues sh -c "ethtool -x $IF | grep -E '^ +[0-9]+:' | grep -q ' 1 '"
 check ethtool-coalesce-set ethtool -C "$IF" rx-usecs 20
 check ethtool-coalesce-read sh -c "ethtool -c $IF | grep -qx 'rx-usecs: 20'"
@@ -314,6 +319,7 @@ check unsplit-pull-verified pull 8
 check unsplit-push-verified push 4
 check unsplit-no-split-frames test "$(ethtool_stat "$IF" rx_hdr_split)" = 0
 check unsplit-frames-counted test "$(ethtool_stat "$IF" rx_hdr_nosplit)" -gt 1000
+check unsplit-tcp-data-split-off tcp_data_split_is off
 check reload-split reload
 
 check clean-unload modprobe -r ioat_nic
