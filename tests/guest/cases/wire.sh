@@ -55,9 +55,33 @@ reaches() {
     return 1
 }
 
+# Every listener gives up after LISTEN_S seconds, so that a peer that
+# failed or went away costs one check, not the rest of the run.
+LISTEN_S=300
+
+# tcp_sockets: IPv4 and IPv6 TCP sockets (busybox nc listens on IPv6, and
+# what it accepts shows there as IPv4-mapped)
+tcp_sockets() {
+    cat /proc/net/tcp /proc/net/tcp6 2> /dev/null
+}
+
+# listening PORT...: each PORT has a listening socket (state 0A), within
+# 5 s; a peer told "ready" before would be refused
+listening() {
+    local i p
+    for p in "$@"; do
+        i=0
+        until tcp_sockets | grep -qi ":$(printf '%04X' "$p") [0-9A-F]*:0000 0A "; do
+            i=$((i + 1))
+            [ "$i" -le 50 ] || { echo "nothing listens on $p"; return 1; }
+            sleep 0.1
+        done
+    done
+}
+
 # serve_once PORT TEXT: answer the next connection to PORT with TEXT
 serve_once() {
-    echo "$2" | nc -l -p "$1" > /dev/null
+    echo "$2" | timeout $LISTEN_S nc -l -p "$1" > /dev/null
 }
 
 # serve_twice PORT TEXT: the same for the next two connections
@@ -76,16 +100,20 @@ ask() {
     return 1
 }
 
-# receive_from N MIB PORT: take MIB MiB from guest N on PORT and serve
-# their SHA-256 on PORT + 2, announcing on PORT + 1 that it listens
+# receive_from N MIB PORT: take MIB MiB from guest N on PORT, announcing
+# on PORT + 1 that it listens; serve the SHA-256 of what arrived on
+# PORT + 2, then compare it with the sender's (PORT + 3): both ends check
 receive_from() {
-    local got
-    nc -l -p "$3" 0<> $NC_IN | sha256sum | cut -d' ' -f1 > /tmp/got-$3 &
-    serve_once $(($3 + 1)) ready
+    local got want
+    { timeout $LISTEN_S nc -l -p "$3" 0<> $NC_IN || echo "listener failed"; } 2> /dev/null |
+        sha256sum | cut -d' ' -f1 > /tmp/got-$3 &
+    listening "$3" || return 1
+    serve_once $(($3 + 1)) ready || { echo "g$1 never asked"; return 1; }
     wait $!
     got=$(cat /tmp/got-$3)
-    serve_once $(($3 + 2)) "$got"
-    echo "received from g$1: $got"
+    serve_once $(($3 + 2)) "$got" || { echo "g$1 never asked for the digest"; return 1; }
+    want=$(ask "$1" $(($3 + 3)) 60) || { echo "g$1 never said what it sent"; return 1; }
+    [ "$got" = "$want" ] || { echo "received $got, g$1 sent $want"; return 1; }
 }
 
 # send_to N MIB PORT: send MIB MiB to guest N on PORT once it listens;
@@ -97,6 +125,7 @@ send_to() {
     ask "$1" $(($3 + 1)) 120 > /dev/null || { echo "g$1 never listened on $3"; return 1; }
     stream_blocks "$2" | nc "$(addr "$1")" "$3" || return 1
     got=$(ask "$1" $(($3 + 2)) 120) || { echo "no digest from g$1"; return 1; }
+    serve_once $(($3 + 3)) "$want" || { echo "g$1 never asked what we sent"; return 1; }
     [ "$got" = "$want" ] || { echo "g$1 received $got, we sent $want"; return 1; }
 }
 
@@ -119,15 +148,52 @@ check carrier wait_carrier "$IF" 1 15
 for peer in $(seq "$GUESTS"); do
     [ "$peer" = "$ME" ] || check "reaches-g$peer" reaches "$peer" 120
 done
-# The peers' addresses came from ARP, which asks by broadcast.
+# ARP asks by broadcast: every peer answers an arping.
 for peer in $(seq "$GUESTS"); do
     [ "$peer" = "$ME" ] ||
-        check "arp-has-g$peer" sh -c "grep -q '^$(addr "$peer") ' /proc/net/arp"
+        check "arping-g$peer" arping -c 2 -w 5 -I "$IF" "$(addr "$peer")"
 done
 
 # Each side sets MTU 9000 and tells the other (port 5020) before pinging.
 jumbo() {
     ip link set "$IF" mtu 9000 && wait_carrier "$IF" 1 15
+}
+
+# release_peers: answer g2 and each bystander on port 5041
+release_peers() {
+    local n=1
+    [ "$GUESTS" -le 3 ] || n=$((GUESTS - 2))
+    for _ in $(seq $n); do
+        serve_once 5041 done || return 1
+    done
+}
+
+# peer_gone N SECONDS: guest N stops answering (3 pings in a row, a
+# second apart, unanswered) within SECONDS
+peer_gone() {
+    local i lost=0
+    for i in $(seq "$2"); do
+        if ping -c 1 -W 1 "$(addr "$1")" > /dev/null; then
+            lost=0
+            sleep 1
+        else
+            lost=$((lost + 1))
+            [ "$lost" -lt 3 ] || return 0
+        fi
+    done
+    echo "g$1 still answers after $2 s"
+    return 1
+}
+
+# tcp_from N PORT: guest N's connection to our PORT is established,
+# within 60 s
+tcp_from() {
+    local i
+    for i in $(seq 600); do
+        tcp_sockets | grep -qi ":$(printf '%04X' "$2") [0-9A-F]*:[0-9A-F]* 01 " && return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 # tcp_to PORT: a connection of ours to PORT is established, within 5 s
@@ -172,13 +238,24 @@ rises_by() {
     return 1
 }
 
+# rises_exactly_by FUNCTION BEFORE N: as rises_by, and no more a second
+# later (the hub brings each NIC the other's frames too: its address
+# filter must keep them out of the count)
+rises_exactly_by() {
+    local now
+    rises_by "$@" > /dev/null || { rises_by "$@"; return 1; }
+    sleep 1
+    now=$($1)
+    [ "$now" = $(($2 + $3)) ] || { echo "$1 rose by $((now - $2)), not $3"; return 1; }
+}
+
 # takes_bad_input: baseline, tell g3, wait for its frames, see them counted
 takes_bad_input() {
     local len0 drop0
     len0=$(length_errors) drop0=$(stack_drops)
     check tells-g3-ready serve_once 5050 ready
     check g3-sent-bad-frames ask 3 5051 300
-    check oversize-frames-counted rises_by length_errors "$len0" $BAD
+    check oversize-frames-counted rises_exactly_by length_errors "$len0" $BAD
     check unhandled-frames-counted rises_by stack_drops "$drop0" $BAD
 }
 
@@ -211,9 +288,11 @@ FLOWS=16
 receive_flows() {
     local i
     for i in $(seq $FLOWS); do
-        nc -l -p $((5100 + i)) 0<> $NC_IN > /dev/null &
+        timeout $LISTEN_S nc -l -p $((5100 + i)) 0<> $NC_IN > /dev/null 2>&1 &
     done
-    serve_once 5100 ready
+    # shellcheck disable=SC2046 # one argument per port
+    listening $(seq 5101 $((5100 + FLOWS))) || return 1
+    serve_once 5100 ready || return 1
     wait
 }
 
@@ -266,19 +345,24 @@ flow_ports() {
 }
 
 send_flows() {
-    local i
+    local i pids='' p rc=0
     block
     ask 2 5100 120 > /dev/null || { echo "g2 never listened"; return 1; }
     for i in $(seq $FLOWS); do
         stream_blocks 1 | nc "$(addr 2)" $((5100 + i)) &
+        pids="$pids $!"
     done
-    wait
-    serve_once 5120 "$(flow_ports)"
+    for p in $pids; do
+        wait "$p" || rc=1
+    done
+    serve_once 5120 "$(flow_ports)" || return 1
+    [ "$rc" = 0 ] || echo "a flow's connection failed"
+    return $rc
 }
 
 case $ME in
 1)
-    takes_bad_input
+    [ "$GUESTS" -lt 3 ] || takes_bad_input
     check "send-${MIB}MiB-to-g2-verified" send_to 2 "$MIB" 5001
     check "receive-${MIB}MiB-from-g2" receive_from 2 "$MIB" 5011
     check rss-16-flows-sent send_flows
@@ -289,15 +373,16 @@ case $ME in
     if [ "$GUESTS" -ge 3 ]; then
         # g3 sends and goes away in the middle of it.
         receive_from 3 100 5031 > /dev/null 2>&1 &
-        check g3-gone sh -c "sleep 2; for i in \$(seq 300); do
-            ping -c 1 -W 1 $(addr 3) > /dev/null || exit 0; done; exit 1"
+        check g3-sends tcp_from 3 5031
+        check g3-gone peer_gone 3 120
         check carrier-after-peer-gone test "$(cat /sys/class/net/$IF/carrier)" = 1
         check reaches-g2-after-peer-gone reaches 2 10
     fi
-    check g2-released serve_once 5041 done
+    # g2 and the bystanders (g4...) end once g1 is done with them.
+    check peers-released release_peers
     ;;
 2)
-    takes_bad_input
+    [ "$GUESTS" -lt 3 ] || takes_bad_input
     check "receive-${MIB}MiB-from-g1" receive_from 1 "$MIB" 5001
     check "send-${MIB}MiB-to-g1-verified" send_to 1 "$MIB" 5011
     check rss-key-set ethtool -X "$IF" hkey $RSS_TEST_KEY
@@ -326,7 +411,8 @@ case $ME in
     check sending-to-g1 tcp_to 5031
     ;;
 *)
-    # More guests: bystanders, reached and reaching.
+    # More guests: bystanders, reached and reaching, until g1 is done.
+    check g1-finished ask 1 5041 600
     ;;
 esac
 check no-warnings no_warnings 'WARNING|Call Trace|BUG|Oops|Tx Unit Hang'
