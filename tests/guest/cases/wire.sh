@@ -89,13 +89,13 @@ serve_twice() {
     serve_once "$1" "$2" && serve_once "$1" "$2"
 }
 
-# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.5 s
+# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.2 s
 ask() {
     local i out
-    for i in $(seq $(($3 * 2))); do
+    for i in $(seq $(($3 * 5))); do
         out=$(nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
             { echo "$out"; return 0; }
-        sleep 0.5
+        sleep 0.2
     done
     return 1
 }
@@ -151,7 +151,7 @@ done
 # ARP asks by broadcast: every peer answers an arping.
 for peer in $(seq "$GUESTS"); do
     [ "$peer" = "$ME" ] ||
-        check "arping-g$peer" arping -c 2 -w 5 -I "$IF" "$(addr "$peer")"
+        check "arping-g$peer" arping -f -w 5 -I "$IF" "$(addr "$peer")"
 done
 
 # Each side sets MTU 9000 and tells the other (port 5020) before pinging.
@@ -328,7 +328,7 @@ flows_spread() {
 }
 
 # flow_ports: SPORT:DPORT of our connections to g2's ports 5101-5116
-# (closed by now: TIME_WAIT)
+# (established, or closed and in TIME_WAIT)
 flow_ports() {
     awk -v flows=$FLOWS '
         function hex(h,   v, i) {
@@ -345,9 +345,13 @@ flow_ports() {
 }
 
 send_flows() {
-    local i pids='' p rc=0
+    local i pids='' p rc=0 sampler
     block
     ask 2 5100 120 > /dev/null || { echo "g2 never listened"; return 1; }
+    # The ports are sampled while the flows run: a connection whose close
+    # ends without TIME_WAIT here leaves no entry afterwards.
+    while :; do flow_ports; echo; sleep 0.1; done > /tmp/flow-ports &
+    sampler=$!
     for i in $(seq $FLOWS); do
         stream_blocks 1 | nc "$(addr 2)" $((5100 + i)) &
         pids="$pids $!"
@@ -355,7 +359,10 @@ send_flows() {
     for p in $pids; do
         wait "$p" || rc=1
     done
-    serve_once 5120 "$(flow_ports)" || return 1
+    flow_ports >> /tmp/flow-ports
+    kill $sampler
+    wait $sampler 2> /dev/null
+    serve_once 5120 "$(tr ' ' '\n' < /tmp/flow-ports | grep . | sort -u | xargs)" || return 1
     [ "$rc" = 0 ] || echo "a flow's connection failed"
     return $rc
 }
