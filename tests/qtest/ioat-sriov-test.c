@@ -1119,64 +1119,62 @@ static void test_pool_rss_uses_rqpl_bits(void)
     mbx_end(&m);
 }
 
-/*
- * A VF's queue k is the PF's queue vf * qpp + k: 4 per pool in 32-pool
- * mode, 8 in 16-pool mode, 2 in 64-pool mode, where VF 1's queue 2 does
- * not exist (reads 0, writes dropped, reported) rather than reaching
- * pool 2.
- */
-static void test_vf_queue_registers_are_pool_queues(void)
+/* A VF's base address register (low) of its queue @k, in its BAR0 */
+static uint64_t vf_queue_bal(bool tx, unsigned k)
 {
-    Mbx m = pools_start();
+    return tx ? VF_TXQ(k) + IOAT_NIC_TXQ_OFF_TDBAL
+              : VF_RXQ(k) + IOAT_NIC_RXQ_OFF_RDBAL;
+}
 
-    vf_wr(&m, 1, VF_RXQ(1) + IOAT_NIC_RXQ_OFF_RDBAL, 0x1000);
-    vf_wr(&m, 1, VF_TXQ(3) + IOAT_NIC_TXQ_OFF_TDBAL, 0x2000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(5)), ==, 0x1000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(7)), ==, 0x2000);
-    mbx_end(&m);
+static uint64_t pf_queue_bal(bool tx, unsigned q)
+{
+    return tx ? IOAT_NIC_TDBAL(q) : IOAT_NIC_RDBAL(q);
+}
 
-    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_DCB8, 0xf);
-    vf_wr(&m, 1, VF_RXQ(7) + IOAT_NIC_RXQ_OFF_RDBAL, 0x5000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(15)), ==, 0x5000);
-    mbx_end(&m);
+/*
+ * MRQC (receive) or MTQC (transmit) maps VF 1's queue k to the PF's queue
+ * 1 * qpp + k: 4 per pool in 32-pool mode, 8 in 16-pool mode, 2 in 64-pool
+ * mode, where VF 1's queue 2 does not exist (reads 0, writes dropped,
+ * reported) rather than reaching pool 2.
+ */
+static void vf_queues_map_in_each_pool_mode(bool tx)
+{
+    static const struct {
+        uint32_t mrqe, mtqc;
+        unsigned k, q;
+    } modes[] = {
+        { IOAT_NIC_MRQE_VMDQ_RSS32, 0xa, 3, 7 },    /* 32 pools */
+        { IOAT_NIC_MRQE_VMDQ_DCB8, 0xf, 7, 15 },    /* 16 pools */
+        { IOAT_NIC_MRQE_VMDQ_RSS64, 0x6, 1, 3 },    /* 64 pools */
+    };
+    Mbx m;
 
-    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS64, 0x6);
-    vf_wr(&m, 1, VF_RXQ(1) + IOAT_NIC_RXQ_OFF_RDBAL, 0x3000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(3)), ==, 0x3000);
-    vf_wr(&m, 1, VF_RXQ(2) + IOAT_NIC_RXQ_OFF_RDBAL, 0x4000);
-    g_assert_cmphex(vf_rd(&m, 1, VF_RXQ(2) + IOAT_NIC_RXQ_OFF_RDBAL), ==, 0);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_RDBAL(4)), ==, 0);
+    for (unsigned i = 0; i < ARRAY_SIZE(modes); i++) {
+        uint32_t val = 0x1000 * (i + 1);
+
+        m = pools_start_mode(modes[i].mrqe, modes[i].mtqc);
+        vf_wr(&m, 1, vf_queue_bal(tx, modes[i].k), val);
+        g_assert_cmphex(pf_rd(&m, pf_queue_bal(tx, modes[i].q)), ==, val);
+        if (i + 1 < ARRAY_SIZE(modes)) {
+            mbx_end(&m);
+        }
+    }
+    /* Still in 64-pool mode: VF 1 has no queue 2. */
+    vf_wr(&m, 1, vf_queue_bal(tx, 2), 0x4000);
+    g_assert_cmphex(vf_rd(&m, 1, vf_queue_bal(tx, 2)), ==, 0);
+    g_assert_cmphex(pf_rd(&m, pf_queue_bal(tx, 4)), ==, 0);
     g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_vf_queue"), ==, 2);
     mbx_end(&m);
 }
 
-/*
- * MTQC maps a VF's transmit queue k to the PF's queue vf * qpp + k: 4 per
- * pool in 32-pool mode, 8 in 16-pool mode, 2 in 64-pool mode, where VF
- * 1's queue 2 does not exist (reads 0, writes dropped, reported) rather
- * than reaching pool 2.
- */
+static void test_vf_queue_registers_are_pool_queues(void)
+{
+    vf_queues_map_in_each_pool_mode(false);
+}
+
 static void test_vf_tx_queue_registers_in_each_pool_mode(void)
 {
-    Mbx m = pools_start();
-
-    vf_wr(&m, 1, VF_TXQ(3) + IOAT_NIC_TXQ_OFF_TDBAL, 0x1000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(7)), ==, 0x1000);
-    mbx_end(&m);
-
-    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_DCB8, 0xf);
-    vf_wr(&m, 1, VF_TXQ(7) + IOAT_NIC_TXQ_OFF_TDBAL, 0x2000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(15)), ==, 0x2000);
-    mbx_end(&m);
-
-    m = pools_start_mode(IOAT_NIC_MRQE_VMDQ_RSS64, 0x6);
-    vf_wr(&m, 1, VF_TXQ(1) + IOAT_NIC_TXQ_OFF_TDBAL, 0x3000);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(3)), ==, 0x3000);
-    vf_wr(&m, 1, VF_TXQ(2) + IOAT_NIC_TXQ_OFF_TDBAL, 0x4000);
-    g_assert_cmphex(vf_rd(&m, 1, VF_TXQ(2) + IOAT_NIC_TXQ_OFF_TDBAL), ==, 0);
-    g_assert_cmphex(pf_rd(&m, IOAT_NIC_TDBAL(4)), ==, 0);
-    g_assert_cmpuint(ioat_log_events(m.log, "ioat_nic_err_vf_queue"), ==, 2);
-    mbx_end(&m);
+    vf_queues_map_in_each_pool_mode(true);
 }
 
 /*
