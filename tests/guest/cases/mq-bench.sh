@@ -10,33 +10,13 @@
 # ioat-netdev: wire
 
 . /ioat/lib/net.sh
+. /ioat/lib/wire.sh
 
 NIC=8086:10f9
-WIRE=$(cmdline_value ioat.wire)
-ME=${WIRE%/*}
 MIB=$(cmdline_value ioat.bench_mib)
 MIB=${MIB:-64}
 QUEUES="1 2 4"
 FLOW_COUNTS="1 2 4 8 16"
-NC_IN=/tmp/nc-in
-
-addr() {
-    echo "10.9.0.$1"
-}
-
-serve_once() {
-    echo "$2" | nc -l -p "$1" > /dev/null
-}
-
-ask() {
-    local i out
-    for i in $(seq $(($3 * 2))); do
-        out=$(nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
-            { echo "$out"; return 0; }
-        sleep 0.5
-    done
-    return 1
-}
 
 # softirq_ticks: each CPU's softirq time so far, in ticks
 softirq_ticks() {
@@ -50,8 +30,10 @@ receive_point() {
     wait_carrier "$IF" 1 15 || return 1
     pin_queue_irqs "$IF" > /dev/null || return 1
     for i in $(seq "$flows"); do
-        nc -l -p $((6100 + k * 20 + i)) 0<> $NC_IN > /dev/null &
+        timeout $LISTEN_S nc -l -p $((6100 + k * 20 + i)) 0<> $NC_IN > /dev/null 2>&1 &
     done
+    # shellcheck disable=SC2046 # one argument per port
+    listening $(seq $((6101 + k * 20)) $((6100 + k * 20 + flows))) || return 1
     s0=$(softirq_ticks)
     t0=$(cut -d' ' -f1 /proc/uptime)
     serve_once $((6000 + k)) ready
@@ -74,7 +56,6 @@ send_point() {
 }
 
 echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
-[ -p $NC_IN ] || mkfifo $NC_IN
 DEV=$(pci_devices $NIC | head -n 1)
 check ixgbe-loads modprobe ixgbe
 IF=$(ls "$DEV/net" | head -n 1)

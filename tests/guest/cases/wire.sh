@@ -16,24 +16,16 @@
 # ioat-netdev: wire
 
 . /ioat/lib/net.sh
+. /ioat/lib/wire.sh
 
 NIC=8086:10f9
-WIRE=$(cmdline_value ioat.wire)
-ME=${WIRE%/*}
-GUESTS=${WIRE#*/}
 MIB=$(cmdline_value ioat.wire_mib)
 MIB=${MIB:-100}
 JUMBO_MIB=$(((MIB + 3) / 4))
 DEV=$(pci_devices $NIC | head -n 1)
-NC_IN=/tmp/nc-in                # a listener's stdin that never ends
 
 info "guest $ME of $GUESTS on the wire"
 check role-given test -n "$ME" -a -n "$GUESTS"
-
-# addr N: guest N's address
-addr() {
-    echo "10.9.0.$1"
-}
 
 bind_driver() {
     if [ "$ME" = 2 ]; then
@@ -55,49 +47,9 @@ reaches() {
     return 1
 }
 
-# Every listener gives up after LISTEN_S seconds, so that a peer that
-# failed or went away costs one check, not the rest of the run.
-LISTEN_S=300
-
-# tcp_sockets: IPv4 and IPv6 TCP sockets (busybox nc listens on IPv6, and
-# what it accepts shows there as IPv4-mapped)
-tcp_sockets() {
-    cat /proc/net/tcp /proc/net/tcp6 2> /dev/null
-}
-
-# listening PORT...: each PORT has a listening socket (state 0A), within
-# 5 s; a peer told "ready" before would be refused
-listening() {
-    local i p
-    for p in "$@"; do
-        i=0
-        until tcp_sockets | grep -qi ":$(printf '%04X' "$p") [0-9A-F]*:0000 0A "; do
-            i=$((i + 1))
-            [ "$i" -le 50 ] || { echo "nothing listens on $p"; return 1; }
-            sleep 0.1
-        done
-    done
-}
-
-# serve_once PORT TEXT: answer the next connection to PORT with TEXT
-serve_once() {
-    echo "$2" | timeout $LISTEN_S nc -l -p "$1" > /dev/null
-}
-
 # serve_twice PORT TEXT: the same for the next two connections
 serve_twice() {
     serve_once "$1" "$2" && serve_once "$1" "$2"
-}
-
-# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.2 s
-ask() {
-    local i out
-    for i in $(seq $(($3 * 5))); do
-        out=$(nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
-            { echo "$out"; return 0; }
-        sleep 0.2
-    done
-    return 1
 }
 
 # receive_from N MIB PORT: take MIB MiB from guest N on PORT, announcing
@@ -137,7 +89,6 @@ jumbo_ping() {
 
 echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6
 echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6
-[ -p $NC_IN ] || mkfifo $NC_IN
 
 check driver-binds bind_driver
 IF=$(ls "$DEV/net" 2>/dev/null | head -n 1)

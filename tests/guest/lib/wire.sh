@@ -1,0 +1,55 @@
+# Helpers of the cases that run on several guests on one wire
+# (tests/guest/wire): each guest learns its place from ioat.wire=I/N and
+# has the address 10.9.0.I; guests meet at TCP ports, one serving a word
+# (serve_once) that the other polls for (ask).
+
+WIRE=$(cmdline_value ioat.wire)
+ME=${WIRE%/*}
+GUESTS=${WIRE#*/}
+NC_IN=/tmp/nc-in                # a listener's stdin that never ends
+[ -p $NC_IN ] || mkfifo $NC_IN
+
+# addr N: guest N's address
+addr() {
+    echo "10.9.0.$1"
+}
+
+# Every listener gives up after LISTEN_S seconds, so that a peer that
+# failed or went away costs one check, not the rest of the run.
+LISTEN_S=300
+
+# tcp_sockets: IPv4 and IPv6 TCP sockets (busybox nc listens on IPv6, and
+# what it accepts shows there as IPv4-mapped)
+tcp_sockets() {
+    cat /proc/net/tcp /proc/net/tcp6 2> /dev/null
+}
+
+# listening PORT...: each PORT has a listening socket (state 0A), within
+# 5 s; a peer told "ready" before would be refused
+listening() {
+    local i p
+    for p in "$@"; do
+        i=0
+        until tcp_sockets | grep -qi ":$(printf '%04X' "$p") [0-9A-F]*:0000 0A "; do
+            i=$((i + 1))
+            [ "$i" -le 50 ] || { echo "nothing listens on $p"; return 1; }
+            sleep 0.1
+        done
+    done
+}
+
+# serve_once PORT TEXT: answer the next connection to PORT with TEXT
+serve_once() {
+    echo "$2" | timeout $LISTEN_S nc -l -p "$1" > /dev/null
+}
+
+# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.2 s
+ask() {
+    local i out
+    for i in $(seq $(($3 * 5))); do
+        out=$(nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
+            { echo "$out"; return 0; }
+        sleep 0.2
+    done
+    return 1
+}
