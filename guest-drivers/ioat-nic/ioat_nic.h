@@ -78,6 +78,7 @@ static inline u32 ioat_nic_eitr_reg(unsigned int v)
 #define IOAT_NIC_RSCCTL(q)		(0x0102c + 0x40 * (q))
 #define  IOAT_NIC_RSCCTL_RSCEN		BIT(0)
 #define  IOAT_NIC_RSCCTL_MAXDESC	GENMASK(3, 2)
+#define  IOAT_NIC_RSCCTL_MAXDESC_8	2
 #define  IOAT_NIC_RSCCTL_MAXDESC_16	3
 #define IOAT_NIC_RDRXCTL		0x02f00
 #define  IOAT_NIC_RDRXCTL_CRCSTRIP	BIT(1)
@@ -226,7 +227,7 @@ struct ioat_nic_tx_ctx_desc {
 #define IOAT_NIC_MIN_RING		64
 #define IOAT_NIC_MAX_RING		4096
 #define IOAT_NIC_RX_HDR_SIZE		256	/* header buffer per descriptor */
-#define IOAT_NIC_RX_BUF_SIZE		2048	/* half a page per descriptor */
+#define IOAT_NIC_RX_HALF_PAGE		(PAGE_SIZE / 2)
 #define IOAT_NIC_MAX_MTU		9000
 #define IOAT_NIC_TX_DESC_NEEDED		(MAX_SKB_FRAGS + 4)
 
@@ -268,11 +269,11 @@ struct ioat_nic_filter {
 	u16 lli_size;			/* LLITHRESH, 0: no size condition */
 };
 
-/* One half page the device may write a payload into. */
+/* The half or whole page the device may write a payload into. */
 struct ioat_nic_rx_buf {
 	struct page *page;
 	dma_addr_t dma;		/* of the whole page */
-	unsigned int offset;	/* 0 or IOAT_NIC_RX_BUF_SIZE */
+	unsigned int offset;	/* 0, or the second half of the page */
 };
 
 struct ioat_nic_rx_ring {
@@ -286,6 +287,7 @@ struct ioat_nic_rx_ring {
 	struct sk_buff *skb;	/* frame spanning several descriptors */
 	bool discard;		/* dropping the rest of a frame */
 	u32 rsc_segs;		/* segments coalesced into skb so far */
+	u32 buf_size;		/* half a page, or a whole page */
 	u32 count;
 	u32 next_to_clean;
 	u32 next_to_use;
@@ -383,6 +385,7 @@ void ioat_nic_write_eitr(struct ioat_nic_priv *priv);
 void ioat_nic_write_rss(struct ioat_nic_priv *priv);
 
 /* ioat_nic_rx.c */
+u32 ioat_nic_rx_buf_size(const struct ioat_nic_priv *priv);
 int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv, struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx);

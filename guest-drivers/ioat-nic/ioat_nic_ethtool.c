@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ioat_nic ethtool operations: driver info, link, per-queue statistics
- * (-S), channels (-l/-L), rings (-g/-G), RSS (-x/-X), coalescing (-c/-C);
- * the filter rules of -n/-N are in ioat_nic_filter.c.
+ * (-S), channels (-l/-L), rings (-g/-G), RSS (-x/-X), coalescing (-c/-C),
+ * private flags (--show-priv-flags/--set-priv-flags); the filter rules of
+ * -n/-N are in ioat_nic_filter.c.
  */
 
 #include <linux/ethtool.h>
@@ -25,6 +26,13 @@ static const char ioat_nic_total_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_hdr_split", "rx_hdr_nosplit", "rx_csum_err", "rx_page_reuse",
 	"rx_rsc_aggregated", "rx_rsc_flushed",
 };
+
+/* Bit N of the private flags is name N. */
+static const char ioat_nic_priv_flag_names[][ETH_GSTRING_LEN] = {
+	"split-headers",
+};
+
+#define IOAT_NIC_PRIV_FLAG_SPLIT_HEADERS	BIT(0)
 
 #define IOAT_NIC_RX_STATS	ARRAY_SIZE(ioat_nic_rx_stat_names)
 #define IOAT_NIC_TX_STATS	ARRAY_SIZE(ioat_nic_tx_stat_names)
@@ -62,6 +70,8 @@ static int ioat_nic_get_sset_count(struct net_device *netdev, int sset)
 {
 	struct ioat_nic_priv *priv = netdev_priv(netdev);
 
+	if (sset == ETH_SS_PRIV_FLAGS)
+		return ARRAY_SIZE(ioat_nic_priv_flag_names);
 	if (sset != ETH_SS_STATS)
 		return -EOPNOTSUPP;
 	return IOAT_NIC_TOTAL_STATS +
@@ -73,6 +83,11 @@ static void ioat_nic_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 	struct ioat_nic_priv *priv = netdev_priv(netdev);
 	unsigned int q, i;
 
+	if (sset == ETH_SS_PRIV_FLAGS) {
+		for (i = 0; i < ARRAY_SIZE(ioat_nic_priv_flag_names); i++)
+			ethtool_sprintf(&data, "%s", ioat_nic_priv_flag_names[i]);
+		return;
+	}
 	if (sset != ETH_SS_STATS)
 		return;
 	for (i = 0; i < IOAT_NIC_TOTAL_STATS; i++)
@@ -203,6 +218,26 @@ static int ioat_nic_set_ringparam(struct net_device *netdev,
 	return ioat_nic_reconfigure(priv, priv->num_queues, rx, tx);
 }
 
+static u32 ioat_nic_get_priv_flags(struct net_device *netdev)
+{
+	struct ioat_nic_priv *priv = netdev_priv(netdev);
+
+	return priv->split_headers ? IOAT_NIC_PRIV_FLAG_SPLIT_HEADERS : 0;
+}
+
+/* split-headers: SRRCTL.DESCTYPE 5 or 1, on new rings. */
+static int ioat_nic_set_priv_flags(struct net_device *netdev, u32 flags)
+{
+	struct ioat_nic_priv *priv = netdev_priv(netdev);
+	bool split = flags & IOAT_NIC_PRIV_FLAG_SPLIT_HEADERS;
+
+	if (split == priv->split_headers)
+		return 0;
+	priv->split_headers = split;
+	return ioat_nic_reconfigure(priv, priv->num_queues, priv->rx_ring_size,
+				    priv->tx_ring_size);
+}
+
 static int ioat_nic_get_coalesce(struct net_device *netdev,
 				 struct ethtool_coalesce *ec,
 				 struct kernel_ethtool_coalesce *kec,
@@ -299,6 +334,8 @@ const struct ethtool_ops ioat_nic_ethtool_ops = {
 	.set_channels		= ioat_nic_set_channels,
 	.get_ringparam		= ioat_nic_get_ringparam,
 	.set_ringparam		= ioat_nic_set_ringparam,
+	.get_priv_flags		= ioat_nic_get_priv_flags,
+	.set_priv_flags		= ioat_nic_set_priv_flags,
 	.get_coalesce		= ioat_nic_get_coalesce,
 	.set_coalesce		= ioat_nic_set_coalesce,
 	.get_rxnfc		= ioat_nic_get_rxnfc,

@@ -22,7 +22,7 @@
 static bool split_headers = true;
 module_param(split_headers, bool, 0444);
 MODULE_PARM_DESC(split_headers,
-		 "Receive with split headers (1, default) or into one buffer (0)");
+		 "Receive with split headers (1, default) or into one buffer (0); the split-headers private flag changes it at run time");
 
 /*
  * Fold the read-to-clear MAC error counters into the driver's sums: frames
@@ -496,10 +496,17 @@ static int ioat_nic_set_mac_address(struct net_device *netdev, void *p)
 static int ioat_nic_change_mtu(struct net_device *netdev, int mtu)
 {
 	struct ioat_nic_priv *priv = netdev_priv(netdev);
+	u32 buf_size = ioat_nic_rx_buf_size(priv);
 
 	netdev->mtu = mtu;
-	if (netif_running(netdev))
-		ioat_nic_write_frame_size(priv);
+	if (!netif_running(netdev))
+		return 0;
+	/* Frames outgrow half pages (or fit them again): new buffers. */
+	if (ioat_nic_rx_buf_size(priv) != buf_size)
+		return ioat_nic_reconfigure(priv, priv->num_queues,
+					    priv->rx_ring_size,
+					    priv->tx_ring_size);
+	ioat_nic_write_frame_size(priv);
 	return 0;
 }
 

@@ -4,7 +4,8 @@
  *
  * With split headers (the default) each descriptor carries two buffers:
  * a slot of IOAT_NIC_RX_HDR_SIZE bytes in one coherent header area, and
- * half a page for the payload.  SRRCTL.DESCTYPE 5 ("split always") makes
+ * half a page for the payload (a whole page when a frame of the MTU
+ * does not fit half of one).  SRRCTL.DESCTYPE 5 ("split always") makes
  * the device write the frame's headers, up to the start of the TCP/UDP
  * payload, into the header buffer and the rest into the page, and report
  * HDR_LEN and SPH in the write-back.  The driver copies the headers into
@@ -15,9 +16,12 @@
  * With split_headers=0 (DESCTYPE 1) the page gets the whole frame and the
  * driver copies the headers out of it, as most drivers do.
  *
- * Payload pages are reused: when the stack has released the other half
+ * Half pages are reused: when the stack has released the other half
  * of the page by the time a half is received, the descriptor is given
- * the other half instead of a new page.
+ * the other half instead of a new page.  Whole pages go to the stack:
+ * a TCP segment whose payload fills them (MTU 4148 with timestamps)
+ * arrives as page fragments at offset 0 that a receiver can map with
+ * TCP_ZEROCOPY_RECEIVE instead of copying them.
  *
  * With LRO (ethtool -K lro on) the device coalesces TCP segments (RSC):
  * a frame spans up to 16 descriptors, each with RSCCNT, each before EOP
@@ -28,6 +32,7 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/if_vlan.h>
 #include <linux/skbuff.h>
 
 #include "ioat_nic.h"
@@ -91,8 +96,7 @@ static bool ioat_nic_rx_refill(struct ioat_nic_rx_ring *rx)
 			break;
 		}
 		dma_sync_single_range_for_device(dev, buf->dma, buf->offset,
-						 IOAT_NIC_RX_BUF_SIZE,
-						 DMA_FROM_DEVICE);
+						 rx->buf_size, DMA_FROM_DEVICE);
 		desc->read.pkt_addr = cpu_to_le64(buf->dma + buf->offset);
 		/* 256-byte aligned, so the DD bit it overlays reads 0. */
 		desc->read.hdr_addr = rx->priv->split_headers ?
@@ -109,12 +113,21 @@ static bool ioat_nic_rx_refill(struct ioat_nic_rx_ring *rx)
 	return ok;
 }
 
+/* Half a page unless a frame of the MTU needs more (and one would do). */
+u32 ioat_nic_rx_buf_size(const struct ioat_nic_priv *priv)
+{
+	u32 frame = priv->netdev->mtu + ETH_HLEN + VLAN_HLEN;
+
+	return frame > IOAT_NIC_RX_HALF_PAGE ? PAGE_SIZE : IOAT_NIC_RX_HALF_PAGE;
+}
+
 int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv,
 			   struct ioat_nic_rx_ring *rx)
 {
 	struct device *dev = &priv->pdev->dev;
 
 	rx->priv = priv;
+	rx->buf_size = ioat_nic_rx_buf_size(priv);
 	rx->count = priv->rx_ring_size;
 	rx->next_to_clean = 0;
 	rx->next_to_use = 0;
@@ -172,8 +185,9 @@ void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx)
 }
 
 /*
- * RSC on the queue when LRO is on: at most 16 descriptors, 32 KiB, a
- * frame, within MAX_SKB_FRAGS (RFCTL.RSC_DIS is ioat_nic_write_lro()'s).
+ * RSC on the queue when LRO is on: at most 32 KiB a frame (16 half or 8
+ * whole pages), within MAX_SKB_FRAGS (RFCTL.RSC_DIS is
+ * ioat_nic_write_lro()'s).
  */
 void ioat_nic_rx_write_rsc(struct ioat_nic_rx_ring *rx)
 {
@@ -182,6 +196,8 @@ void ioat_nic_rx_write_rsc(struct ioat_nic_rx_ring *rx)
 	if (rx->priv->netdev->features & NETIF_F_LRO)
 		rscctl = IOAT_NIC_RSCCTL_RSCEN |
 			 FIELD_PREP(IOAT_NIC_RSCCTL_MAXDESC,
+				    rx->buf_size == PAGE_SIZE ?
+				    IOAT_NIC_RSCCTL_MAXDESC_8 :
 				    IOAT_NIC_RSCCTL_MAXDESC_16);
 	ioat_nic_wr(rx->priv, IOAT_NIC_RSCCTL(rx->q), rscctl);
 }
@@ -200,7 +216,7 @@ void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx)
 	ioat_nic_wr(priv, IOAT_NIC_RDT(q), 0);
 
 	/* BSIZEHDR even for one buffer: RSC needs it (datasheet 7.11.1). */
-	srrctl = FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEPKT, IOAT_NIC_RX_BUF_SIZE / 1024) |
+	srrctl = FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEPKT, rx->buf_size / 1024) |
 		 FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEHDR, IOAT_NIC_RX_HDR_SIZE / 64);
 	if (priv->split_headers) {
 		srrctl |= FIELD_PREP(IOAT_NIC_SRRCTL_DESCTYPE,
@@ -219,9 +235,9 @@ void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx)
 }
 
 /*
- * Attach @len bytes of @buf's half page to @skb.  If the stack is done
- * with the other half, keep the page and post that half next; otherwise
- * the skb takes the page and the slot gets a new one at refill.
+ * Attach @len bytes of @buf's half or whole page to @skb.  If the stack
+ * is done with the other half, keep the page and post that half next;
+ * otherwise the skb takes the page and the slot gets a new one at refill.
  */
 static void ioat_nic_rx_add_frag(struct ioat_nic_rx_ring *rx,
 				 struct ioat_nic_rx_buf *buf,
@@ -231,11 +247,12 @@ static void ioat_nic_rx_add_frag(struct ioat_nic_rx_ring *rx,
 	struct page *page = buf->page;
 
 	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page,
-			buf->offset + off, len, IOAT_NIC_RX_BUF_SIZE);
+			buf->offset + off, len, rx->buf_size);
 
-	if (dev_page_is_reusable(page) && page_ref_count(page) == 1) {
+	if (rx->buf_size == IOAT_NIC_RX_HALF_PAGE &&
+	    dev_page_is_reusable(page) && page_ref_count(page) == 1) {
 		page_ref_inc(page);
-		buf->offset ^= IOAT_NIC_RX_BUF_SIZE;
+		buf->offset ^= IOAT_NIC_RX_HALF_PAGE;
 		u64_stats_update_begin(&rx->stats->syncp);
 		rx->stats->page_reuse++;
 		u64_stats_update_end(&rx->stats->syncp);

@@ -3,7 +3,8 @@
 # transfers each way, split-header receive, RSS over several queues,
 # ethtool -S/-L/-g/-x/-C, LRO (ethtool -K lro), receive filter rules
 # (ethtool -N/-n: 5-tuple and SYN steering, low latency interrupts, what
-# is refused), down/up, reload, and the unsplit mode.
+# is refused), down/up, reload, and the unsplit mode (module parameter
+# and ethtool --set-priv-flags split-headers).
 #
 # The stock ixgbe matches 8086:10F9 too.  Nothing loads it here (the
 # initramfs has no hotplug helper), but if it is bound we unbind it, and
@@ -312,6 +313,24 @@ d=$(spread_flows)
 info "after reload, rounds of 8 flows: packets per RX queue, rounds: ${d:-?}"
 set -- $d
 check rss-after-reload test "${1:-0}" -gt "$STRAY" -a "${2:-0}" -gt "$STRAY"
+
+# Header split at run time: ethtool's split-headers private flag rebuilds
+# the rings with SRRCTL.DESCTYPE 1 (one buffer) or 5 (split always).
+# split_flag_is VALUE: --show-priv-flags reports split-headers VALUE
+split_flag_is() {
+    ethtool --show-priv-flags "$IF" | grep -Eq "^split-headers *: $1\$"
+}
+check priv-flag-split-headers-on split_flag_is on
+check priv-flag-split-off set_split "$IF" off
+check priv-flag-off-reported split_flag_is off
+check priv-flag-off-tcp-data-split-off tcp_data_split_is off
+split0=$(ethtool_stat "$IF" rx_hdr_split)
+check priv-flag-off-pull-verified pull 4
+check priv-flag-off-nothing-split test "$(ethtool_stat "$IF" rx_hdr_split)" = "$split0"
+check priv-flag-split-on set_split "$IF" on
+check priv-flag-on-tcp-data-split-on tcp_data_split_is on
+check priv-flag-on-pull-verified pull 4
+check priv-flag-on-splits-again test "$(ethtool_stat "$IF" rx_hdr_split)" -gt "$split0"
 
 # For comparison: the one-buffer mode, where the CPU parses the headers.
 check reload-unsplit reload split_headers=0

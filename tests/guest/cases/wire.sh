@@ -10,7 +10,9 @@
 # g1 and g2 move MIB MiB each way verified by SHA-256 (ioat.wire_mib,
 # default 100), g1 opens 16 TCP flows to g2, which RSS spreads over g2's
 # queues as the Toeplitz hash says, then they ping and move MIB / 4 MiB
-# with an MTU of 9000; g3 sends to g1 and its QEMU exits in the middle of it (the
+# with an MTU of 9000, and MIB / 4 MiB with an MTU of 4148 that g2
+# receives with TCP_ZEROCOPY_RECEIVE, mapping pages with split headers
+# and copying everything without; g3 sends to g1 and its QEMU exits in the middle of it (the
 # guest powers off), after which g1 still has its carrier (the model's
 # link does not depend on peers) and still reaches g2.
 # ioat-netdev: wire
@@ -108,6 +110,28 @@ done
 # Each side sets MTU 9000 and tells the other (port 5020) before pinging.
 jumbo() {
     ip link set "$IF" mtu 9000 && wait_carrier "$IF" 1 15
+}
+
+# Page-sized payloads: with split headers our driver (g2) receives each
+# segment's payload into a page of its own, which TCP_ZEROCOPY_RECEIVE
+# maps; without them, the payload follows the headers in the page and
+# every byte is copied.
+page_mtu() {
+    ip link set "$IF" mtu $PAGE_MTU && wait_carrier "$IF" 1 15
+}
+
+# zc_mostly_mapped PORT: at least 3/4 of what arrived on PORT was mapped
+zc_mostly_mapped() {
+    local b m
+    b=$(zc_field "$1" bytes) m=$(zc_field "$1" mapped)
+    [ "$((m * 4))" -ge "$((b * 3))" ] || { echo "mapped $m of $b bytes"; return 1; }
+}
+
+# zc_all_copied PORT: nothing that arrived on PORT was mapped
+zc_all_copied() {
+    local b c
+    b=$(zc_field "$1" bytes) c=$(zc_field "$1" copied)
+    [ "$c" = "$b" ] || { echo "copied $c of $b bytes"; return 1; }
 }
 
 # release_peers: answer g2 and each bystander on port 5041
@@ -328,6 +352,10 @@ case $ME in
     check g2-has-mtu-9000 ask 2 5020 120
     check jumbo-ping-g2 jumbo_ping 2
     check "send-${JUMBO_MIB}MiB-jumbo-to-g2-verified" send_to 2 "$JUMBO_MIB" 5021
+    check mtu-page page_mtu
+    check g2-has-mtu-page ask 2 5060 120
+    check zero-copy-split-sent zc_send 2 5062 "$JUMBO_MIB"
+    check zero-copy-unsplit-sent zc_send 2 5064 "$JUMBO_MIB"
     if [ "$GUESTS" -ge 3 ]; then
         # g3 sends and goes away in the middle of it.
         receive_from 3 100 5031 > /dev/null 2>&1 &
@@ -349,6 +377,18 @@ case $ME in
     check tells-g1-mtu-9000 serve_once 5020 mtu-9000
     check jumbo-ping-g1 jumbo_ping 1
     check "receive-${JUMBO_MIB}MiB-jumbo-from-g1" receive_from 1 "$JUMBO_MIB" 5021
+    check mtu-page page_mtu
+    check tells-g1-mtu-page serve_once 5060 mtu-page
+    check zero-copy-split-received-verified zc_receive 5062 map 262144
+    check zero-copy-split-pages-mapped zc_mostly_mapped 5062
+    info "zero-copy with split headers: $(cat /tmp/zc-5062)"
+    check split-headers-off set_split "$IF" off
+    nosplit0=$(ethtool_stat "$IF" rx_hdr_nosplit)
+    check zero-copy-unsplit-received-verified zc_receive 5064 map 262144
+    check zero-copy-unsplit-all-copied zc_all_copied 5064
+    info "zero-copy without split headers: $(cat /tmp/zc-5064)"
+    check zero-copy-unsplit-frames-counted \
+        test "$(ethtool_stat "$IF" rx_hdr_nosplit)" -gt "$((nosplit0 + 500))"
     # g1's last checks reach us once g3 is gone.
     check g1-finished ask 1 5041 300
     ;;

@@ -17,6 +17,12 @@ wait_carrier() {
     return 1
 }
 
+# set_split IF on|off: our driver's split-headers private flag (its rings
+# are rebuilt), then the carrier back
+set_split() {
+    ethtool --set-priv-flags "$1" split-headers "$2" && wait_carrier "$1" 1 15
+}
+
 # dhcp IF: take a lease and apply it
 dhcp() {
     cat > /tmp/udhcpc.sh <<'SCRIPT'

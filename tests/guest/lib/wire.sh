@@ -53,3 +53,30 @@ ask() {
     done
     return 1
 }
+
+# The MTU whose TCP segments carry one page of payload: 4,096 bytes,
+# 20 of IPv4 header, 32 of TCP header with the timestamp option.
+PAGE_MTU=4148
+
+# zc_receive PORT MODE CHUNK: take one connection's pattern stream on
+# PORT with tcp-zerocopy (MODE copy: read(); map: TCP_ZEROCOPY_RECEIVE),
+# announcing on PORT + 1 that it listens; its report line in
+# /tmp/zc-PORT ("bytes B seconds S user U sys Y mapped M copied C bad N")
+zc_receive() {
+    timeout $LISTEN_S tcp-zerocopy recv "$1" "$2" "$3" $LISTEN_S > /tmp/zc-$1 &
+    listening "$1" || return 1
+    serve_once $(($1 + 1)) ready || { echo "the sender never asked"; return 1; }
+    wait $! || { echo "tcp-zerocopy: $(cat /tmp/zc-$1)"; return 1; }
+}
+
+# zc_field PORT NAME: a field of zc_receive's report on PORT
+zc_field() {
+    awk -v n="$2" '{ for (i = 1; i < NF; i += 2) if ($i == n) print $(i + 1) }' /tmp/zc-$1
+}
+
+# zc_send N PORT MIB: send MIB MiB of tcp-zerocopy's pattern to guest N's
+# PORT once it listens
+zc_send() {
+    ask "$1" $(($2 + 1)) 120 > /dev/null || { echo "g$1 never listened on $2"; return 1; }
+    tcp-zerocopy send "$(addr "$1")" "$2" "$3"
+}
