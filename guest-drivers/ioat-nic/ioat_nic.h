@@ -360,12 +360,15 @@ struct ioat_nic_priv {
 	struct timer_list irq_watchdog;	/* ioat_nic_irq_watchdog() */
 
 	/*
-	 * CRCERRS, and RLEC + RUC + ROC as length errors, summed: the device
-	 * clears them on read and reset
+	 * CRCERRS, and RLEC + RUC + ROC as length errors, summed, and RUC
+	 * and ROC alone for ethtool -S: the device clears them on read and
+	 * reset
 	 */
 	spinlock_t mac_stats_lock;
 	u64 crc_errors;
 	u64 length_errors;
+	u64 short_length_errors;
+	u64 long_length_errors;
 };
 
 static inline u32 ioat_nic_rd(struct ioat_nic_priv *priv, u32 reg)
@@ -385,6 +388,8 @@ void ioat_nic_write_eitr(struct ioat_nic_priv *priv);
 void ioat_nic_write_rss(struct ioat_nic_priv *priv);
 
 /* ioat_nic_rx.c */
+void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv, u64 *crc_errors,
+			       u64 *length_errors);
 u32 ioat_nic_rx_buf_size(const struct ioat_nic_priv *priv);
 int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv, struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx);

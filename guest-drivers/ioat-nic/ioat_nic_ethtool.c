@@ -25,6 +25,7 @@ static const char ioat_nic_tx_stat_names[][ETH_GSTRING_LEN] = {
 static const char ioat_nic_total_stat_names[][ETH_GSTRING_LEN] = {
 	"rx_hdr_split", "rx_hdr_nosplit", "rx_csum_err", "rx_page_reuse",
 	"rx_rsc_aggregated", "rx_rsc_flushed",
+	"rx_short_length_errors", "rx_long_length_errors",	/* RUC, ROC */
 };
 
 /* Bit N of the private flags is name N. */
@@ -108,9 +109,15 @@ static void ioat_nic_get_ethtool_stats(struct net_device *netdev,
 	struct ioat_nic_priv *priv = netdev_priv(netdev);
 	u64 *totals = data, *rx = data + IOAT_NIC_TOTAL_STATS;
 	u64 *tx = rx + priv->num_queues * IOAT_NIC_RX_STATS;
+	unsigned long flags;
 	unsigned int q, start;
 
 	memset(totals, 0, IOAT_NIC_TOTAL_STATS * sizeof(u64));
+	ioat_nic_update_mac_stats(priv, NULL, NULL);
+	spin_lock_irqsave(&priv->mac_stats_lock, flags);
+	totals[6] = priv->short_length_errors;
+	totals[7] = priv->long_length_errors;
+	spin_unlock_irqrestore(&priv->mac_stats_lock, flags);
 	/* Totals include queues that were in use before an ethtool -L. */
 	for (q = 0; q < priv->max_queues; q++) {
 		struct ioat_nic_rx_stats *s = &priv->rx_stats[q];

@@ -29,8 +29,8 @@ MODULE_PARM_DESC(split_headers,
  * with a bad length field (RLEC), shorter than 64 bytes (RUC) or longer
  * than the maximum frame size (ROC) are all length errors to the stack.
  */
-static void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv,
-				      u64 *crc_errors, u64 *length_errors)
+void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv, u64 *crc_errors,
+			       u64 *length_errors)
 {
 	unsigned long flags;
 	u32 crc, len, runt, oversize;
@@ -44,6 +44,8 @@ static void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv,
 	if (crc != ~0u && len != ~0u && runt != ~0u && oversize != ~0u) {
 		priv->crc_errors += crc;
 		priv->length_errors += len + runt + oversize;
+		priv->short_length_errors += runt;
+		priv->long_length_errors += oversize;
 	}
 	if (crc_errors)
 		*crc_errors = priv->crc_errors;

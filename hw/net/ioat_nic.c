@@ -440,6 +440,8 @@ static const VMStateDescription ioat_nic_vmstate = {
 static const Property ioat_nic_properties[] = {
     DEFINE_NIC_PROPERTIES(IoatNicState, conf),
     DEFINE_PROP_UINT16("sriov-vfs", IoatNicState, sriov_vfs, 0),
+    DEFINE_PROP_BOOL("pad-short-frames", IoatNicState, core.pad_short_frames,
+                     false),
 };
 
 static void ioat_nic_class_init(ObjectClass *klass, void *data)

@@ -164,6 +164,11 @@ typedef struct IoatNicCore {
      * calls tx_sent (the glue's callback; not migrated, see tx_resume).
      */
     bool tx_held;
+    /*
+     * Property pad-short-frames: frames under 60 bytes are padded as
+     * QEMU's NICs do, instead of counted as runts and dropped.
+     */
+    bool pad_short_frames;
     /* Transmit waits for the link (ioat_nic_core_set_link_status()) */
     bool tx_link_wait;
     NetPacketSent *tx_sent;

@@ -678,8 +678,12 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 
 /*
  * Accept: the frame passes the address and VLAN filters (7.1.1) and the
- * length limit, MAXFRS with HLREG0.JUMBOEN or 1518 bytes otherwise, FCS
- * included (8.2.3.22.13); frames shorter than the minimum arrive padded.
+ * length limits: at least 64 bytes and at most MAXFRS with HLREG0.JUMBOEN
+ * or 1518 bytes otherwise, FCS included (8.2.3.22.13).  A shorter one
+ * that passed the filters is a runt, counted in RUC (8.2.3.23) and
+ * dropped.  QEMU's slirp and tap pad frames to 60 bytes for the NICs
+ * that ask (all but virtio-net), so runts come from socket peers that do
+ * not pad; pad-short-frames pads those too.
  */
 static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
                                int iovcnt, size_t size, IoatNicRxFrame *f,
@@ -719,6 +723,11 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
     if ((!ioat_nic_vt_enabled(core) && !ioat_nic_rx_addr_match(core, f->buf)) ||
         !ioat_nic_rx_vlan_match(core, f->buf, f->len)) {
         trace_ioat_nic_rx_filtered(size);
+        return false;
+    }
+    if (size < ETH_ZLEN && !core->pad_short_frames) {
+        trace_ioat_nic_rx_runt(size);
+        ioat_nic_stat_inc(core, A_RUC);
         return false;
     }
     max_len = FIELD_EX32(core->mac[R_HLREG0], HLREG0, JUMBOEN) ?

@@ -82,13 +82,16 @@ static void run_nic_test(void *obj, void *data, QGuestAllocator *alloc)
 
 /* @fn as test @name of @area, with @arg as its fixture's t->arg. */
 static void add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
-                     const void *arg, bool stream_wire)
+                     const void *arg, bool stream_wire, const char *device_opts)
 {
     NicTestDef *def = g_new(NicTestDef, 1);     /* lives as long as qos-test */
     QOSGraphTestOptions opts = {
         .before = nic_test_init,
         .arg = def,
-        .edge.extra_device_opts = "id=nic0,mac=" TEST_MAC_STR,
+        /* Lives as long as qos-test, as def does. */
+        .edge.extra_device_opts = g_strconcat("id=nic0,mac=" TEST_MAC_STR,
+                                              device_opts ? "," : "",
+                                              device_opts, NULL),
     };
 
     def->fn = fn;
@@ -100,13 +103,19 @@ static void add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
 void ioat_nic_add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
                        const void *arg)
 {
-    add_test(area, name, fn, arg, false);
+    add_test(area, name, fn, arg, false, NULL);
+}
+
+void ioat_nic_add_test_opts(QIoatNicArea area, const char *name,
+                            NicTestFunc fn, const char *device_opts)
+{
+    add_test(area, name, fn, NULL, false, device_opts);
 }
 
 void ioat_nic_add_stream_test(QIoatNicArea area, const char *name,
                               NicTestFunc fn)
 {
-    add_test(area, name, fn, NULL, true);
+    add_test(area, name, fn, NULL, true, NULL);
 }
 
 /* Connect the test's end of the stream wire (the netdev listens). */

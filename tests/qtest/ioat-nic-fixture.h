@@ -205,6 +205,12 @@ static inline void inject(NicTest *t, const Frame *f)
     ioat_nic_inject(t->wire, f->data, f->len);
 }
 
+/* @f exactly as it is: shorter than 60 bytes, a runt no MAC would send. */
+static inline void inject_runt(NicTest *t, const Frame *f)
+{
+    ioat_nic_inject_raw(t->wire, f->data, f->len);
+}
+
 /* The next frame the NIC sent. */
 static inline Frame capture(NicTest *t)
 {
@@ -343,6 +349,9 @@ void patch_migration(const char *path, const char *copy, uint32_t from,
  */
 void ioat_nic_add_test(QIoatNicArea area, const char *name, NicTestFunc fn,
                        const void *arg);
+/* The same with @device_opts (e.g. "pad-short-frames=on") on -device. */
+void ioat_nic_add_test_opts(QIoatNicArea area, const char *name,
+                            NicTestFunc fn, const char *device_opts);
 
 /*
  * A test whose "hs0" is a listening stream netdev with nobody connected:

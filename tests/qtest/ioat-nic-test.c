@@ -1520,6 +1520,55 @@ static void test_rx_oversized_frame_dropped(NicTest *t)
 }
 
 /*
+ * A frame shorter than 64 bytes with its FCS (60 without) that passes the
+ * address filter is a runt: counted in RUC and dropped without a
+ * write-back (8.2.3.23); the next frame takes the descriptor.
+ */
+static void test_rx_runt_counted_in_ruc(NicTest *t)
+{
+    Frame runt = eth_frame(QIOAT_NIC_MIN_FRAME - QIOAT_NIC_ETH_HLEN - 1);
+    Frame min = other_frame(QIOAT_NIC_MIN_FRAME - QIOAT_NIC_ETH_HLEN);
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+
+    inject_runt(t, &runt);
+    inject(t, &min);
+    expect_rx(t, rx, 0, &min);
+    expect_rx_empty(t, rx, 1);
+    g_assert_cmpuint(rd(t, A_RUC), ==, 1);
+    g_assert_cmpuint(rd(t, A_GPRC), ==, 1);
+}
+
+/* A runt for another station is filtered out before it is counted. */
+static void test_rx_runt_to_other_address_not_counted(NicTest *t)
+{
+    static const uint8_t other_mac[] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
+    Frame runt = eth_frame_to(other_mac, TEST_ETHERTYPE, 20);
+    Frame min = eth_frame(QIOAT_NIC_MIN_FRAME - QIOAT_NIC_ETH_HLEN);
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+
+    inject_runt(t, &runt);
+    inject(t, &min);
+    expect_rx(t, rx, 0, &min);
+    g_assert_cmpuint(rd(t, A_RUC), ==, 0);
+}
+
+/*
+ * With pad-short-frames=on a runt is padded with zeros to 60 bytes and
+ * received, as QEMU's other NICs do, and RUC stays 0.
+ */
+static void test_rx_pad_short_frames_receives_runts(NicTest *t)
+{
+    Frame runt = eth_frame(20), padded = runt;
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+
+    memset(padded.data + runt.len, 0, QIOAT_NIC_MIN_FRAME - runt.len);
+    padded.len = QIOAT_NIC_MIN_FRAME;
+    inject_runt(t, &runt);
+    expect_rx(t, rx, 0, &padded);
+    g_assert_cmpuint(rd(t, A_RUC), ==, 0);
+}
+
+/*
  * RDT beyond the ring (RDLEN) is a guest error: nothing is written to
  * the ring or the buffers, and QEMU keeps running; a valid RDT then
  * lets the queue receive.
@@ -2133,6 +2182,9 @@ static void test_tx_frame_beyond_max_without_tso(NicTest *t)
 
 static const NicTestCase robustness_tests[] = {
     { "rx-oversized-frame-dropped", test_rx_oversized_frame_dropped },
+    { "rx-runt-counted-in-ruc", test_rx_runt_counted_in_ruc },
+    { "rx-runt-to-other-address-not-counted",
+      test_rx_runt_to_other_address_not_counted },
     { "rx-rdt-beyond-rdlen", test_rx_rdt_beyond_rdlen },
     { "tx-zero-length-descriptor", test_tx_zero_length_descriptor },
     { "tx-buffer-outside-ram", test_tx_buffer_outside_ram },
@@ -2182,6 +2234,10 @@ static void register_ioat_nic_tests(void)
 
     ioat_nic_add_tests(QIOAT_NIC_ROBUSTNESS, robustness_tests,
                        ARRAY_SIZE(robustness_tests));
+    ioat_nic_add_test_opts(QIOAT_NIC_ROBUSTNESS,
+                           "rx-pad-short-frames-receives-runts-padded",
+                           test_rx_pad_short_frames_receives_runts,
+                           "pad-short-frames=on");
     ioat_nic_add_stream_test(QIOAT_NIC_ROBUSTNESS,
                              "wire-peer-gone-holds-frames",
                              test_wire_peer_gone_holds_frames);

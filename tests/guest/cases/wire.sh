@@ -6,7 +6,8 @@
 #   g3: the stock ixgbe, 10.9.0.3, a bystander on the segment
 #   g4...: the stock ixgbe, bystanders too (./ioat wire N)
 # Every guest reaches every other (ARP by broadcast); g3 sends g1 and g2
-# frames too long for them and frames no one handles, which they count;
+# frames too long for them, runts and frames no one handles, which they
+# count;
 # g1 and g2 move MIB MiB each way verified by SHA-256 (ioat.wire_mib,
 # default 100), g1 opens 16 TCP flows to g2, which RSS spreads over g2's
 # queues as the Toeplitz hash says, then they ping and move MIB / 4 MiB
@@ -16,6 +17,7 @@
 # guest powers off), after which g1 still has its carrier (the model's
 # link does not depend on peers) and still reaches g2.
 # ioat-netdev: wire
+# ioat-devmem: on
 
 . /ioat/lib/net.sh
 . /ioat/lib/wire.sh
@@ -182,23 +184,35 @@ tcp_to() {
 }
 
 # Bad input from a peer (g3): BAD frames of 9,000 bytes of payload each
-# to g1 and g2 while their MTU is 1500, and BAD broadcast frames of an
+# to g1 and g2 while their MTU is 1500, BAD runts (34 bytes, sent with
+# g3's HLREG0.TXPADEN off) to each, and BAD broadcast frames of an
 # EtherType no one handles.  The MAC drops the long ones and counts them
-# in ROC (ixgbe: rx_long_length_errors; ours: rx_length_errors); the
-# stack drops the others (no protocol takes them) and counts them in
-# rx_dropped.
+# in ROC, the runts in RUC (both drivers: rx_long_length_errors and
+# rx_short_length_errors); the stack drops the others (no protocol takes
+# them) and counts them in rx_dropped.
 BAD=20
+RUNT_PAYLOAD=20
 
-length_errors() {
-    if [ "$ME" = 2 ]; then
-        cat "/sys/class/net/$IF/statistics/rx_length_errors"
-    else
-        ethtool_stat "$IF" rx_long_length_errors
-    fi
+long_errors() {
+    ethtool_stat "$IF" rx_long_length_errors
+}
+
+short_errors() {
+    ethtool_stat "$IF" rx_short_length_errors
 }
 
 stack_drops() {
     cat "/sys/class/net/$IF/statistics/rx_dropped"
+}
+
+# txpaden on|off: HLREG0.TXPADEN (BAR0 0x4240 bit 10), through /dev/mem;
+# off, the MAC sends frames shorter than 60 bytes as they are
+txpaden() {
+    local reg v
+    reg=$(($(awk 'NR == 1 { print $1 }' "$DEV/resource") + 0x4240))
+    v=$(devmem $reg 32) || return 1
+    if [ "$1" = on ]; then v=$((v | 0x400)); else v=$((v & ~0x400)); fi
+    devmem $reg 32 $v
 }
 
 # rises_by FUNCTION BEFORE N: FUNCTION's value is BEFORE + N within 10 s
@@ -224,13 +238,27 @@ rises_exactly_by() {
     [ "$now" = $(($2 + $3)) ] || { echo "$1 rose by $((now - $2)), not $3"; return 1; }
 }
 
+# runts_counted BEFORE: rx_short_length_errors rises by BAD, and a second
+# later still by less than 2 * BAD: while g3 does not pad, its own short
+# frames (ARP) are runts too, but the BAD it sent the other guest must not
+# pass the address filter
+runts_counted() {
+    local now
+    rises_by short_errors "$1" $BAD > /dev/null || { rises_by short_errors "$1" $BAD; return 1; }
+    sleep 1
+    now=$(short_errors)
+    [ "$now" -lt $(($1 + 2 * BAD)) ] ||
+        { echo "rose by $((now - $1)): another station's runts counted"; return 1; }
+}
+
 # takes_bad_input: baseline, tell g3, wait for its frames, see them counted
 takes_bad_input() {
-    local len0 drop0
-    len0=$(length_errors) drop0=$(stack_drops)
+    local long0 short0 drop0
+    long0=$(long_errors) short0=$(short_errors) drop0=$(stack_drops)
     check tells-g3-ready serve_once 5050 ready
     check g3-sent-bad-frames ask 3 5051 300
-    check oversize-frames-counted rises_exactly_by length_errors "$len0" $BAD
+    check oversize-frames-counted rises_exactly_by long_errors "$long0" $BAD
+    check runts-counted runts_counted "$short0"
     check unhandled-frames-counted rises_by stack_drops "$drop0" $BAD
 }
 
@@ -402,6 +430,10 @@ case $ME in
     me_mac=$(cat "/sys/class/net/$IF/address")
     check oversize-frames-to-g1 paced_send "$(mac_of 1)" "$me_mac" 9000
     check oversize-frames-to-g2 paced_send "$(mac_of 2)" "$me_mac" 9000
+    check txpaden-off txpaden off
+    check runts-to-g1 paced_send "$(mac_of 1)" "$me_mac" $RUNT_PAYLOAD
+    check runts-to-g2 paced_send "$(mac_of 2)" "$me_mac" $RUNT_PAYLOAD
+    check txpaden-on txpaden on
     check unhandled-frames-broadcast paced_send ff:ff:ff:ff:ff:ff "$me_mac" 100
     check tells-g1-and-g2-sent serve_twice 5051 sent
     check g1-listens ask 1 5032 300

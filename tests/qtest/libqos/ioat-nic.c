@@ -288,7 +288,7 @@ unsigned ioat_nic_tx_frame(QIoatNic *d, QIoatNicRing *r, const void *frame,
 }
 
 /* The socket netdev's framing: a 4-byte big-endian length, the frame. */
-void ioat_nic_inject(int sock, const void *frame, size_t len)
+void ioat_nic_inject_raw(int sock, const void *frame, size_t len)
 {
     uint32_t be_len = cpu_to_be32(len);
     struct iovec iov[] = {
@@ -298,6 +298,19 @@ void ioat_nic_inject(int sock, const void *frame, size_t len)
     ssize_t ret = iov_send(sock, iov, 2, 0, sizeof(be_len) + len);
 
     g_assert_cmpint(ret, ==, sizeof(be_len) + len);
+}
+
+/* What a peer's MAC sends: padded to the minimum of 60 bytes (+ FCS). */
+void ioat_nic_inject(int sock, const void *frame, size_t len)
+{
+    uint8_t padded[QIOAT_NIC_MIN_FRAME] = { 0 };
+
+    if (len < sizeof(padded)) {
+        memcpy(padded, frame, len);
+        frame = padded;
+        len = sizeof(padded);
+    }
+    ioat_nic_inject_raw(sock, frame, len);
 }
 
 static void recv_all(int sock, void *buf, size_t len)

@@ -147,8 +147,14 @@ unsigned ioat_nic_tx_frame(QIoatNic *d, QIoatNicRing *r, const void *frame,
                            size_t len, uint32_t cmd, uint32_t olinfo);
 uint32_t ioat_nic_tx_wait(QIoatNic *d, QIoatNicRing *r, unsigned idx);
 
-/* The other end of the socket netdev: 4-byte big-endian length framing */
+/*
+ * The other end of the socket netdev: 4-byte big-endian length framing.
+ * ioat_nic_inject() pads @frame to QIOAT_NIC_MIN_FRAME as a sending MAC
+ * does; ioat_nic_inject_raw() sends it as it is (a runt if shorter).
+ */
+#define QIOAT_NIC_MIN_FRAME 60
 void ioat_nic_inject(int sock, const void *frame, size_t len);
+void ioat_nic_inject_raw(int sock, const void *frame, size_t len);
 size_t ioat_nic_capture(int sock, void *buf, size_t size);
 void ioat_nic_wait_consumed(QIoatNic *d, int sock);
 bool ioat_nic_socket_idle(int sock);
