@@ -19,6 +19,14 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       seconds per CPU): per queue count, each CPU's softirq time as
       stacked bars and the total throughput as a line, against flows.
 
+  plot.py zerocopy CSV PNG TITLE
+      CSV columns split,mode,size,run,bytes,seconds,user,sys,calls,mapped,
+      copied,softirq: prints per header split, receive mode and size the
+      median throughput (with its spread), the receiver's seconds per GiB
+      inside its receive calls, its process CPU (user + system) and
+      softirq seconds per GiB, and the share of bytes mapped; plots
+      throughput and receive-call time per GiB against the receive size.
+
   plot.py nic-devcost CSV PNG TITLE
       CSV columns nic,pairs,instructions (two pair counts per NIC): prints
       and plots instructions per pair, the difference over the difference.
@@ -175,6 +183,54 @@ def multiqueue(csv_path, png, title):
     fig.savefig(png, dpi=100)
 
 
+def zerocopy(csv_path, png, title):
+    with open(csv_path) as f:
+        rows = list(csv.DictReader(f))
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["split"], r["mode"], int(r["size"]))].append(
+            {k: float(v) for k, v in r.items() if k not in ("split", "mode")})
+    gib = 1 << 30
+    fig, (ax_t, ax_c) = plt.subplots(1, 2, figsize=(10, 4))
+    print(f"{'split':5} {'mode':4} {'size':>8} {'MB/s (spread)':>20} "
+          f"{'calls s/GiB':>11} {'CPU s/GiB':>9} {'softirq s/GiB':>13} "
+          f"{'mapped':>7}")
+    for split, mode, style in (("on", "map", "-o"), ("on", "copy", "-s"),
+                               ("off", "map", "--o"), ("off", "copy", "--s")):
+        sizes = sorted(s for (sp, m, s) in groups if sp == split and m == mode)
+        if not sizes:
+            continue
+        med_t, lo, hi, med_k = [], [], [], []
+        for size in sizes:
+            runs = groups[(split, mode, size)]
+            rates = [r["bytes"] / r["seconds"] / 1e6 for r in runs]
+            calls = [r["calls"] * gib / r["bytes"] for r in runs]
+            cpu = [(r["user"] + r["sys"]) * gib / r["bytes"] for r in runs]
+            soft = [r["softirq"] * gib / r["bytes"] for r in runs]
+            mapped = sum(r["mapped"] for r in runs) / sum(r["bytes"] for r in runs)
+            m = statistics.median(rates)
+            med_t.append(m)
+            lo.append(m - min(rates))
+            hi.append(max(rates) - m)
+            med_k.append(statistics.median(calls))
+            print(f"{split:5} {mode:4} {size:8d} {m:8.1f} ({min(rates):.1f}-{max(rates):.1f})"
+                  f"{'':>3} {med_k[-1]:11.2f} {statistics.median(cpu):9.2f} "
+                  f"{statistics.median(soft):13.2f} {mapped:7.1%}")
+        label = f"split {split}, {'mapped' if mode == 'map' else 'read() copy'}"
+        ax_t.errorbar(sizes, med_t, yerr=[lo, hi], fmt=style, capsize=3, label=label)
+        ax_c.plot(sizes, med_k, style, label=label)
+    for ax in (ax_t, ax_c):
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("receive size (bytes per read() or mapping call)")
+        ax.set_ylim(bottom=0)
+    ax_t.set_ylabel("MB/s received (median, spread)")
+    ax_c.set_ylabel("s/GiB in read()/getsockopt() (median)")
+    ax_t.legend(fontsize=7)
+    fig.suptitle(f"copy vs page mapping on receive: {title}", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+
+
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "nic-throughput":
         nic_throughput(*sys.argv[2:])
@@ -182,6 +238,8 @@ def main():
         dma_throughput(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "multiqueue":
         multiqueue(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "zerocopy":
+        zerocopy(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "nic-devcost":
         nic_devcost(*sys.argv[2:])
     else:

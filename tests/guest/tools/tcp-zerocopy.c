@@ -25,9 +25,12 @@
  *         read() instead.
  * CHUNK is a decimal byte count, a multiple of the page size.  It then
  * prints one line to stdout:
- *   bytes B seconds S user U sys Y mapped M copied C bad N
+ *   bytes B seconds S user U sys Y calls K mapped M copied C bad N
  * S is the wall time from accept to end of stream, U and Y the user and
- * system CPU time of the process over the same interval, M and C the bytes
+ * system CPU time of the process over the same interval (which includes
+ * the network stack's softirq work done while the process ran), K the
+ * wall time spent inside read() and getsockopt() with data queued (each
+ * call waits in poll() first, outside K), M and C the bytes
  * received by mapping and by copying, N the bytes that differ from the
  * pattern.  Exit status 0 when N is 0 and B is not.
  */
@@ -56,6 +59,29 @@
 #define MIB (1024 * 1024ULL)
 
 static unsigned long long n_bad;
+static double call_seconds;     /* inside read() and getsockopt() */
+
+static double mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Wait until @fd has data or its end to read, so that a read() won't block. */
+static int wait_readable(int fd)
+{
+    struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+    while (poll(&pfd, 1, -1) < 0) {
+        if (errno != EINTR) {
+            perror("tcp-zerocopy: poll");
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static void usage(void)
 {
@@ -257,7 +283,10 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t len, bool exact)
     size_t done = 0;
 
     while (done < len) {
+        double t = mono_now();
         ssize_t n = read(fd, buf + done, len - done);
+
+        call_seconds += mono_now() - t;
 
         if (n < 0) {
             if (errno == EINTR) {
@@ -285,8 +314,12 @@ static ssize_t read_some(int fd, uint8_t *buf, size_t len, bool exact)
 static int recv_copy(int fd, uint8_t *buf, size_t chunk, uint64_t *copied)
 {
     for (;;) {
-        ssize_t n = read_some(fd, buf, chunk, false);
+        ssize_t n;
 
+        if (wait_readable(fd) < 0) {
+            return -1;
+        }
+        n = read_some(fd, buf, chunk, false);
         if (n <= 0) {
             return n;
         }
@@ -311,12 +344,16 @@ static int recv_map(int fd, uint8_t *buf, size_t chunk, uint64_t *mapped,
     for (;;) {
         socklen_t zclen = sizeof(zc);
         uint32_t skip;
+        double t;
+        int rc;
 
         memset(&zc, 0, sizeof(zc));
         zc.address = (uintptr_t)map;
         zc.length = chunk;
-        if (getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc,
-                       &zclen) < 0) {
+        t = mono_now();
+        rc = getsockopt(fd, IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE, &zc, &zclen);
+        call_seconds += mono_now() - t;
+        if (rc < 0) {
             if (errno == EINTR) {
                 continue;
             }
@@ -359,12 +396,10 @@ static int recv_map(int fd, uint8_t *buf, size_t chunk, uint64_t *mapped,
             skip -= len;
         }
         if (!zc.length && !zc.recv_skip_hint) {
-            struct pollfd pfd = { .fd = fd, .events = POLLIN };
             int queued = 0;
             ssize_t n;
 
-            if (poll(&pfd, 1, -1) < 0 && errno != EINTR) {
-                perror("tcp-zerocopy: poll");
+            if (wait_readable(fd) < 0) {
                 goto out;
             }
             /* Data arrived: map it.  Readable with nothing queued: the end. */
@@ -444,12 +479,12 @@ static int do_recv(int argc, char **argv)
         return 1;
     }
 
-    printf("bytes %llu seconds %.3f user %.3f sys %.3f mapped %llu "
-           "copied %llu bad %llu\n",
+    printf("bytes %llu seconds %.3f user %.3f sys %.3f calls %.3f "
+           "mapped %llu copied %llu bad %llu\n",
            (unsigned long long)(mapped + copied),
            (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
            tv_seconds(&ru0.ru_utime, &ru1.ru_utime),
-           tv_seconds(&ru0.ru_stime, &ru1.ru_stime),
+           tv_seconds(&ru0.ru_stime, &ru1.ru_stime), call_seconds,
            (unsigned long long)mapped, (unsigned long long)copied, n_bad);
     if (n_bad) {
         fprintf(stderr, "tcp-zerocopy: %llu bytes differ from the pattern\n",
