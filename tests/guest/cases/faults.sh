@@ -14,10 +14,9 @@
 
 IF=eth0
 
-# arm ID PROPERTY VALUE: the runner polls the console every 0.1 s.
+# arm ID PROPERTY VALUE: the fault is armed when this returns.
 arm() {
-    emit "QOM-SET $*"
-    sleep 1
+    request "QOM-SET $*"
 }
 
 # Nothing may arrive unasked while a receive fault is armed: no IPv6
@@ -140,7 +139,7 @@ arm nic0 fault-rx-late-writeback 5
 check ours-late-writebacks-lose-nothing all_replies
 
 mark ours link flap
-emit "QOM-SET nic0 fault-link-flap 1"
+request_nowait "QOM-SET nic0 fault-link-flap 1"
 check ours-carrier-follows-link-flap link_flaps
 check ours-link-flap-then-ping ping -c 2 -W 2 $HOST
 
@@ -188,7 +187,7 @@ arm nic0 fault-rx-late-writeback 5
 check late-writebacks-lose-nothing all_replies
 
 mark ixgbe link flap
-emit "QOM-SET nic0 fault-link-flap 1"
+request_nowait "QOM-SET nic0 fault-link-flap 1"
 check ixgbe-sees-link-down logged 'ixgbe .*NIC Link is Down' 10
 check ixgbe-sees-link-up-again logged 'ixgbe .*NIC Link is Up' 10
 check carrier-after-link-flap wait_carrier $IF 1 10

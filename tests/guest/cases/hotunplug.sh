@@ -64,7 +64,7 @@ block
 { echo "PUSH $((400 << 20))"; stream_blocks 400; } | nc $HOST "$HOSTPORT" > /dev/null 2>&1 &
 PUSH=$!
 check tcp-traffic-flows grows /sys/class/net/$IF/statistics/tx_bytes
-emit UNPLUG nic0
+request_nowait UNPLUG nic0
 check nic-removed gone $NIC 60
 check nic-removed-mid-transfer still_running $PUSH
 check netdev-removed sh -c "! test -e /sys/class/net/$IF"
@@ -90,7 +90,7 @@ echo 0 > /tmp/copies.rounds
 copies &
 COPIES=$!
 check copies-run sh -c 'sleep 3; test "$(cat /tmp/copies.rounds)" -gt 0'
-emit UNPLUG dma0
+request_nowait UNPLUG dma0
 check dma-removed gone $DMA 60
 check copies-end ends $COPIES 30
 info "copy rounds verified before the removal: $(cat /tmp/copies.rounds)"

@@ -13,9 +13,10 @@
 # queues as the Toeplitz hash says, then they ping and move MIB / 4 MiB
 # with an MTU of 9000, and MIB / 4 MiB with an MTU of 4148 that g2
 # receives with TCP_ZEROCOPY_RECEIVE, mapping pages with split headers
-# and copying everything without; g3 sends to g1 and its QEMU exits in the middle of it (the
-# guest powers off), after which g1 still has its carrier (the model's
-# link does not depend on peers) and still reaches g2.
+# and copying everything without; g3 sends to g1 and its QEMU is killed
+# (SIGKILL, by the runner on "IOAT-KILL") in the middle of it, after which
+# g1 still has its carrier (the model's link does not depend on peers) and
+# still reaches g2.
 # ioat-netdev: wire
 # ioat-devmem: on
 
@@ -362,9 +363,10 @@ send_flows() {
     for p in $pids; do
         wait "$p" || rc=1
     done
-    flow_ports >> /tmp/flow-ports
+    # The sampler first: its writes and this append would share the file.
     kill $sampler
     wait $sampler 2> /dev/null
+    flow_ports >> /tmp/flow-ports
     serve_once 5120 "$(tr ' ' '\n' < /tmp/flow-ports | grep . | sort -u | xargs)" || return 1
     [ "$rc" = 0 ] || echo "a flow's connection failed"
     return $rc
@@ -421,8 +423,8 @@ case $ME in
     check g1-finished ask 1 5041 300
     ;;
 3)
-    # A transfer to g1, then the end of the case: the guest powers off
-    # and its QEMU exits with the transfer under way.
+    # A transfer to g1, then the end: the runner kills our QEMU with the
+    # transfer under way.
     block
     check mtu-9000-to-send-long-frames jumbo
     check g1-ready-for-bad-input ask 1 5050 300
@@ -439,6 +441,9 @@ case $ME in
     check g1-listens ask 1 5032 300
     { stream_blocks 100 | nc "$(addr 1)" 5031 > /dev/null 2>&1; } &
     check sending-to-g1 tcp_to 5031
+    request_nowait KILL
+    sleep 120
+    check killed-by-the-runner false
     ;;
 *)
     # More guests: bystanders, reached and reaching, until g1 is done.
