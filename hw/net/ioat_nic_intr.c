@@ -217,6 +217,24 @@ static void ioat_nic_eitr_expired(void *opaque)
     }
 }
 
+/*
+ * EITR (8.2.3.5.12): a write with CNT_WDIS clear also writes the ITR
+ * counter, clearing it, so the running interval ends at once and a cause
+ * it held goes out (ixgbe sets CNT_WDIS to avoid exactly that).  With
+ * CNT_WDIS set only the interval changes, from the next interval on.
+ */
+void ioat_nic_write_eitr(IoatNicCore *core, const IoatNicReg *reg,
+                         unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    if ((val & IOAT_NIC_EITR_CNT_WDIS) || !timer_pending(core->eitr_timer[n])) {
+        return;
+    }
+    trace_ioat_nic_eitr_counter_cleared(n, core->eitr_pending[n]);
+    timer_del(core->eitr_timer[n]);
+    ioat_nic_eitr_expired(core);
+}
+
 /* @queue's IVAR entry: its valid bit and vector (8.2.3.5.16) */
 static uint8_t ioat_nic_ivar_entry(IoatNicCore *core, unsigned queue, bool tx)
 {

@@ -475,10 +475,17 @@ bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
     case VFPSRTYPE:
         ioat_nic_core_write(core, IOAT_NIC_PSRTYPE(vf), val, 4);
         return true;
-    case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1):
-        vi->eitr[(addr - VTEITR(0)) / 4] = val & (IOAT_NIC_EITR_ITR_MASK |
-                                                  IOAT_NIC_EITR_CNT_WDIS);
+    case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1): {
+        unsigned v = (addr - VTEITR(0)) / 4;
+
+        vi->eitr[v] = val & (IOAT_NIC_EITR_ITR_MASK | IOAT_NIC_EITR_CNT_WDIS);
+        /* As the PF's EITR: CNT_WDIS clear ends the running interval. */
+        if (!(val & IOAT_NIC_EITR_CNT_WDIS)) {
+            core->vf_eitr[vf].next_ns[v] = 0;
+            ioat_nic_vf_fire(core, vf);
+        }
         return true;
+    }
     }
     return false;
 }

@@ -1019,6 +1019,52 @@ static void test_eitr_throttles_vector(NicTest *t)
     g_assert_true(ioat_nic_msix_pending(t->d, v));
 }
 
+/*
+ * Vector @v with an ITR interval of @interval_us: it fires, and a second
+ * cause raised within the interval is held.
+ */
+static void eitr_hold_cause(NicTest *t, unsigned v, unsigned interval_us)
+{
+    ioat_nic_msix_enable(t->d);
+    ioat_nic_set_eitr(t->d, v, (interval_us / 2) << 3);
+    wr(t, A_EIMS_EX0, 1u << v);
+    wr(t, A_EICS_EX0, 1u << v);
+    g_assert_true(ioat_nic_msix_pending(t->d, v));
+    ioat_nic_msix_clear(t->d, v);
+    wr(t, A_EICS_EX0, 1u << v);
+    g_assert_false(ioat_nic_msix_pending(t->d, v));
+}
+
+/*
+ * An EITR write with CNT_WDIS clear clears the ITR counter: the running
+ * interval ends and the held cause goes out at once (8.2.3.5.12).
+ */
+static void test_eitr_write_clears_counter(NicTest *t)
+{
+    const unsigned v = 20, interval_us = 200;
+
+    eitr_hold_cause(t, v, interval_us);
+    ioat_nic_set_eitr(t->d, v, (interval_us / 2) << 3);
+    g_assert_true(ioat_nic_msix_pending(t->d, v));
+}
+
+/*
+ * With CNT_WDIS set the write leaves the counter: the held cause waits
+ * for the running interval to end.
+ */
+static void test_eitr_write_with_cnt_wdis_keeps_counter(NicTest *t)
+{
+    const unsigned v = 20, interval_us = 200;
+
+    eitr_hold_cause(t, v, interval_us);
+    ioat_nic_set_eitr(t->d, v,
+                      ((interval_us / 2) << 3) | IOAT_NIC_EITR_CNT_WDIS);
+    qtest_clock_step(qts(t), (interval_us - 10) * 1000);
+    g_assert_false(ioat_nic_msix_pending(t->d, v));
+    qtest_clock_step(qts(t), 20 * 1000);
+    g_assert_true(ioat_nic_msix_pending(t->d, v));
+}
+
 /* RX queue 0 -> @vector, every cause enabled, for the mask tests. */
 static QIoatNicRing *irq_rx_setup(NicTest *t, unsigned vector)
 {
@@ -1909,6 +1955,9 @@ static const NicTestCase interrupts_tests[] = {
     { "ivar-routes-rx-queue-to-vector", test_ivar_routes_rx_queue_to_vector },
     { "ivar-routes-tx-queue-to-vector", test_ivar_routes_tx_queue_to_vector },
     { "eitr-throttles-vector", test_eitr_throttles_vector },
+    { "eitr-write-clears-counter", test_eitr_write_clears_counter },
+    { "eitr-write-with-cnt-wdis-keeps-counter",
+      test_eitr_write_with_cnt_wdis_keeps_counter },
     { "eiam-auto-masks-fired-vector", test_eiam_auto_masks_fired_vector },
     { "eims-rearm-fires-pending-cause", test_eims_rearm_fires_pending_cause },
     { "eiac-auto-clears-fired-cause", test_eiac_auto_clears_fired_cause },

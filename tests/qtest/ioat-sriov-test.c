@@ -644,6 +644,31 @@ static void test_vf_interrupt_moderated_by_vteitr(void)
     mbx_end(&m);
 }
 
+/*
+ * A VTEITR write with CNT_WDIS clear ends the running interval, as the
+ * PF's EITR does: the held cause goes out at once; with CNT_WDIS set it
+ * keeps waiting.
+ */
+static void test_vf_vteitr_write_clears_counter(void)
+{
+    Mbx m = mbx_start();
+
+    vf_msix_enable(&m, 1);
+    vf_wr(&m, 1, VTEITR(1), 50 << 3);
+    vf_wr(&m, 1, VTEIAC, BIT(1));
+    vf_wr(&m, 1, VTEIMS, BIT(1));
+    vf_wr(&m, 1, VTEICS, BIT(1));
+    g_assert_true(vf_msix_pending(&m, 1, 1));
+    vf_msix_clear(&m, 1, 1);
+
+    vf_wr(&m, 1, VTEICS, BIT(1));
+    vf_wr(&m, 1, VTEITR(1), (50 << 3) | IOAT_NIC_EITR_CNT_WDIS);
+    g_assert_false(vf_msix_pending(&m, 1, 1));
+    vf_wr(&m, 1, VTEITR(1), 50 << 3);
+    g_assert_true(vf_msix_pending(&m, 1, 1));
+    mbx_end(&m);
+}
+
 /* VTIVAR_MISC naming vector 3 (a VF has 0-2) is a guest error, no message. */
 static void test_vf_ivar_vector_out_of_range_reported(void)
 {
@@ -1614,6 +1639,8 @@ int main(int argc, char **argv)
                    test_vf_interrupt_auto_mask_and_clear);
     qtest_add_func("/ioat-sriov/vf-interrupt-moderated-by-vteitr",
                    test_vf_interrupt_moderated_by_vteitr);
+    qtest_add_func("/ioat-sriov/vf-vteitr-write-clears-counter",
+                   test_vf_vteitr_write_clears_counter);
     qtest_add_func("/ioat-sriov/vf-ivar-vector-out-of-range-reported",
                    test_vf_ivar_vector_out_of_range_reported);
     qtest_add_func("/ioat-sriov/vfctrl-rst-resets-vf-interrupts",
