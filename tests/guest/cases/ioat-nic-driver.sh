@@ -98,7 +98,7 @@ check ethtool-L-combined-1 ethtool -L "$IF" combined 1
 check one-rx-queue test "$(rx_queues "$IF")" = 1
 check carrier-after-L-1 wait_carrier "$IF"
 check ping-after-L-1 ping -c 2 -i 0.2 -W 2 $HOST
-check pull-after-L-1 pull 10
+check pull-after-L-1 pull 4
 check ethtool-L-combined-2 ethtool -L "$IF" combined 2
 check two-rx-queues test "$(rx_queues "$IF")" = 2
 check carrier-after-L-2 wait_carrier "$IF"
@@ -325,17 +325,17 @@ check priv-flag-split-off set_split "$IF" off
 check priv-flag-off-reported split_flag_is off
 check priv-flag-off-tcp-data-split-off tcp_data_split_is off
 split0=$(ethtool_stat "$IF" rx_hdr_split)
-check priv-flag-off-pull-verified pull 4
+check priv-flag-off-pull-verified pull 2
 check priv-flag-off-nothing-split test "$(ethtool_stat "$IF" rx_hdr_split)" = "$split0"
 check priv-flag-split-on set_split "$IF" on
 check priv-flag-on-tcp-data-split-on tcp_data_split_is on
-check priv-flag-on-pull-verified pull 4
+check priv-flag-on-pull-verified pull 2
 check priv-flag-on-splits-again test "$(ethtool_stat "$IF" rx_hdr_split)" -gt "$split0"
 
 # For comparison: the one-buffer mode, where the CPU parses the headers.
 check reload-unsplit reload split_headers=0
-check unsplit-pull-verified pull 8
-check unsplit-push-verified push 4
+check unsplit-pull-verified pull 2
+check unsplit-push-verified push 1
 check unsplit-no-split-frames test "$(ethtool_stat "$IF" rx_hdr_split)" = 0
 check unsplit-frames-counted test "$(ethtool_stat "$IF" rx_hdr_nosplit)" -gt 1000
 check unsplit-tcp-data-split-off tcp_data_split_is off

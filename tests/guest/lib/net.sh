@@ -114,6 +114,28 @@ pull() {
         { echo "host digest '$theirs', ours $ours"; return 1; }
 }
 
+# in_background NAME CMD...: start CMD; its output goes to /tmp/bg-NAME,
+# its exit status to /tmp/bg-NAME.rc when it ends
+in_background() {
+    local name=$1
+    shift
+    rm -f "/tmp/bg-$name.rc"
+    { "$@" > "/tmp/bg-$name" 2>&1; echo $? > "/tmp/bg-$name.rc"; } &
+}
+
+# background_ok NAME [SECONDS]: what in_background NAME started ended with
+# status 0, within SECONDS (default 300); its last line if not
+background_ok() {
+    local i
+    for i in $(seq $((${2:-300} * 5))); do
+        [ -f "/tmp/bg-$1.rc" ] && break
+        sleep 0.2
+    done
+    [ "$(cat "/tmp/bg-$1.rc" 2> /dev/null)" = 0 ] && return 0
+    tail -n 1 "/tmp/bg-$1"
+    return 1
+}
+
 # rate push|pull MIB: transfer without hashing in the guest, print MB/s.
 rate() {
     local t0 t1
