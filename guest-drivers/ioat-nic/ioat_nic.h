@@ -288,6 +288,7 @@ struct ioat_nic_rx_ring {
 	bool discard;		/* dropping the rest of a frame */
 	u32 rsc_segs;		/* segments coalesced into skb so far */
 	u32 buf_size;		/* half a page, or a whole page */
+	bool split;		/* header buffers (priv->split_headers at alloc) */
 	u32 count;
 	u32 next_to_clean;
 	u32 next_to_use;

@@ -99,7 +99,7 @@ static bool ioat_nic_rx_refill(struct ioat_nic_rx_ring *rx)
 						 rx->buf_size, DMA_FROM_DEVICE);
 		desc->read.pkt_addr = cpu_to_le64(buf->dma + buf->offset);
 		/* 256-byte aligned, so the DD bit it overlays reads 0. */
-		desc->read.hdr_addr = rx->priv->split_headers ?
+		desc->read.hdr_addr = rx->split ?
 			cpu_to_le64(rx->hdr_dma + i * IOAT_NIC_RX_HDR_SIZE) : 0;
 		i = (i + 1) % rx->count;
 	}
@@ -113,7 +113,7 @@ static bool ioat_nic_rx_refill(struct ioat_nic_rx_ring *rx)
 	return ok;
 }
 
-/* Half a page unless a frame of the MTU needs more (and one would do). */
+/* Half a page unless a frame of the MTU needs more (jumbo frames too). */
 u32 ioat_nic_rx_buf_size(const struct ioat_nic_priv *priv)
 {
 	u32 frame = priv->netdev->mtu + ETH_HLEN + VLAN_HLEN;
@@ -128,6 +128,7 @@ int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv,
 
 	rx->priv = priv;
 	rx->buf_size = ioat_nic_rx_buf_size(priv);
+	rx->split = priv->split_headers;
 	rx->count = priv->rx_ring_size;
 	rx->next_to_clean = 0;
 	rx->next_to_use = 0;
@@ -143,7 +144,7 @@ int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv,
 				      &rx->desc_dma, GFP_KERNEL);
 	if (!rx->desc)
 		goto err;
-	if (priv->split_headers) {
+	if (rx->split) {
 		rx->hdr = dma_alloc_coherent(dev,
 					     rx->count * IOAT_NIC_RX_HDR_SIZE,
 					     &rx->hdr_dma, GFP_KERNEL);
@@ -218,7 +219,7 @@ void ioat_nic_rx_configure(struct ioat_nic_rx_ring *rx)
 	/* BSIZEHDR even for one buffer: RSC needs it (datasheet 7.11.1). */
 	srrctl = FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEPKT, rx->buf_size / 1024) |
 		 FIELD_PREP(IOAT_NIC_SRRCTL_BSIZEHDR, IOAT_NIC_RX_HDR_SIZE / 64);
-	if (priv->split_headers) {
+	if (rx->split) {
 		srrctl |= FIELD_PREP(IOAT_NIC_SRRCTL_DESCTYPE,
 				     IOAT_NIC_DESCTYPE_SPLIT_ALWAYS);
 	} else {
@@ -274,7 +275,7 @@ static struct sk_buff *ioat_nic_rx_first(struct ioat_nic_rx_ring *rx, u32 i,
 	if (unlikely(!skb))
 		return NULL;
 
-	if (rx->priv->split_headers) {
+	if (rx->split) {
 		/* Split or not, HDR_LEN bytes are in the header buffer. */
 		hlen = min_t(unsigned int, FIELD_GET(IOAT_NIC_RXD_INFO_HDR_LEN, info),
 			     IOAT_NIC_RX_HDR_SIZE);
@@ -370,7 +371,7 @@ int ioat_nic_rx_poll(struct ioat_nic_rx_ring *rx, int budget)
 			skb = ioat_nic_rx_first(rx, i, info, len);
 			if (unlikely(!skb))
 				alloc_fail++;
-			else if (rx->priv->split_headers &&
+			else if (rx->split &&
 				 (info & IOAT_NIC_RXD_INFO_SPH))
 				split++;
 			else

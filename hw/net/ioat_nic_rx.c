@@ -678,12 +678,8 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 
 /*
  * Accept: the frame passes the address and VLAN filters (7.1.1) and the
- * length limits: at least 64 bytes and at most MAXFRS with HLREG0.JUMBOEN
- * or 1518 bytes otherwise, FCS included (8.2.3.22.13).  A shorter one
- * that passed the filters is a runt, counted in RUC (8.2.3.23) and
- * dropped.  QEMU's slirp and tap pad frames to 60 bytes for the NICs
- * that ask (all but virtio-net), so runts come from socket peers that do
- * not pad; pad-short-frames pads those too.
+ * length limit, MAXFRS with HLREG0.JUMBOEN or 1518 bytes otherwise, FCS
+ * included (8.2.3.22.13); shorter than the minimum, see ioat_nic_rx_runt().
  */
 static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
                                int iovcnt, size_t size, IoatNicRxFrame *f,
@@ -723,11 +719,6 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
     if ((!ioat_nic_vt_enabled(core) && !ioat_nic_rx_addr_match(core, f->buf)) ||
         !ioat_nic_rx_vlan_match(core, f->buf, f->len)) {
         trace_ioat_nic_rx_filtered(size);
-        return false;
-    }
-    if (size < ETH_ZLEN && !core->pad_short_frames) {
-        trace_ioat_nic_rx_runt(size);
-        ioat_nic_stat_inc(core, A_RUC);
         return false;
     }
     max_len = FIELD_EX32(core->mac[R_HLREG0], HLREG0, JUMBOEN) ?
@@ -1023,6 +1014,24 @@ static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
  * A frame switched from a pool's transmit queue to @pools, as
  * ioat_nic_pool_switch() found them
  */
+/*
+ * A frame from the wire under 64 bytes with its FCS that passed the
+ * address filter is a runt, counted in RUC (8.2.3.23) and dropped.  QEMU's
+ * slirp and tap pad frames to 60 bytes for the NICs that ask (all but
+ * virtio-net), so runts come from socket peers that do not pad;
+ * pad-short-frames pads those too.  Frames switched between pools never
+ * reach the MAC and are not measured.
+ */
+static bool ioat_nic_rx_runt(IoatNicCore *core, size_t size)
+{
+    if (size >= ETH_ZLEN || core->pad_short_frames) {
+        return false;
+    }
+    trace_ioat_nic_rx_runt(size);
+    ioat_nic_stat_inc(core, A_RUC);
+    return true;
+}
+
 void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
                                  int iovcnt, uint64_t pools)
 {
@@ -1047,8 +1056,15 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
         return size;
     }
     if (ioat_nic_vt_enabled(core)) {
-        ioat_nic_rx_to_pools(core, &f, size,
-                             ioat_nic_rx_pools(core, f.buf, f.tagged, -1));
+        uint64_t pools = ioat_nic_rx_pools(core, f.buf, f.tagged, -1);
+
+        /* With pools, their filters are the address filter (7.10.3). */
+        if (!pools || !ioat_nic_rx_runt(core, size)) {
+            ioat_nic_rx_to_pools(core, &f, size, pools);
+        }
+        return size;
+    }
+    if (ioat_nic_rx_runt(core, size)) {
         return size;
     }
     ioat_nic_rx_classify(core, &f);

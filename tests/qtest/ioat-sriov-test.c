@@ -971,12 +971,11 @@ static size_t pool_frame(uint8_t *buf, const uint8_t *dst, const uint8_t *src)
     return len;
 }
 
-/* Put a frame on the wire and wait until the device has taken it */
-static void wire_send(Mbx *m, const uint8_t *frame, size_t len)
+/* Wait until the device has taken what is on the wire */
+static void wire_taken(Mbx *m)
 {
     int unread = 1;
 
-    ioat_nic_inject(m->sock, frame, len);
     for (unsigned i = 0; i < 5000 && unread; i++) {
         g_assert_cmpint(ioctl(m->sock, TIOCOUTQ, &unread), ==, 0);
         if (unread) {
@@ -985,6 +984,13 @@ static void wire_send(Mbx *m, const uint8_t *frame, size_t len)
     }
     g_assert_cmpint(unread, ==, 0);
     pf_rd(m, A_STATUS);     /* the main loop has run the frame through */
+}
+
+/* Put a frame on the wire and wait until the device has taken it */
+static void wire_send(Mbx *m, const uint8_t *frame, size_t len)
+{
+    ioat_nic_inject(m->sock, frame, len);
+    wire_taken(m);
 }
 
 static void wire_send_to(Mbx *m, const uint8_t *dst)
@@ -1531,6 +1537,33 @@ static void test_pool_receive_counters(void)
 }
 
 /*
+ * With pools their filters are the address filter: a runt no pool takes
+ * is not counted in RUC; one a pool would take is counted and dropped.
+ */
+static void test_pool_runt_counted_only_for_a_pool(void)
+{
+    static const uint8_t stranger[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc };
+    Mbx m = pools_start();
+    uint8_t runt[40] = { 0 };
+
+    pool_rar(&m, 1, vf0_mac, BIT_ULL(0));
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    memcpy(runt + 6, pf_mac, 6);
+    runt[12] = 0x88;
+    runt[13] = 0xb5;
+    memcpy(runt, stranger, 6);
+    ioat_nic_inject_raw(m.sock, runt, sizeof(runt));
+    wire_taken(&m);
+    g_assert_cmpuint(pf_rd(&m, A_RUC), ==, 0);
+    memcpy(runt, vf0_mac, 6);
+    ioat_nic_inject_raw(m.sock, runt, sizeof(runt));
+    wire_taken(&m);
+    g_assert_cmpuint(pf_rd(&m, A_RUC), ==, 1);
+    g_assert_cmpuint(rx_done(&m, 0), ==, 0);
+    mbx_end(&m);
+}
+
+/*
  * A reset of the PF (a secondary bus reset from its root port) disables
  * its VFs: they leave the bus, and enabled again they start from reset
  * (VF 1's VTEIMS and mailbox ownership gone).
@@ -1638,6 +1671,8 @@ int main(int argc, char **argv)
                    test_vf_interrupt_waits_for_eims);
     qtest_add_func("/ioat-sriov/vf-interrupt-auto-mask-and-clear",
                    test_vf_interrupt_auto_mask_and_clear);
+    qtest_add_func("/ioat-sriov/pool-runt-counted-only-for-a-pool",
+                   test_pool_runt_counted_only_for_a_pool);
     qtest_add_func("/ioat-sriov/vf-interrupt-moderated-by-vteitr",
                    test_vf_interrupt_moderated_by_vteitr);
     qtest_add_func("/ioat-sriov/vf-vteitr-write-clears-counter",

@@ -324,9 +324,10 @@ check priv-flag-split-headers-on split_flag_is on
 check priv-flag-split-off set_split "$IF" off
 check priv-flag-off-reported split_flag_is off
 check priv-flag-off-tcp-data-split-off tcp_data_split_is off
-split0=$(ethtool_stat "$IF" rx_hdr_split)
+split0=$(ethtool_stat "$IF" rx_hdr_split) nosplit0=$(ethtool_stat "$IF" rx_hdr_nosplit)
 check priv-flag-off-pull-verified pull 2
 check priv-flag-off-nothing-split test "$(ethtool_stat "$IF" rx_hdr_split)" = "$split0"
+check priv-flag-off-frames-unsplit test "$(ethtool_stat "$IF" rx_hdr_nosplit)" -gt "$((nosplit0 + 1000))"
 check priv-flag-split-on set_split "$IF" on
 check priv-flag-on-tcp-data-split-on tcp_data_split_is on
 check priv-flag-on-pull-verified pull 2

@@ -31,7 +31,7 @@ softirq_ticks() {
 receive_point() {
     local port=$((6000 + 2 * $1)) s0 s1
     s0=$(softirq_ticks)
-    zc_receive $port "$3" "$4" || return 1
+    zc_receive $port "$3" "$4" "$MIB" || return 1
     s1=$(softirq_ticks)
     info "BENCH zc $2 $3 $4 $5 $(cat /tmp/zc-$port) softirq $((s1 - s0))" > /dev/console
 }

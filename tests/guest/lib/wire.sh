@@ -58,15 +58,21 @@ ask() {
 # 20 of IPv4 header, 32 of TCP header with the timestamp option.
 PAGE_MTU=4148
 
-# zc_receive PORT MODE CHUNK: take one connection's pattern stream on
-# PORT with tcp-zerocopy (MODE copy: read(); map: TCP_ZEROCOPY_RECEIVE),
-# announcing on PORT + 1 that it listens; its report line in
-# /tmp/zc-PORT ("bytes B seconds S user U sys Y mapped M copied C bad N")
+# zc_receive PORT MODE CHUNK MIB: take one connection's pattern stream of
+# MIB MiB on PORT with tcp-zerocopy (MODE copy: read(); map:
+# TCP_ZEROCOPY_RECEIVE), announcing on PORT + 1 that it listens; its
+# report line in /tmp/zc-PORT ("bytes B seconds S user U sys Y calls K
+# mapped M copied C bad N"), its complaints in /tmp/zc-PORT.err
 zc_receive() {
-    timeout $LISTEN_S tcp-zerocopy recv "$1" "$2" "$3" $LISTEN_S > /tmp/zc-$1 &
-    listening "$1" || return 1
-    serve_once $(($1 + 1)) ready || { echo "the sender never asked"; return 1; }
-    wait $! || { echo "tcp-zerocopy: $(cat /tmp/zc-$1)"; return 1; }
+    local pid
+    timeout $LISTEN_S tcp-zerocopy recv "$1" "$2" "$3" $LISTEN_S \
+        > /tmp/zc-$1 2> /tmp/zc-$1.err &
+    pid=$!
+    listening "$1" || { kill $pid; return 1; }
+    serve_once $(($1 + 1)) ready || { kill $pid; echo "the sender never asked"; return 1; }
+    wait $pid || { echo "tcp-zerocopy: $(tail -n 1 /tmp/zc-$1.err)"; return 1; }
+    [ "$(zc_field "$1" bytes)" = $(($4 << 20)) ] ||
+        { echo "received $(zc_field "$1" bytes) bytes of $(($4 << 20))"; return 1; }
 }
 
 # zc_field PORT NAME: a field of zc_receive's report on PORT
@@ -78,5 +84,5 @@ zc_field() {
 # PORT once it listens
 zc_send() {
     ask "$1" $(($2 + 1)) 120 > /dev/null || { echo "g$1 never listened on $2"; return 1; }
-    tcp-zerocopy send "$(addr "$1")" "$2" "$3"
+    timeout $LISTEN_S tcp-zerocopy send "$(addr "$1")" "$2" "$3"
 }

@@ -29,8 +29,8 @@
  * S is the wall time from accept to end of stream, U and Y the user and
  * system CPU time of the process over the same interval (which includes
  * the network stack's softirq work done while the process ran), K the
- * wall time spent inside read() and getsockopt() with data queued (each
- * call waits in poll() first, outside K), M and C the bytes
+ * wall time spent inside read() and getsockopt() (waits for data happen
+ * in poll(), outside K), M and C the bytes
  * received by mapping and by copying, N the bytes that differ from the
  * pattern.  Exit status 0 when N is 0 and B is not.
  */
