@@ -1,5 +1,5 @@
 # Injected faults against the drivers (docs/fault-injection.md): the guest
-# asks the runner to arm a fault on a device ("IOAT-QOM-SET ID PROPERTY
+# asks the runner to arm a fault on a device (request "QOM-SET ID PROPERTY
 # VALUE", a qom-set over QMP) and checks what the driver makes of it.
 # The NIC under our ioat_nic, then under the stock ixgbe: frames failing
 # the MAC's checks never reach the stack and are counted, late descriptor
@@ -16,7 +16,7 @@ IF=eth0
 
 # arm ID PROPERTY VALUE: the fault is armed when this returns.
 arm() {
-    request "QOM-SET $*"
+    request "QOM-SET $*" || info "not armed: $*" > /dev/console
 }
 
 # Nothing may arrive unasked while a receive fault is armed: no IPv6

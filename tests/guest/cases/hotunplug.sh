@@ -1,6 +1,6 @@
 # ioat-hotplug: on
 # Hot-unplug while the devices work: each sits behind a PCIe root port and
-# is taken away with device_del (the runner's QMP on "IOAT-UNPLUG ID"; the
+# is taken away with device_del (the runner's QMP on the request "UNPLUG ID"; the
 # guest's pciehp unbinds the driver and powers the slot off) in the middle
 # of a TCP transfer through stock ixgbe, and of back-to-back verified
 # copies through our ioat_dma driver.  Each driver lets go of its device,

@@ -14,7 +14,7 @@
 # with an MTU of 9000, and MIB / 4 MiB with an MTU of 4148 that g2
 # receives with TCP_ZEROCOPY_RECEIVE, mapping pages with split headers
 # and copying everything without; g3 sends to g1 and its QEMU is killed
-# (SIGKILL, by the runner on "IOAT-KILL") in the middle of it, after which
+# (SIGKILL, by the runner on the request "KILL") in the middle of it, after which
 # g1 still has its carrier (the model's link does not depend on peers) and
 # still reaches g2.
 # ioat-netdev: wire
