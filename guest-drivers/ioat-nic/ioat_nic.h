@@ -387,10 +387,10 @@ int ioat_nic_reconfigure(struct ioat_nic_priv *priv, unsigned int queues,
 			 u32 rx_ring_size, u32 tx_ring_size);
 void ioat_nic_write_eitr(struct ioat_nic_priv *priv);
 void ioat_nic_write_rss(struct ioat_nic_priv *priv);
-
-/* ioat_nic_rx.c */
 void ioat_nic_update_mac_stats(struct ioat_nic_priv *priv, u64 *crc_errors,
 			       u64 *length_errors);
+
+/* ioat_nic_rx.c */
 u32 ioat_nic_rx_buf_size(const struct ioat_nic_priv *priv);
 int ioat_nic_rx_alloc_ring(struct ioat_nic_priv *priv, struct ioat_nic_rx_ring *rx);
 void ioat_nic_rx_free_ring(struct ioat_nic_rx_ring *rx);

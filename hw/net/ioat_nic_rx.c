@@ -1011,10 +1011,6 @@ static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
 }
 
 /*
- * A frame switched from a pool's transmit queue to @pools, as
- * ioat_nic_pool_switch() found them
- */
-/*
  * A frame from the wire under 64 bytes with its FCS that passed the
  * address filter is a runt, counted in RUC (8.2.3.23) and dropped.  QEMU's
  * slirp and tap pad frames to 60 bytes for the NICs that ask (all but
@@ -1032,6 +1028,10 @@ static bool ioat_nic_rx_runt(IoatNicCore *core, size_t size)
     return true;
 }
 
+/*
+ * A frame switched from a pool's transmit queue to @pools, as
+ * ioat_nic_pool_switch() found them
+ */
 void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
                                  int iovcnt, uint64_t pools)
 {

@@ -216,35 +216,22 @@ static int accept_one(unsigned long port, unsigned long secs)
         .sin6_port = htons(port),
         .sin6_addr = IN6ADDR_ANY_INIT,
     };
-    struct sockaddr_in sin = {
-        .sin_family = AF_INET,
-        .sin_port = htons(port),
-        .sin_addr.s_addr = htonl(INADDR_ANY),
-    };
-    struct sockaddr *sa = (struct sockaddr *)&sin6;
-    socklen_t salen = sizeof(sin6);
     int one = 1, zero = 0;
     struct pollfd pfd;
     int lfd, fd, r;
 
     lfd = socket(AF_INET6, SOCK_STREAM, 0);
-    if (lfd < 0 && errno == EAFNOSUPPORT) {
-        /* A kernel without IPv6 can still take IPv4 peers. */
-        lfd = socket(AF_INET, SOCK_STREAM, 0);
-        sa = (struct sockaddr *)&sin;
-        salen = sizeof(sin);
-    }
     if (lfd < 0) {
         perror("tcp-zerocopy: socket");
         return -1;
     }
-    if ((sa == (struct sockaddr *)&sin6 &&
-         setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero))) ||
+    if (setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
         setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) {
         perror("tcp-zerocopy: setsockopt");
         return -1;
     }
-    if (bind(lfd, sa, salen) < 0 || listen(lfd, 1) < 0) {
+    if (bind(lfd, (struct sockaddr *)&sin6, sizeof(sin6)) < 0 ||
+        listen(lfd, 1) < 0) {
         fprintf(stderr, "tcp-zerocopy: listen on port %lu: %s\n", port,
                 strerror(errno));
         return -1;
@@ -434,7 +421,7 @@ static double tv_seconds(const struct timeval *a, const struct timeval *b)
 
 static int do_recv(int argc, char **argv)
 {
-    struct timespec t0, t1;
+    double t0, t1;
     struct rusage ru0, ru1;
     unsigned long port, chunk, secs = 300;
     uint64_t mapped = 0, copied = 0;
@@ -465,14 +452,14 @@ static int do_recv(int argc, char **argv)
     if (fd < 0) {
         return 1;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    t0 = mono_now();
     getrusage(RUSAGE_SELF, &ru0);
     if (map) {
         r = recv_map(fd, buf, chunk, &mapped, &copied);
     } else {
         r = recv_copy(fd, buf, chunk, &copied);
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    t1 = mono_now();
     getrusage(RUSAGE_SELF, &ru1);
     close(fd);
     if (r < 0) {
@@ -482,7 +469,7 @@ static int do_recv(int argc, char **argv)
     printf("bytes %llu seconds %.3f user %.3f sys %.3f calls %.3f "
            "mapped %llu copied %llu bad %llu\n",
            (unsigned long long)(mapped + copied),
-           (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
+           t1 - t0,
            tv_seconds(&ru0.ru_utime, &ru1.ru_utime),
            tv_seconds(&ru0.ru_stime, &ru1.ru_stime), call_seconds,
            (unsigned long long)mapped, (unsigned long long)copied, n_bad);
