@@ -43,11 +43,20 @@ serve_once() {
     echo "$2" | timeout $LISTEN_S nc -l -p "$1" > /dev/null
 }
 
-# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.2 s
+# uptime_s: whole seconds since boot
+uptime_s() {
+    cut -d. -f1 /proc/uptime
+}
+
+# ask N PORT SECONDS: what guest N serves on PORT, asking every 0.2 s until
+# SECONDS have passed: a deadline, not a count of attempts, as an attempt
+# at a guest that does not answer ARP takes seconds, and one at a guest
+# gone with its address still cached TCP's two minutes (hence 5 s each).
 ask() {
-    local i out
-    for i in $(seq $(($3 * 5))); do
-        out=$(nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
+    local end out
+    end=$(($(uptime_s) + $3))
+    while [ "$(uptime_s)" -lt "$end" ]; do
+        out=$(timeout 5 nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
             { echo "$out"; return 0; }
         sleep 0.2
     done
