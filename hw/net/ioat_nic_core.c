@@ -203,6 +203,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_intr_reset(core);
     ioat_nic_regs_reset(core);
     core->gorc = core->gotc = core->tor = 0;
+    core->rxdgbc = core->txdgbc = 0;
     memset(core->qbrc, 0, sizeof(core->qbrc));
     memset(core->qbtc, 0, sizeof(core->qbtc));
     ioat_nic_load_mac_address(core);
@@ -395,6 +396,18 @@ static void ioat_nic_unimp_reg(IoatNicCore *core, const IoatNicReg *reg,
                   reg->first + reg->count - 1);
 }
 
+/* A statistic the model does not keep: the first read of any instance */
+static void ioat_nic_uncounted_read(IoatNicCore *core, const IoatNicReg *reg,
+                                    unsigned n, hwaddr addr)
+{
+    trace_ioat_nic_uncounted_read(reg->name, n, addr);
+    if (ioat_nic_report_unimp_once(core, reg->base)) {
+        qemu_log_mask(LOG_UNIMP, "ioat_nic_uncounted_read: %s[%u] (0x%05"
+                      HWADDR_PRIx ") reads 0; not modelled: %s\n",
+                      reg->name, n, addr, reg->unimp);
+    }
+}
+
 uint64_t ioat_nic_core_read(IoatNicCore *core, hwaddr addr, unsigned size)
 {
     hwaddr at = addr;
@@ -406,6 +419,9 @@ uint64_t ioat_nic_core_read(IoatNicCore *core, hwaddr addr, unsigned size)
     if (!reg) {
         ioat_nic_unimp_read(core, addr);
         return 0;
+    }
+    if (reg->flags & IOAT_NIC_REG_UNCOUNTED) {
+        ioat_nic_uncounted_read(core, reg, n, at);
     }
     val = ioat_nic_reg_load(core, reg, n, at);
     trace_ioat_nic_mmio_read(at, reg->name, n, val);
@@ -673,6 +689,34 @@ static int ioat_nic_pools_post_load(void *opaque, int version_id)
     return 0;
 }
 
+static bool ioat_nic_dma_stats_needed(void *opaque)
+{
+    IoatNicCore *core = opaque;
+
+    return core->rxdgbc || core->txdgbc;
+}
+
+/* 36-bit octet counters */
+static int ioat_nic_dma_stats_post_load(void *opaque, int version_id)
+{
+    IoatNicCore *core = opaque;
+
+    return (core->rxdgbc | core->txdgbc) >> 36 ? -EINVAL : 0;
+}
+
+static const VMStateDescription ioat_nic_vmstate_dma_stats = {
+    .name = "ioat-nic-core/dma-stats",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = ioat_nic_dma_stats_needed,
+    .post_load = ioat_nic_dma_stats_post_load,
+    .fields = (const VMStateField[]) {
+        VMSTATE_UINT64(rxdgbc, IoatNicCore),
+        VMSTATE_UINT64(txdgbc, IoatNicCore),
+        VMSTATE_END_OF_LIST()
+    }
+};
+
 static const VMStateDescription ioat_nic_vmstate_pool_stats = {
     .name = "ioat-nic-core/pool-stats",
     .version_id = 1,
@@ -725,6 +769,7 @@ const VMStateDescription ioat_nic_core_vmstate = {
         &ioat_nic_vmstate_fdir_table,
         &ioat_nic_vmstate_vf,
         &ioat_nic_vmstate_pools,
+        &ioat_nic_vmstate_dma_stats,
         NULL
     }
 };

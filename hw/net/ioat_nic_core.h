@@ -152,6 +152,7 @@ typedef struct IoatNicCore {
 
     /* 36-bit counters behind their L/H register pairs */
     uint64_t gorc, gotc, tor;
+    uint64_t rxdgbc, txdgbc;    /* the DMA's byte counts */
     uint64_t qbrc[IOAT_NIC_NUM_STAT_QUEUES];
     uint64_t qbtc[IOAT_NIC_NUM_STAT_QUEUES];
 

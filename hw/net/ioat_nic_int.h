@@ -108,6 +108,7 @@ enum {
     IOAT_NIC_REG_W1C        = 1 << 5,   /* writing 1 clears a bit */
     IOAT_NIC_REG_ALIAS      = 1 << 6,   /* another window onto .alias */
     IOAT_NIC_REG_UNIMP      = 1 << 7,   /* stored, function not modelled */
+    IOAT_NIC_REG_UNCOUNTED  = 1 << 8,   /* a statistic not kept: reads 0 */
 };
 
 struct IoatNicReg {
@@ -123,7 +124,7 @@ struct IoatNicReg {
     hwaddr alias;               /* ALIAS: offset of the register's instance 0 */
     uint16_t alias_stride;
     size_t stat36;              /* STAT36_*: offsetof the uint64_t counter */
-    const char *unimp;          /* UNIMP: the function that is not modelled */
+    const char *unimp;          /* UNIMP, UNCOUNTED: what is not modelled */
     IoatNicRegRead read;        /* instead of the stored value */
     IoatNicRegWrite write;      /* instead of ioat_nic_reg_store() */
 };

@@ -9,7 +9,9 @@
  * writes and is reported once with LOG_UNIMP.  Lines flagged UNIMP name
  * registers that read back what was written but whose function the model
  * does not have; the first write to one of them that changes it from its
- * reset value is reported the same way.
+ * reset value is reported the same way.  Lines flagged UNCOUNTED are
+ * statistics the model does not keep: they read 0, and the first read of
+ * one is reported.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -37,6 +39,8 @@
 #define RO          .flags = IOAT_NIC_REG_RO
 #define WO          .flags = IOAT_NIC_REG_WO
 #define UNIMP(what) .flags = IOAT_NIC_REG_UNIMP, .unimp = (what)
+#define UNCOUNTED(what) \
+    .flags = IOAT_NIC_REG_RO | IOAT_NIC_REG_UNCOUNTED, .unimp = (what)
 /* Statistics are read-only and clear on read (8.2.3.23) */
 #define STAT        .flags = IOAT_NIC_REG_RO | IOAT_NIC_REG_RC
 #define STAT36_LO(c) \
@@ -58,6 +62,8 @@
 #define SECURITY            "IPsec and MACsec offload"
 #define QUEUE_STATS_MAP     "queue statistics mapping"
 #define WAKE_UP             "wake-up"
+#define UNFILTERED          "counts of good frames ahead of the filters"
+#define DMA_SUBSETS         "the DMA's duplicate and pool-loopback counts"
 #define TIME_SYNC           "IEEE 1588 time sync"
 
 static const IoatNicReg ioat_nic_regs[] = {
@@ -391,9 +397,9 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(MPTC, STAT),
     R(BPTC, STAT),
     R(XEC, STAT),
-    R(RXNFGPC, STAT),
-    R(RXNFGBCL, STAT),
-    R(RXNFGBCH, STAT),
+    R(RXNFGPC, UNCOUNTED(UNFILTERED)),
+    R(RXNFGBCL, UNCOUNTED(UNFILTERED)),
+    R(RXNFGBCH, UNCOUNTED(UNFILTERED)),
     R(B2OSPC, STAT),
     R(O2BGPTC, STAT),
     R(SSVPC, STAT),
@@ -406,21 +412,22 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(FCOEDWTC, STAT),
     R(O2BSPC, STAT),
     R(B2OGPRC, STAT),
+    /* The DMA's counters (8.2.3.23): frames written to or read from the host */
     R(RXDGPC, STAT),
-    R(RXDGBCL, STAT),
-    R(RXDGBCH, STAT),
-    R(RXDDGPC, STAT),
-    R(RXDDGBCL, STAT),
-    R(RXDDGBCH, STAT),
-    R(RXLPBKGPC, STAT),
-    R(RXLPBKGBCL, STAT),
-    R(RXLPBKGBCH, STAT),
-    R(RXDLPBKGPC, STAT),
-    R(RXDLPBKGBCL, STAT),
-    R(RXDLPBKGBCH, STAT),
+    R(RXDGBCL, STAT36_LO(rxdgbc)),
+    R(RXDGBCH, STAT36_HI(rxdgbc)),
+    R(RXDDGPC, UNCOUNTED(DMA_SUBSETS)),
+    R(RXDDGBCL, UNCOUNTED(DMA_SUBSETS)),
+    R(RXDDGBCH, UNCOUNTED(DMA_SUBSETS)),
+    R(RXLPBKGPC, UNCOUNTED(DMA_SUBSETS)),
+    R(RXLPBKGBCL, UNCOUNTED(DMA_SUBSETS)),
+    R(RXLPBKGBCH, UNCOUNTED(DMA_SUBSETS)),
+    R(RXDLPBKGPC, UNCOUNTED(DMA_SUBSETS)),
+    R(RXDLPBKGBCL, UNCOUNTED(DMA_SUBSETS)),
+    R(RXDLPBKGBCH, UNCOUNTED(DMA_SUBSETS)),
     R(TXDGPC, STAT),
-    R(TXDGBCL, STAT),
-    R(TXDGBCH, STAT),
+    R(TXDGBCL, STAT36_LO(txdgbc)),
+    R(TXDGBCH, STAT36_HI(txdgbc)),
     /* Per-queue counters of the first 16 queues, inside the queue blocks */
     ARR(QPRC, 0, IOAT_NIC_NUM_STAT_QUEUES, STAT),
     ARR(QPRDC, 0, IOAT_NIC_NUM_STAT_QUEUES, STAT),

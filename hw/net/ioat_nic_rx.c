@@ -658,6 +658,9 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
         ioat_nic_pool_count_rx(core, f->pool, octets,
                                is_multicast_ether_addr(f->data));
     }
+    /* The DMA counts each copy it writes to host memory. */
+    ioat_nic_stat_inc(core, A_RXDGPC);
+    ioat_nic_stat_add36(&core->rxdgbc, octets);
     if (f->replica) {
         return;         /* the MAC counted the frame once */
     }

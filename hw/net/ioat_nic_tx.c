@@ -107,6 +107,7 @@ static void ioat_nic_tx_send(IoatNicCore *core, unsigned q, uint8_t *frame,
     }
     trace_ioat_nic_tx_frame(q, len);
     ioat_nic_stat_inc(core, A_TXDGPC);      /* fetched from host memory */
+    ioat_nic_stat_add36(&core->txdgbc, octets);
     if (qpp) {
         unsigned pool = q / qpp;
 

@@ -1250,6 +1250,75 @@ static void test_gptc_gotc_count_transmitted(NicTest *t)
 }
 
 /*
+ * The DMA's counters: RXDGPC and RXDGBCL/H count the frames written to
+ * host queues and their octets (as GORC counts them), the high register
+ * clearing the byte count.
+ */
+static void test_dma_rx_counters_count_frames_written(NicTest *t)
+{
+    receive_frames(t, rx_queue(t, 0, 4), 3, 100);
+    g_assert_cmpuint(rd(t, A_RXDGPC), ==, 3);
+    g_assert_cmpuint(rd(t, A_RXDGPC), ==, 0);
+    g_assert_cmpuint(rd(t, A_RXDGBCL), ==, 3 * (100 + 4));
+    g_assert_cmpuint(rd(t, A_RXDGBCH), ==, 0);
+    g_assert_cmpuint(rd(t, A_RXDGBCL), ==, 0);
+}
+
+/*
+ * A frame dropped for want of a descriptor (SRRCTL.DROP_EN) passed the
+ * MAC (GPRC) but never reached host memory: the DMA does not count it.
+ */
+static void test_dma_rx_counters_skip_dropped_frames(NicTest *t)
+{
+    uint32_t srrctl = FIELD_DP32(0, SRRCTL, BSIZEPKT, 2);
+    Frame f = eth_frame(100);
+    QIoatNicRing *rx;
+
+    srrctl = FIELD_DP32(srrctl, SRRCTL, DESCTYPE, IOAT_NIC_DESCTYPE_ONEBUF);
+    srrctl = FIELD_DP32(srrctl, SRRCTL, DROP_EN, 1);
+    rx = rx_queue_srrctl(t, 0, 0, srrctl);
+    inject(t, &f);
+    wait_consumed(t);
+    ioat_nic_rx_post(t->d, rx, 2);
+    inject(t, &f);
+    expect_rx(t, rx, 0, &f);
+
+    g_assert_cmpuint(rd(t, A_GPRC), ==, 2);
+    g_assert_cmpuint(rd(t, A_RXDGPC), ==, 1);
+    g_assert_cmpuint(rd(t, A_RXDGBCL), ==, f.len + 4);
+}
+
+/* TXDGPC and TXDGBCL/H count the frames fetched and their octets. */
+static void test_dma_tx_counters_count_frames_fetched(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 5);
+    Frame f = eth_frame(86);
+
+    transmit(t, tx, &f);
+    transmit(t, tx, &f);
+    g_assert_cmpuint(rd(t, A_TXDGPC), ==, 2);
+    g_assert_cmpuint(rd(t, A_TXDGBCL), ==, 2 * (f.len + 4));
+    g_assert_cmpuint(rd(t, A_TXDGBCH), ==, 0);
+    g_assert_cmpuint(rd(t, A_TXDGPC), ==, 0);
+    g_assert_cmpuint(rd(t, A_TXDGBCL), ==, 0);
+}
+
+/*
+ * A statistic the model does not keep (the DMA's duplicate count) reads
+ * 0 after traffic, and its first read is reported, once for the register.
+ */
+static void test_uncounted_statistic_reads_zero_reported_once(NicTest *t)
+{
+    receive_frames(t, rx_queue(t, 0, 4), 2, 100);
+    g_assert_cmpuint(rd(t, A_RXDDGPC), ==, 0);
+    g_assert_cmpuint(rd(t, A_RXDDGPC), ==, 0);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_uncounted_read: "
+                                    "RXDDGPC[0] "), ==, 1);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_uncounted_read"),
+                     ==, 1);
+}
+
+/*
  * PRC64..PRC1522 and PTC64..PTC1522 count frames by size including the
  * FCS: 64, 65-127, 128-255, 256-511, 512-1023, 1024 and more bytes.
  */
@@ -1967,6 +2036,14 @@ static const NicTestCase statistics_tests[] = {
     { "queue-octets-36bit-read-to-clear",
       test_queue_octets_36bit_read_to_clear },
     { "gptc-gotc-count-transmitted", test_gptc_gotc_count_transmitted },
+    { "dma-rx-counters-count-frames-written",
+      test_dma_rx_counters_count_frames_written },
+    { "dma-rx-counters-skip-dropped-frames",
+      test_dma_rx_counters_skip_dropped_frames },
+    { "dma-tx-counters-count-frames-fetched",
+      test_dma_tx_counters_count_frames_fetched },
+    { "uncounted-statistic-reads-zero-reported-once",
+      test_uncounted_statistic_reads_zero_reported_once },
     { "prc-ptc-count-by-size", test_prc_ptc_count_by_size },
 };
 

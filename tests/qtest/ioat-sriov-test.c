@@ -1537,6 +1537,34 @@ static void test_pool_receive_counters(void)
 }
 
 /*
+ * The DMA counts each copy it writes to a pool's queue (RXDGPC), the MAC
+ * the frame once (GPRC); a frame switched between pools reaches host
+ * memory through the DMA as well.
+ */
+static void test_pool_dma_counts_each_copy(void)
+{
+    Mbx m = pools_start();
+    uint8_t frame[128];
+    size_t len = pool_frame(frame, pf_mac, vf0_mac);
+
+    rx_ring_at(&m, rxq_block(0, 0), 0, 4);
+    rx_ring_at(&m, rxq_block(1, 0), 1, 4);
+    rx_ring_at(&m, rxq_block(-1, 8), 2, 4);
+    wire_send_to(&m, bcast);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 1);
+    g_assert_cmpuint(pf_rd(&m, A_GPRC), ==, 1);
+    g_assert_cmpuint(pf_rd(&m, A_RXDGPC), ==, 3);
+
+    tx_ring_at(&m, txq_block(0, 0), 3);
+    pf_wr(&m, A_PFDTXGSWC, R_PFDTXGSWC_LBEN_MASK);
+    tx_frame_at(&m, txq_block(0, 0), 3, 0, frame, len);
+    g_assert_cmpuint(rx_done(&m, 2), ==, 2);
+    g_assert_cmpuint(pf_rd(&m, A_RXDGPC), ==, 1);
+    g_assert_cmpuint(pf_rd(&m, A_TXDGPC), ==, 1);
+    mbx_end(&m);
+}
+
+/*
  * With pools their filters are the address filter: a runt no pool takes
  * is not counted in RUC; one a pool would take is counted and dropped.
  */
@@ -1695,6 +1723,8 @@ int main(int argc, char **argv)
                    test_pool_receive_disabled_in_pfvfre);
     qtest_add_func("/ioat-sriov/pool-broadcast-replicated",
                    test_pool_broadcast_replicated);
+    qtest_add_func("/ioat-sriov/pool-dma-counts-each-copy",
+                   test_pool_dma_counts_each_copy);
     qtest_add_func("/ioat-sriov/pool-full-queue-drops-only-its-copy",
                    test_pool_full_queue_drops_only_its_copy);
     qtest_add_func("/ioat-sriov/pool-vlan-selects-pool",
