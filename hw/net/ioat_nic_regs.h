@@ -46,6 +46,7 @@ REG32(EIAM, 0x00890)
 REG32(GPIE, 0x00898)
     FIELD(GPIE, MSIX_MODE, 4, 1)
     FIELD(GPIE, OCD, 5, 1)
+    FIELD(GPIE, LL_INTERVAL, 7, 4)
     FIELD(GPIE, RSC_DELAY, 11, 3)
     FIELD(GPIE, EIAME, 30, 1)
     FIELD(GPIE, PBA_SUPPORT, 31, 1)
@@ -65,6 +66,7 @@ REG32(EIAM_EX1, 0x00ad4)
 #define IOAT_NIC_EITR(v)            ((v) < 24 ? IOAT_NIC_EITR_LO(v) \
                                               : IOAT_NIC_EITR_HI(v))
 #define IOAT_NIC_EITR_ITR_MASK      0x00000ff8  /* 2 us units << 3 */
+#define IOAT_NIC_EITR_LLI_MOD       (1u << 15)
 #define IOAT_NIC_EITR_CNT_WDIS      (1u << 31)
 #define IOAT_NIC_IVAR(n)            (0x00900 + 4 * (n))     /* n < 64 */
 #define IOAT_NIC_IVAR_VALID         0x80

@@ -2015,6 +2015,22 @@ static const NicTestCase transmit_tests[] = {
     { "mac-loopback-ignores-backend", test_mac_loopback_ignores_backend },
 };
 
+/*
+ * LLI moderation is not modelled: EITR.LLI_MOD reads back, and the first
+ * write asking for it, in EITR or in GPIE.LL_INTERVAL, is reported.
+ */
+static void test_lli_moderation_reported_once(NicTest *t)
+{
+    wr(t, IOAT_NIC_EITR(3), IOAT_NIC_EITR_LLI_MOD | (100 << 3));
+    g_assert_cmphex(rd(t, IOAT_NIC_EITR(3)), ==,
+                    IOAT_NIC_EITR_LLI_MOD | (100 << 3));
+    wr(t, A_GPIE, FIELD_DP32(rd(t, A_GPIE), GPIE, LL_INTERVAL, 2));
+    wr(t, IOAT_NIC_EITR(4), IOAT_NIC_EITR_LLI_MOD);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: EITR[3] "),
+                     ==, 1);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 1);
+}
+
 static const NicTestCase interrupts_tests[] = {
     { "link-change-raises-lsc", test_link_change_raises_lsc },
     { "ivar-routes-rx-queue-to-vector", test_ivar_routes_rx_queue_to_vector },
@@ -2023,6 +2039,7 @@ static const NicTestCase interrupts_tests[] = {
     { "eitr-write-clears-counter", test_eitr_write_clears_counter },
     { "eitr-write-with-cnt-wdis-keeps-counter",
       test_eitr_write_with_cnt_wdis_keeps_counter },
+    { "lli-moderation-reported-once", test_lli_moderation_reported_once },
     { "eiam-auto-masks-fired-vector", test_eiam_auto_masks_fired_vector },
     { "eims-rearm-fires-pending-cause", test_eims_rearm_fires_pending_cause },
     { "eiac-auto-clears-fired-cause", test_eiac_auto_clears_fired_cause },
