@@ -422,8 +422,10 @@ uint64_t ioat_nic_core_read(IoatNicCore *core, hwaddr addr, unsigned size)
     }
     if (reg->flags & IOAT_NIC_REG_UNCOUNTED) {
         ioat_nic_uncounted_read(core, reg, n, at);
+        val = 0;
+    } else {
+        val = ioat_nic_reg_load(core, reg, n, at);
     }
-    val = ioat_nic_reg_load(core, reg, n, at);
     trace_ioat_nic_mmio_read(at, reg->name, n, val);
     return val;
 }

@@ -168,6 +168,8 @@ void ioat_nic_write_eicr(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 uint32_t ioat_nic_read_eics(IoatNicCore *core, const IoatNicReg *reg,
                             unsigned n, hwaddr addr);
+void ioat_nic_lli_moderation_unimp(IoatNicCore *core, const char *name,
+                                   unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_gpie(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_eitr(IoatNicCore *core, const IoatNicReg *reg,

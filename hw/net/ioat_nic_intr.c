@@ -218,26 +218,19 @@ static void ioat_nic_eitr_expired(void *opaque)
 }
 
 /*
- * EITR (8.2.3.5.12): a write with CNT_WDIS clear also writes the ITR
- * counter, clearing it, so the running interval ends at once and a cause
- * it held goes out (ixgbe sets CNT_WDIS to avoid exactly that).  With
- * CNT_WDIS set only the interval changes, from the next interval on.
- */
-/*
  * LLI moderation (EITR.LLI_MOD, GPIE.LL_INTERVAL, 8.2.3.5) is not
  * modelled: a low-latency interrupt fires at once.  The first write that
  * asks for it is reported.
  */
-static void ioat_nic_lli_moderation_unimp(IoatNicCore *core,
-                                          const IoatNicReg *reg, unsigned n,
-                                          hwaddr addr, uint32_t val)
+void ioat_nic_lli_moderation_unimp(IoatNicCore *core, const char *name,
+                                   unsigned n, hwaddr addr, uint32_t val)
 {
-    trace_ioat_nic_unimp_reg(reg->name, n, addr, val);
+    trace_ioat_nic_unimp_reg(name, n, addr, val);
     if (ioat_nic_report_unimp_once(core, A_GPIE)) {
         qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: %s[%u] (0x%05"
                       HWADDR_PRIx ") = 0x%08" PRIx32 ": LLI moderation is "
                       "not modelled; low-latency interrupts fire at once\n",
-                      reg->name, n, addr, val);
+                      name, n, addr, val);
     }
 }
 
@@ -246,16 +239,22 @@ void ioat_nic_write_gpie(IoatNicCore *core, const IoatNicReg *reg,
 {
     ioat_nic_reg_store(core, reg, addr, val);
     if (FIELD_EX32(val, GPIE, LL_INTERVAL)) {
-        ioat_nic_lli_moderation_unimp(core, reg, n, addr, val);
+        ioat_nic_lli_moderation_unimp(core, reg->name, n, addr, val);
     }
 }
 
+/*
+ * EITR (8.2.3.5.12): a write with CNT_WDIS clear also writes the ITR
+ * counter, clearing it, so the running interval ends at once and a cause
+ * it held goes out (ixgbe sets CNT_WDIS to avoid exactly that).  With
+ * CNT_WDIS set only the interval changes, from the next interval on.
+ */
 void ioat_nic_write_eitr(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val)
 {
     ioat_nic_reg_store(core, reg, addr, val);
     if (val & IOAT_NIC_EITR_LLI_MOD) {
-        ioat_nic_lli_moderation_unimp(core, reg, n, addr, val);
+        ioat_nic_lli_moderation_unimp(core, reg->name, n, addr, val);
     }
     if ((val & IOAT_NIC_EITR_CNT_WDIS) || !timer_pending(core->eitr_timer[n])) {
         return;

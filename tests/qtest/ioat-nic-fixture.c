@@ -213,23 +213,44 @@ void use_machine(NicTest *t, QTestState *qts, int wire)
 }
 
 /* Write @path's copy with its one 32-bit value @from replaced by @to. */
-void patch_migration(const char *path, const char *copy, uint32_t from,
-                     uint32_t to)
+/* Copy @path to @copy with its one occurrence of @from (@size bytes) as @to */
+static void patch_migration_bytes(const char *path, const char *copy,
+                                  const uint8_t *from, const uint8_t *to,
+                                  size_t size)
 {
     g_autofree char *data = NULL;
-    uint8_t be_from[4], *hit = NULL;
+    uint8_t *hit = NULL;
     unsigned found = 0;
     gsize len;
 
     g_assert_true(g_file_get_contents(path, &data, &len, NULL));
-    stl_be_p(be_from, from);
-    for (gsize i = 0; i + 4 <= len; i++) {
-        if (!memcmp(data + i, be_from, 4)) {
+    for (gsize i = 0; i + size <= len; i++) {
+        if (!memcmp(data + i, from, size)) {
             hit = (uint8_t *)data + i;
             found++;
         }
     }
     g_assert_cmpuint(found, ==, 1);
-    stl_be_p(hit, to);
+    memcpy(hit, to, size);
     g_assert_true(g_file_set_contents(copy, data, len, NULL));
+}
+
+void patch_migration(const char *path, const char *copy, uint32_t from,
+                     uint32_t to)
+{
+    uint8_t be_from[4], be_to[4];
+
+    stl_be_p(be_from, from);
+    stl_be_p(be_to, to);
+    patch_migration_bytes(path, copy, be_from, be_to, sizeof(be_from));
+}
+
+void patch_migration64(const char *path, const char *copy, uint64_t from,
+                       uint64_t to)
+{
+    uint8_t be_from[8], be_to[8];
+
+    stq_be_p(be_from, from);
+    stq_be_p(be_to, to);
+    patch_migration_bytes(path, copy, be_from, be_to, sizeof(be_from));
 }

@@ -333,7 +333,8 @@ static inline bool guest_error_logged(NicTest *t, const char *event)
  * Migration: the test's machine into a file, a destination machine (with
  * the NIC on a wire of its own) loading it, the fixture pointed at either.
  * patch_migration() copies a stream with its one occurrence of a 32-bit
- * big-endian value replaced, to feed a destination a corrupt state.
+ * big-endian value replaced, to feed a destination a corrupt state;
+ * patch_migration64() the same for a 64-bit one.
  */
 char *migration_file(const char *suffix);
 void migrate_to_file(NicTest *t, const char *path);
@@ -342,6 +343,8 @@ QTestState *migration_destination(const char *path, int *wire,
 void use_machine(NicTest *t, QTestState *qts, int wire);
 void patch_migration(const char *path, const char *copy, uint32_t from,
                      uint32_t to);
+void patch_migration64(const char *path, const char *copy, uint64_t from,
+                       uint64_t to);
 
 /*
  * Registration.  Each test runs on a machine of its own, with the netdev

@@ -1303,6 +1303,20 @@ static void test_dma_tx_counters_count_frames_fetched(NicTest *t)
     g_assert_cmpuint(rd(t, A_TXDGBCL), ==, 0);
 }
 
+/* CTRL.RST clears the DMA's counters, byte counts included. */
+static void test_dma_counters_cleared_by_reset(NicTest *t)
+{
+    Frame f = eth_frame(86);
+
+    receive_frames(t, rx_queue(t, 0, 4), 2, 100);
+    transmit(t, tx_queue(t, 5), &f);
+    wr(t, A_CTRL, R_CTRL_RST_MASK);
+    g_assert_cmpuint(rd(t, A_RXDGPC), ==, 0);
+    g_assert_cmpuint(rd(t, A_RXDGBCL), ==, 0);
+    g_assert_cmpuint(rd(t, A_TXDGPC), ==, 0);
+    g_assert_cmpuint(rd(t, A_TXDGBCL), ==, 0);
+}
+
 /*
  * A statistic the model does not keep (the DMA's duplicate count) reads
  * 0 after traffic, and its first read is reported, once for the register.
@@ -2031,6 +2045,17 @@ static void test_lli_moderation_reported_once(NicTest *t)
     g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 1);
 }
 
+/* GPIE.LL_INTERVAL alone asks for LLI moderation too; GPIE reads back. */
+static void test_gpie_ll_interval_reported(NicTest *t)
+{
+    uint32_t gpie = FIELD_DP32(rd(t, A_GPIE), GPIE, LL_INTERVAL, 2);
+
+    wr(t, A_GPIE, gpie);
+    g_assert_cmphex(rd(t, A_GPIE), ==, gpie);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: GPIE[0] "),
+                     ==, 1);
+}
+
 static const NicTestCase interrupts_tests[] = {
     { "link-change-raises-lsc", test_link_change_raises_lsc },
     { "ivar-routes-rx-queue-to-vector", test_ivar_routes_rx_queue_to_vector },
@@ -2040,6 +2065,7 @@ static const NicTestCase interrupts_tests[] = {
     { "eitr-write-with-cnt-wdis-keeps-counter",
       test_eitr_write_with_cnt_wdis_keeps_counter },
     { "lli-moderation-reported-once", test_lli_moderation_reported_once },
+    { "gpie-ll-interval-reported", test_gpie_ll_interval_reported },
     { "eiam-auto-masks-fired-vector", test_eiam_auto_masks_fired_vector },
     { "eims-rearm-fires-pending-cause", test_eims_rearm_fires_pending_cause },
     { "eiac-auto-clears-fired-cause", test_eiac_auto_clears_fired_cause },
@@ -2059,6 +2085,7 @@ static const NicTestCase statistics_tests[] = {
       test_dma_rx_counters_skip_dropped_frames },
     { "dma-tx-counters-count-frames-fetched",
       test_dma_tx_counters_count_frames_fetched },
+    { "dma-counters-cleared-by-reset", test_dma_counters_cleared_by_reset },
     { "uncounted-statistic-reads-zero-reported-once",
       test_uncounted_statistic_reads_zero_reported_once },
     { "prc-ptc-count-by-size", test_prc_ptc_count_by_size },
@@ -2343,10 +2370,50 @@ static const NicTestCase robustness_tests[] = {
       test_tx_frame_beyond_max_without_tso },
 };
 
+/*
+ * The DMA's byte counts migrate; the destination refuses one wider than
+ * the 36 bits its register pair holds.  Frames of 1,000 bytes make a count
+ * (3 x 1,004) found nowhere else once the MAC's counts are read clear.
+ */
+static void test_migration_dma_byte_counts(NicTest *t)
+{
+    const uint64_t octets = 3 * (1000 + 4);
+    g_autofree char *path = migration_file("");
+    g_autofree char *bad = migration_file("-rxdgbc");
+    g_autofree char *status = NULL;
+    QTestState *src = qts(t), *dst;
+    int src_wire = t->wire, dst_wire;
+
+    receive_frames(t, rx_queue(t, 0, 4), 3, 1000);
+    rd(t, A_GORCH);
+    rd(t, A_TORH);
+    rd(t, IOAT_NIC_QBRC_H(0));
+    migrate_to_file(t, path);
+    patch_migration64(path, bad, octets, 1ULL << 36);
+
+    dst = migration_destination(path, &dst_wire, &status);
+    g_assert_cmpstr(status, ==, "completed");
+    use_machine(t, dst, dst_wire);
+    g_assert_cmpuint(rd(t, A_RXDGBCL), ==, octets);
+    qtest_quit(dst);
+    close(dst_wire);
+    g_free(status);
+
+    dst = migration_destination(bad, &dst_wire, &status);
+    g_assert_cmpstr(status, ==, "failed");
+    qtest_quit(dst);
+    close(dst_wire);
+
+    use_machine(t, src, src_wire);
+    unlink(path);
+    unlink(bad);
+}
+
 static const NicTestCase migration_tests[] = {
     { "migration-mid-traffic", test_migration_mid_traffic },
     { "migration-refuses-ring-length-outside-tdlen",
       test_migration_refuses_ring_length_outside_tdlen },
+    { "migration-dma-byte-counts", test_migration_dma_byte_counts },
 };
 
 static void register_ioat_nic_tests(void)

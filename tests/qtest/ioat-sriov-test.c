@@ -670,6 +670,22 @@ static void test_vf_vteitr_write_clears_counter(void)
     mbx_end(&m);
 }
 
+/*
+ * As in the PF's EITR, VTEITR.LLI_MOD reads back and asking for LLI
+ * moderation, which is not modelled, is reported.
+ */
+static void test_vf_vteitr_lli_moderation_reported(void)
+{
+    Mbx m = mbx_start();
+
+    vf_wr(&m, 1, VTEITR(2), IOAT_NIC_EITR_LLI_MOD | (50 << 3));
+    g_assert_cmphex(vf_rd(&m, 1, VTEITR(2)), ==,
+                    IOAT_NIC_EITR_LLI_MOD | (50 << 3));
+    g_assert_cmpuint(ioat_log_count(m.log, "ioat_nic_unimp_reg: VTEITR[2] "),
+                     ==, 1);
+    mbx_end(&m);
+}
+
 /* VTIVAR_MISC naming vector 3 (a VF has 0-2) is a guest error, no message. */
 static void test_vf_ivar_vector_out_of_range_reported(void)
 {
@@ -1705,6 +1721,8 @@ int main(int argc, char **argv)
                    test_vf_interrupt_moderated_by_vteitr);
     qtest_add_func("/ioat-sriov/vf-vteitr-write-clears-counter",
                    test_vf_vteitr_write_clears_counter);
+    qtest_add_func("/ioat-sriov/vf-vteitr-lli-moderation-reported",
+                   test_vf_vteitr_lli_moderation_reported);
     qtest_add_func("/ioat-sriov/vf-ivar-vector-out-of-range-reported",
                    test_vf_ivar_vector_out_of_range_reported);
     qtest_add_func("/ioat-sriov/vfctrl-rst-resets-vf-interrupts",

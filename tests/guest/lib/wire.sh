@@ -51,12 +51,14 @@ uptime_s() {
 # ask N PORT SECONDS: what guest N serves on PORT, asking every 0.2 s until
 # SECONDS have passed: a deadline, not a count of attempts, as an attempt
 # at a guest that does not answer ARP takes seconds, and one at a guest
-# gone with its address still cached TCP's two minutes (hence 5 s each).
+# gone with its address still cached waits out TCP's retries (hence a
+# limit per attempt, long enough for a slow guest to finish the exchange:
+# serve_once answers one connection only).
 ask() {
     local end out
     end=$(($(uptime_s) + $3))
     while [ "$(uptime_s)" -lt "$end" ]; do
-        out=$(timeout 5 nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
+        out=$(timeout 15 nc "$(addr "$1")" "$2" 0<> $NC_IN 2> /dev/null) && [ -n "$out" ] &&
             { echo "$out"; return 0; }
         sleep 0.2
     done
