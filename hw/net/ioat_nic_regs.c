@@ -64,6 +64,7 @@
 #define SECURITY            "IPsec and MACsec offload"
 #define QUEUE_STATS_MAP     "queue statistics mapping"
 #define WAKE_UP             "wake-up"
+#define LINK_SETUP          "link setup (the link is 10 Gb/s serial)"
 #define UNFILTERED          "counts of good frames ahead of the filters"
 #define DMA_SUBSETS         "the DMA's duplicate and pool-loopback counts"
 #define TIME_SYNC           "IEEE 1588 time sync"
@@ -103,7 +104,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     ARR(EITR, 24, 40, .ro = ~EITR_RW, .write = ioat_nic_write_eitr),
     R(EIMS, .read = ioat_nic_read_eims, .write = ioat_nic_write_eims),
     R(EIMC, WO, .write = ioat_nic_write_eimc),
-    R(EIAM),
+    R(EIAM, UNIMP("auto-masking on EICR reads in MSI and INTx mode")),
     R(EITRSEL, UNIMP(POOLS)),
     R(GPIE, .write = ioat_nic_write_gpie),
     ARR(IVAR, 0, 64),
@@ -191,7 +192,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     ARR(PFMBMEM, 0, IOAT_NIC_NUM_VFS * IOAT_NIC_MBX_WORDS,
         .write = ioat_nic_write_pfmbmem),
     ARR(PFMBICR, 0, 4, .flags = IOAT_NIC_REG_W1C),
-    ARR(PFMBIMR, 0, 4),
+    ARR(PFMBIMR, 0, 4, UNIMP("masking a VF's mailbox interrupts")),
     R(VFLRE0, RO, .read = ioat_nic_read_vflre),
     R(VFLRE1, RO, .read = ioat_nic_read_vflre),
     R(VFLREC0, .read = ioat_nic_read_vflre, .write = ioat_nic_write_vflrec),
@@ -232,7 +233,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(PCS1GLSTA, RO),
     R(PCS1GANA, UNIMP("the 1 GbE PCS")),
     R(PCS1GANLP, RO),
-    R(HLREG0, .reset = 0x00002fff),
+    R(HLREG0, .reset = 0x00002fff, .write = ioat_nic_write_hlreg0),
     R(HLREG1, RO),
     R(PAP, UNIMP(FLOW_CONTROL)),
     R(MSCA, .sc = R_MSCA_MDI_COMMAND_MASK, .write = ioat_nic_write_msca),
@@ -241,8 +242,8 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(AUTOC, .sc = R_AUTOC_AN_RESTART_MASK,
       .reset = 0x00002100),                         /* 10G serial, no AN */
     R(LINKS, RO, .read = ioat_nic_read_links),
-    R(AUTOC2),
-    R(AUTOC3),
+    R(AUTOC2, UNIMP(LINK_SETUP)),
+    R(AUTOC3, UNIMP(LINK_SETUP)),
     R(ANLP1, RO, .reset = 0x00010c00),              /* AN_STATE != 0 */
     R(ANLP2, RO),
     R(MACC, UNIMP("MAC control overrides")),

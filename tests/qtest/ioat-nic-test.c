@@ -210,6 +210,34 @@ static void test_unmodelled_register_reads_back_reported_once(NicTest *t)
     g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 1);
 }
 
+/*
+ * Keeping the received CRC (HLREG0.RXCRCSTRP clear) is not modelled: the
+ * first write asking for it is reported, a write keeping the strip is not.
+ */
+static void test_hlreg0_keep_crc_reported(NicTest *t)
+{
+    uint32_t hlreg0 = rd(t, A_HLREG0);
+
+    wr(t, A_HLREG0, hlreg0);
+    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 0);
+    wr(t, A_HLREG0, hlreg0 & ~R_HLREG0_RXCRCSTRP_MASK);
+    wr(t, A_HLREG0, hlreg0 & ~R_HLREG0_RXCRCSTRP_MASK);
+    g_assert_cmphex(rd(t, A_HLREG0), ==, hlreg0 & ~R_HLREG0_RXCRCSTRP_MASK);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: HLREG0[0] "),
+                     ==, 1);
+}
+
+/*
+ * EIAM's auto-masking on EICR reads (MSI and INTx mode) is not modelled:
+ * setting it is reported.
+ */
+static void test_eiam_reported(NicTest *t)
+{
+    wr(t, A_EIAM, 0xffff);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: EIAM[0] "),
+                     ==, 1);
+}
+
 /* A Flow Director command while FDIRCTRL.PBALLOC is 0 is a guest error. */
 static void test_fdir_command_while_off_is_guest_error(NicTest *t)
 {
@@ -1992,6 +2020,8 @@ static const NicTestCase registers_tests[] = {
       test_unimplemented_offset_reported_once },
     { "unmodelled-register-reads-back-reported-once",
       test_unmodelled_register_reads_back_reported_once },
+    { "hlreg0-keep-crc-reported", test_hlreg0_keep_crc_reported },
+    { "eiam-reported", test_eiam_reported },
     { "fdir-command-while-off-is-guest-error",
       test_fdir_command_while_off_is_guest_error },
     { "legacy-alias-windows", test_legacy_alias_windows },
