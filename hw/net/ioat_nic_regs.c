@@ -363,7 +363,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     ARR(PXOFFRXCNT, 0, 8, STAT),
     ARR(PXON2OFFCNT, 0, 8, STAT),
     ARR(MPC, 0, 8, STAT),
-    ARR(RNBC, 0, 8, STAT),
+    ARR(RNBC, 0, 8, UNCOUNTED("frames that found no free descriptor")),
     R(PRC64, STAT),
     R(PRC127, STAT),
     R(PRC255, STAT),
