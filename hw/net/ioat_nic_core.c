@@ -346,27 +346,6 @@ void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
     core->mac[R_EERD] = FIELD_DP32(val, EERD, DONE, 1);
 }
 
-/*
- * HLREG0.RXCRCSTRP clear asks for the received CRC in host memory, which
- * the model does not do: frames are stored without it.  The first write
- * asking for it is reported.
- */
-void ioat_nic_write_hlreg0(IoatNicCore *core, const IoatNicReg *reg,
-                           unsigned n, hwaddr addr, uint32_t val)
-{
-    ioat_nic_reg_store(core, reg, addr, val);
-    if (FIELD_EX32(val, HLREG0, RXCRCSTRP)) {
-        return;
-    }
-    trace_ioat_nic_unimp_reg(reg->name, n, addr, val);
-    if (ioat_nic_report_unimp_once(core, addr)) {
-        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: HLREG0[0] (0x%05"
-                      HWADDR_PRIx ") = 0x%08" PRIx32 ": keeping the "
-                      "received CRC (RXCRCSTRP clear) is not modelled; "
-                      "frames are stored without it\n", addr, val);
-    }
-}
-
 /* MDIO with no PHY attached: commands complete at once, reads 0xffff. */
 void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val)

@@ -233,7 +233,7 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(PCS1GLSTA, RO),
     R(PCS1GANA, UNIMP("the 1 GbE PCS")),
     R(PCS1GANLP, RO),
-    R(HLREG0, .reset = 0x00002fff, .write = ioat_nic_write_hlreg0),
+    R(HLREG0, .reset = 0x00002fff),
     R(HLREG1, RO),
     R(PAP, UNIMP(FLOW_CONTROL)),
     R(MSCA, .sc = R_MSCA_MDI_COMMAND_MASK, .write = ioat_nic_write_msca),

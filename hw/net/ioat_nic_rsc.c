@@ -153,6 +153,8 @@ static bool ioat_nic_rsc_usable(IoatNicCore *core, unsigned q,
 
     if (!FIELD_EX32(core->mac[R_RDRXCTL], RDRXCTL, CRCSTRIP)) {
         *rule = "RDRXCTL.CRCSTRIP must be set";
+    } else if (!FIELD_EX32(core->mac[R_HLREG0], HLREG0, RXCRCSTRP)) {
+        *rule = "HLREG0.RXCRCSTRP must be set";
     } else if (FIELD_EX32(srrctl, SRRCTL, DESCTYPE) ==
                IOAT_NIC_DESCTYPE_LEGACY) {
         *rule = "SRRCTL.DESCTYPE must select advanced descriptors";

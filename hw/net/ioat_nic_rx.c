@@ -9,6 +9,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <zlib.h>                   /* crc32() */
 #include "qemu/log.h"
 #include "qemu/iov.h"
 #include "hw/pci/pci_device.h"
@@ -505,11 +506,12 @@ static uint16_t ioat_nic_rx_fragment_csum(IoatNicCore *core,
                                           const IoatNicRxFrame *f)
 {
     size_t pcss = FIELD_EX32(core->mac[R_RXCSUM], RXCSUM, PCSS);
+    size_t len = f->len - (f->fcs ? ETH_FCS_LEN : 0);
 
-    if (pcss >= f->len) {
+    if (pcss >= len) {
         return 0;
     }
-    return ~net_checksum_finish(net_checksum_add(f->len - pcss,
+    return ~net_checksum_finish(net_checksum_add(len - pcss,
                                                  (uint8_t *)f->data + pcss));
 }
 
@@ -652,7 +654,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 
 static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    size_t octets = f->len + (f->vlan_stripped ? 4 : 0) + ETH_FCS_LEN;
+    size_t octets = f->len - (f->fcs ? ETH_FCS_LEN : 0) +
+                    (f->vlan_stripped ? 4 : 0) + ETH_FCS_LEN;
 
     if (f->pool >= 0) {
         ioat_nic_pool_count_rx(core, f->pool, octets,
@@ -710,7 +713,7 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
         ioat_nic_stat_inc(core, A_ROC);
         return false;
     }
-    f->buf = *buf = g_malloc0(MAX(size, ETH_ZLEN));
+    f->buf = *buf = g_malloc0(MAX(size, ETH_ZLEN) + ETH_FCS_LEN);
     iov_to_buf(iov, iovcnt, 0, f->buf, size);
     f->data = f->buf;
     f->len = MAX(size, ETH_ZLEN);
@@ -734,6 +737,16 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
         trace_ioat_nic_rx_oversize(f->len, max_len);
         ioat_nic_stat_inc(core, A_ROC);
         return false;
+    }
+    /*
+     * HLREG0.RXCRCSTRP clear: the frame's CRC, which QEMU's netdevs do
+     * not carry, is computed and stored after it (the CRC of the frame on
+     * the wire, before any VLAN strip); ioat_nic_rx_deliver() counts it
+     * in the length written.
+     */
+    if (!FIELD_EX32(core->mac[R_HLREG0], HLREG0, RXCRCSTRP)) {
+        stl_le_p(f->buf + f->len, crc32(0, f->buf, f->len));
+        f->fcs = true;
     }
     return true;
 }
@@ -917,6 +930,9 @@ static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
         return size;
     }
     ioat_nic_rx_strip_vlan(core, f);
+    if (f->fcs) {
+        f->len += ETH_FCS_LEN;      /* the CRC moved with the frame's end */
+    }
     if (!ioat_nic_rx_layout(core, f)) {
         return size;
     }
@@ -986,7 +1002,7 @@ static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
         trace_ioat_nic_rx_filtered(size);
         return;
     }
-    orig = g_memdup2(f->buf, f->len);
+    orig = g_memdup2(f->buf, f->len + ETH_FCS_LEN);
     ioat_nic_rx_parse(core, f);
     ioat_nic_rss(core, f);
     ioat_nic_rx_pool_filters(core, f);
@@ -998,7 +1014,7 @@ static void ioat_nic_rx_to_pools(IoatNicCore *core, IoatNicRxFrame *f,
             continue;
         }
         if (!first) {
-            c.buf = copy = g_memdup2(orig, f->len);
+            c.buf = copy = g_memdup2(orig, f->len + ETH_FCS_LEN);
             c.data = c.buf;
             ioat_nic_rx_parse(core, &c);
         }

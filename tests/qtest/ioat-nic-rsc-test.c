@@ -671,9 +671,9 @@ static void test_rscctl_in_both_queue_blocks(NicTest *t)
 }
 
 /*
- * RSCEN on a queue that cannot coalesce (no CRC stripping; MAXDESC
- * beyond the ring) is a guest error naming the rule; its frames arrive
- * uncoalesced.
+ * RSCEN on a queue that cannot coalesce (no CRC stripping in RDRXCTL or
+ * HLREG0; MAXDESC beyond the ring) is a guest error naming the rule; its
+ * frames arrive uncoalesced (with their CRC where HLREG0 keeps it).
  */
 typedef struct BadConfig {
     const char *name;
@@ -681,7 +681,20 @@ typedef struct BadConfig {
     unsigned maxdesc;
     uint32_t srrctl;
     unsigned ring;
+    bool crc_kept;              /* HLREG0.RXCRCSTRP clear */
 } BadConfig;
+
+/* @f alone in descriptor @idx, its 4-byte CRC after it */
+static void expect_plain_with_crc(NicTest *t, QIoatNicRing *rx, unsigned idx,
+                                  const Frame *f)
+{
+    g_autofree RxFrame *r = read_frame(t, rx, idx);
+
+    g_assert_true(r->rsccnt_zero);
+    g_assert_cmpuint(r->ndesc, ==, 1);
+    g_assert_cmpuint(r->len, ==, f->len + 4);
+    g_assert_cmpmem(r->data, f->len, f->data, f->len);
+}
 
 static const BadConfig bad_configs[] = {
     { "rscen-without-crcstrip-is-guest-error", false, MAXDESC_4,
@@ -692,6 +705,8 @@ static const BadConfig bad_configs[] = {
       SRRCTL_OF(QIOAT_NIC_RX_HDR_SIZE, IOAT_NIC_DESCTYPE_LEGACY), RING },
     { "rscen-without-header-buffer-size-is-guest-error", true, MAXDESC_4,
       SRRCTL_OF(0, IOAT_NIC_DESCTYPE_ONEBUF), RING },
+    { "rscen-with-crc-kept-is-guest-error", true, MAXDESC_4, ONEBUF_SRRCTL,
+      RING, true },
 };
 
 static void test_bad_config(NicTest *t)
@@ -703,6 +718,9 @@ static void test_bad_config(NicTest *t)
     if (!c->crcstrip) {
         wr(t, A_RDRXCTL, rd(t, A_RDRXCTL) & ~R_RDRXCTL_CRCSTRIP_MASK);
     }
+    if (c->crc_kept) {
+        wr(t, A_HLREG0, rd(t, A_HLREG0) & ~R_HLREG0_RXCRCSTRP_MASK);
+    }
     wr(t, IOAT_NIC_RSCCTL(0), RSCCTL_ON(c->maxdesc));
     g_assert_true(guest_error_logged(t, "ioat_nic_err_rsc_config"));
     inject(t, &f0);
@@ -711,6 +729,11 @@ static void test_bad_config(NicTest *t)
     if (FIELD_EX32(c->srrctl, SRRCTL, DESCTYPE) == IOAT_NIC_DESCTYPE_LEGACY) {
         g_assert_true(qtest_readq(qts(t), rx->base + IOAT_NIC_DESC_SIZE + 8) &
                       ((uint64_t)IOAT_NIC_RXD_STAT_DD << 32));
+        return;
+    }
+    if (c->crc_kept) {
+        expect_plain_with_crc(t, rx, 0, &f0);
+        expect_plain_with_crc(t, rx, 1, &f1);
         return;
     }
     expect_plain(t, rx, 0, &f0);

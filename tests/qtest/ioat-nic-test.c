@@ -211,23 +211,6 @@ static void test_unmodelled_register_reads_back_reported_once(NicTest *t)
 }
 
 /*
- * Keeping the received CRC (HLREG0.RXCRCSTRP clear) is not modelled: the
- * first write asking for it is reported, a write keeping the strip is not.
- */
-static void test_hlreg0_keep_crc_reported(NicTest *t)
-{
-    uint32_t hlreg0 = rd(t, A_HLREG0);
-
-    wr(t, A_HLREG0, hlreg0);
-    g_assert_cmpuint(ioat_log_events(t->log, "ioat_nic_unimp_reg"), ==, 0);
-    wr(t, A_HLREG0, hlreg0 & ~R_HLREG0_RXCRCSTRP_MASK);
-    wr(t, A_HLREG0, hlreg0 & ~R_HLREG0_RXCRCSTRP_MASK);
-    g_assert_cmphex(rd(t, A_HLREG0), ==, hlreg0 & ~R_HLREG0_RXCRCSTRP_MASK);
-    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: HLREG0[0] "),
-                     ==, 1);
-}
-
-/*
  * EIAM's auto-masking on EICR reads (MSI and INTx mode) is not modelled:
  * setting it is reported.
  */
@@ -1464,6 +1447,61 @@ static void test_vlan_strip_rxdctl_vme(NicTest *t)
     expect_mem(t, rx->pkt_buf[1], tagged.data, tagged.len);
 }
 
+/* Ethernet's CRC-32 (reflected, polynomial 0x04c11db7) of @len bytes */
+static uint32_t eth_fcs(const uint8_t *p, size_t len)
+{
+    uint32_t crc = ~0u;
+
+    while (len--) {
+        crc ^= *p++;
+        for (int b = 0; b < 8; b++) {
+            crc = (crc >> 1) ^ (0xedb88320u & -(crc & 1));
+        }
+    }
+    return ~crc;
+}
+
+/* Descriptor @idx of @rx holds @len bytes of @data, then @f's CRC. */
+static void expect_rx_with_fcs(NicTest *t, QIoatNicRing *rx, unsigned idx,
+                               const void *data, size_t len, const Frame *f)
+{
+    QIoatNicRxWb wb = rx_wait(t, rx, idx);
+    uint8_t fcs[4];
+
+    g_assert_cmpuint(wb.length, ==, len + 4);
+    expect_mem(t, rx->pkt_buf[idx], data, len);
+    stl_le_p(fcs, eth_fcs(f->data, f->len));
+    expect_mem(t, rx->pkt_buf[idx] + len, fcs, 4);
+}
+
+/*
+ * HLREG0.RXCRCSTRP clear: the frame's CRC follows it in host memory and
+ * counts in the written-back length; the statistics count the frame once
+ * with its CRC, as with stripping.
+ */
+static void test_rx_crc_kept_without_strip(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame f = eth_frame(100);
+
+    wr(t, A_HLREG0, rd(t, A_HLREG0) & ~R_HLREG0_RXCRCSTRP_MASK);
+    inject(t, &f);
+    expect_rx_with_fcs(t, rx, 0, f.data, f.len, &f);
+    g_assert_cmpuint(rd(t, A_GORCL), ==, f.len + 4);
+}
+
+/* A stripped tag leaves the CRC of the tagged frame, as it was on the wire. */
+static void test_rx_crc_kept_after_vlan_strip(NicTest *t)
+{
+    Frame f = ip_frame(FRAME_TCP4, 64), tagged = vlan_tagged(&f, 100);
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+
+    wr(t, A_HLREG0, rd(t, A_HLREG0) & ~R_HLREG0_RXCRCSTRP_MASK);
+    wr(t, IOAT_NIC_RXDCTL(0), R_RXDCTL_ENABLE_MASK | R_RXDCTL_VME_MASK);
+    inject(t, &tagged);
+    expect_rx_with_fcs(t, rx, 0, f.data, f.len, &tagged);
+}
+
 /* Context VLAN + data VLE: a tag with DMATXCTL.VT after the addresses. */
 static void test_vlan_insert_tx_vle(NicTest *t)
 {
@@ -2020,7 +2058,6 @@ static const NicTestCase registers_tests[] = {
       test_unimplemented_offset_reported_once },
     { "unmodelled-register-reads-back-reported-once",
       test_unmodelled_register_reads_back_reported_once },
-    { "hlreg0-keep-crc-reported", test_hlreg0_keep_crc_reported },
     { "eiam-reported", test_eiam_reported },
     { "fdir-command-while-off-is-guest-error",
       test_fdir_command_while_off_is_guest_error },
@@ -2125,6 +2162,8 @@ static const NicTestCase offloads_tests[] = {
     { "rx-checksum-good-tcp4", test_rx_checksum_good_tcp4 },
     { "rx-checksum-errors-reported", test_rx_checksum_errors_reported },
     { "vlan-strip-rxdctl-vme", test_vlan_strip_rxdctl_vme },
+    { "rx-crc-kept-without-strip", test_rx_crc_kept_without_strip },
+    { "rx-crc-kept-after-vlan-strip", test_rx_crc_kept_after_vlan_strip },
     { "vlan-insert-tx-vle", test_vlan_insert_tx_vle },
     { "tx-checksum-offload-tcp4", test_tx_checksum_offload_tcp4 },
     { "tx-checksum-offload-udp6", test_tx_checksum_offload_udp6 },
