@@ -346,6 +346,27 @@ void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
     core->mac[R_EERD] = FIELD_DP32(val, EERD, DONE, 1);
 }
 
+/*
+ * EEC.REQ asks for the EEPROM's pins, to bit-bang it (SK, CS, DI, DO):
+ * not modelled, so GNT never comes.  EERD reads the EEPROM.  The first
+ * request is reported.
+ */
+void ioat_nic_write_eec(IoatNicCore *core, const IoatNicReg *reg,
+                        unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    if (!FIELD_EX32(val, EEC, REQ)) {
+        return;
+    }
+    trace_ioat_nic_unimp_reg(reg->name, n, addr, val);
+    if (ioat_nic_report_unimp_once(core, addr)) {
+        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: EEC[0] (0x%05"
+                      HWADDR_PRIx ") = 0x%08" PRIx32 ": bit-banged EEPROM "
+                      "access is not modelled, EEC.GNT stays clear; EERD "
+                      "reads the EEPROM\n", addr, val);
+    }
+}
+
 /* MDIO with no PHY attached: commands complete at once, reads 0xffff. */
 void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val)

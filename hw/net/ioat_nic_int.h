@@ -147,6 +147,8 @@ void ioat_nic_write_ctrl(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_write_eec(IoatNicCore *core, const IoatNicReg *reg,
+                        unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 bool ioat_nic_link_up(IoatNicCore *core);

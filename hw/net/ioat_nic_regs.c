@@ -80,7 +80,10 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(LEDCTL, UNIMP("LED control")),
 
     /* EEPROM, flash, semaphores, firmware (8.2.3.2, 8.2.3.26) */
-    R(EEC, .reset = 0x00002710),    /* present, auto-read done, 1K words */
+    /* Present, auto-read done, 1K words; software drives only the pins */
+    R(EEC, .reset = 0x00002710, .write = ioat_nic_write_eec,
+      .ro = ~(R_EEC_SK_MASK | R_EEC_CS_MASK | R_EEC_DI_MASK | R_EEC_FWE_MASK |
+              R_EEC_REQ_MASK)),
     R(EERD, .sc = R_EERD_START_MASK, .write = ioat_nic_write_eerd),
     R(FLA, UNIMP("the flash interface")),
     R(EEMNGCTL, RO),

@@ -615,6 +615,12 @@ REG32(TXDGBCH, 0x087a8)
 
 /* EEPROM, flash, management (8.2.3.2, 8.2.3.26) */
 REG32(EEC, 0x10010)
+    FIELD(EEC, SK, 0, 1)
+    FIELD(EEC, CS, 1, 1)
+    FIELD(EEC, DI, 2, 1)
+    FIELD(EEC, FWE, 4, 2)
+    FIELD(EEC, REQ, 6, 1)
+    FIELD(EEC, GNT, 7, 1)
     FIELD(EEC, PRES, 8, 1)
     FIELD(EEC, ARD, 9, 1)
     FIELD(EEC, SIZE, 11, 4)

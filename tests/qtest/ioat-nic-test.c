@@ -316,6 +316,30 @@ static void test_eec_eeprom_present_1024_words(NicTest *t)
     g_assert_cmpuint(1u << (FIELD_EX32(eec, EEC, SIZE) + 6), ==, 1024);
 }
 
+/* EEC's status bits are the device's: a write of 0 leaves them. */
+static void test_eec_status_bits_read_only(NicTest *t)
+{
+    uint32_t eec = rd(t, A_EEC);
+
+    wr(t, A_EEC, 0);
+    g_assert_cmphex(rd(t, A_EEC), ==, eec & ~(R_EEC_SK_MASK | R_EEC_CS_MASK |
+                                             R_EEC_DI_MASK | R_EEC_FWE_MASK |
+                                             R_EEC_REQ_MASK));
+}
+
+/*
+ * A request for the EEPROM's pins (EEC.REQ, to bit-bang it) is never
+ * granted and is reported, once.
+ */
+static void test_eec_request_not_granted_reported(NicTest *t)
+{
+    wr(t, A_EEC, rd(t, A_EEC) | R_EEC_REQ_MASK);
+    g_assert_false(FIELD_EX32(rd(t, A_EEC), EEC, GNT));
+    wr(t, A_EEC, rd(t, A_EEC) | R_EEC_REQ_MASK);
+    g_assert_cmpuint(ioat_log_count(t->log, "ioat_nic_unimp_reg: EEC[0] "),
+                     ==, 1);
+}
+
 /*
  * The datasheet's full checksum (6.3): words 0x00-0x3f plus the
  * sections the pointers in 0x03-0x0e name (without their length words)
@@ -2065,6 +2089,9 @@ static const NicTestCase registers_tests[] = {
     { "self-clearing-and-reserved-bits", test_self_clearing_and_reserved_bits },
     { "reset-register-defaults", test_reset_register_defaults },
     { "eec-eeprom-present-1024-words", test_eec_eeprom_present_1024_words },
+    { "eec-status-bits-read-only", test_eec_status_bits_read_only },
+    { "eec-request-not-granted-reported",
+      test_eec_request_not_granted_reported },
     { "eeprom-checksum-is-baba", test_eeprom_checksum_is_baba },
     { "eeprom-lan-core-module-holds-mac",
       test_eeprom_lan_core_module_holds_mac },
