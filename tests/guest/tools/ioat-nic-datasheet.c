@@ -145,6 +145,12 @@
 #define TPT                 0x040d4
 #define BPTC                0x040f4
 #define MPC0                0x03fa0
+#define RXDGPC              0x02f50     /* the DMA's own counts */
+#define RXDGBCL             0x02f54
+#define RXDGBCH             0x02f58
+#define TXDGPC              0x087a0
+#define TXDGBCL             0x087a4
+#define TXDGBCH             0x087a8
 
 /* EEPROM map (6.3) */
 #define EE_FIRST_PTR        0x03
@@ -714,7 +720,9 @@ static const struct { const char *name; uint32_t off; } stat_regs[] = {
     { "BPRC", BPRC }, { "GPTC", GPTC }, { "GORCL", GORCL },
     { "GORCH", GORCH }, { "GOTCL", GOTCL }, { "GOTCH", GOTCH },
     { "RUC", RUC }, { "ROC", ROC }, { "TPR", TPR }, { "TPT", TPT },
-    { "BPTC", BPTC }, { "MPC[0]", MPC0 },
+    { "BPTC", BPTC }, { "MPC[0]", MPC0 }, { "RXDGPC", RXDGPC },
+    { "RXDGBCL", RXDGBCL }, { "RXDGBCH", RXDGBCH }, { "TXDGPC", TXDGPC },
+    { "TXDGBCL", TXDGBCL }, { "TXDGBCH", TXDGBCH },
 };
 #define NSTATS (sizeof(stat_regs) / sizeof(stat_regs[0]))
 
@@ -1165,6 +1173,18 @@ static void traffic(unsigned rounds)
         check_stat("statistics-count-octets", "GOTC", gotc, tx_octets);
         check_stat("statistics-count-octets", "GORC", gorc, rx_octets);
         pass("statistics-count-octets");
+    }
+    /* The DMA's counts: every frame fetched and written back, here all. */
+    {
+        unsigned n = rounds * NFRAMES;
+
+        check_stat("statistics-dma-counts", "TXDGPC", rd32(TXDGPC), n);
+        check_stat("statistics-dma-counts", "RXDGPC", rd32(RXDGPC), n);
+        check_stat("statistics-dma-counts", "TXDGBC",
+                   rd36(TXDGBCL, TXDGBCH), tx_octets);
+        check_stat("statistics-dma-counts", "RXDGBC",
+                   rd36(RXDGBCL, RXDGBCH), rx_octets);
+        pass("statistics-dma-counts");
     }
     {
         static const struct { const char *name; uint32_t off; } errs[] = {
