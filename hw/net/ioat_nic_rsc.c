@@ -522,7 +522,12 @@ IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f)
         return IOAT_NIC_RSC_PASS;
     }
     if (!ioat_nic_rsc_usable(core, q, &rule)) {
-        return IOAT_NIC_RSC_PASS;   /* reported at the RSCCTL write */
+        /*
+         * Reported at the RSCCTL write; a rule broken since (CRC stripping
+         * turned off) closes what the queue holds first, in order.
+         */
+        ioat_nic_rsc_close_queue(core, q);
+        return IOAT_NIC_RSC_PASS;
     }
     /* A low latency interrupt closes the queue's contexts (7.3.2.2). */
     if (f->steer.lli &&

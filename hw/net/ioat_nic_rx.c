@@ -373,8 +373,8 @@ static void ioat_nic_split_point(IoatNicCore *core, IoatNicRxFrame *f,
                (ip6 && (psrtype & IOAT_NIC_PSRTYPE_IPV6HDR))) {
         split = net_rx_pkt_get_l4_hdr_offset(core->rx_pkt);
     }
-    if (split > f->len) {
-        split = 0;
+    if (split > f->len - (f->fcs ? ETH_FCS_LEN : 0)) {
+        split = 0;                  /* never into the CRC */
     }
 
     if (split && split <= hdr_buf) {

@@ -20,7 +20,8 @@ typedef struct IoatNicRxFrame {
     size_t len;
     bool tagged;                    /* carries an 802.1Q tag (VLNCTRL.VET) */
     bool vlan_stripped;
-    bool fcs;                       /* the CRC follows the frame in buf */
+    /* The CRC follows the frame in buf; counted in len once delivered */
+    bool fcs;
     uint16_t vlan_tci;
     uint32_t rss_hash;
     uint8_t rss_type;

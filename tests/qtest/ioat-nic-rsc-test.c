@@ -251,6 +251,18 @@ static void expect_plain(NicTest *t, QIoatNicRing *rx, unsigned idx,
     g_assert_cmpmem(r->data, r->len, f->data, f->len);
 }
 
+/* @f alone in descriptor @idx, its 4-byte CRC after it */
+static void expect_plain_with_crc(NicTest *t, QIoatNicRing *rx, unsigned idx,
+                                  const Frame *f)
+{
+    g_autofree RxFrame *r = read_frame(t, rx, idx);
+
+    g_assert_true(r->rsccnt_zero);
+    g_assert_cmpuint(r->ndesc, ==, 1);
+    g_assert_cmpuint(r->len, ==, f->len + 4);
+    g_assert_cmpmem(r->data, f->len, f->data, f->len);
+}
+
 /* Three in-order MSS segments, and the one frame they make */
 static RxFrame *three_segments(NicTest *t, QIoatNicRing **rxp)
 {
@@ -337,6 +349,26 @@ static void test_context_closes_when_interval_ends(NicTest *t)
     qtest_clock_step(qts(t), ITR_US * 1000);
     g_assert_true(rx_wb(t, rx, 0).status & IOAT_NIC_RXD_STAT_DD);
     g_assert_true(ioat_nic_msix_pending(t->d, VEC));
+}
+
+/*
+ * CRC stripping turned off under an open context (RSC needs it): the
+ * context closes before the next segment goes by it, which arrives
+ * uncoalesced with its CRC, after the held one.
+ */
+static void test_context_closes_when_crc_strip_turned_off(NicTest *t)
+{
+    QIoatNicRing *rx = rsc_queue(t, 8);
+    Frame f0 = segment(0), f1 = segment(1);
+
+    inject(t, &f0);
+    wait_consumed(t);
+    expect_rx_empty(t, rx, 0);
+    wr(t, A_HLREG0, rd(t, A_HLREG0) & ~R_HLREG0_RXCRCSTRP_MASK);
+    inject(t, &f1);
+    wait_consumed(t);
+    expect_plain(t, rx, 0, &f0);
+    expect_plain_with_crc(t, rx, 1, &f1);
 }
 
 /* A segment alone in its context is written as it arrived, RSCCNT 0. */
@@ -684,17 +716,6 @@ typedef struct BadConfig {
     bool crc_kept;              /* HLREG0.RXCRCSTRP clear */
 } BadConfig;
 
-/* @f alone in descriptor @idx, its 4-byte CRC after it */
-static void expect_plain_with_crc(NicTest *t, QIoatNicRing *rx, unsigned idx,
-                                  const Frame *f)
-{
-    g_autofree RxFrame *r = read_frame(t, rx, idx);
-
-    g_assert_true(r->rsccnt_zero);
-    g_assert_cmpuint(r->ndesc, ==, 1);
-    g_assert_cmpuint(r->len, ==, f->len + 4);
-    g_assert_cmpmem(r->data, f->len, f->data, f->len);
-}
 
 static const BadConfig bad_configs[] = {
     { "rscen-without-crcstrip-is-guest-error", false, MAXDESC_4,
@@ -723,6 +744,9 @@ static void test_bad_config(NicTest *t)
     }
     wr(t, IOAT_NIC_RSCCTL(0), RSCCTL_ON(c->maxdesc));
     g_assert_true(guest_error_logged(t, "ioat_nic_err_rsc_config"));
+    g_assert_true(!c->crc_kept ||
+                  ioat_log_count(t->log, "ioat_nic_err_rsc_config: RSCCTL[0]: "
+                                 "RSCEN set but HLREG0.RXCRCSTRP") == 1);
     inject(t, &f0);
     inject(t, &f1);
     wait_consumed(t);
@@ -751,6 +775,8 @@ static const NicTestCase rsc_tests[] = {
     { "mac-counts-wire-segments", test_mac_counts_wire_segments },
     { "context-closes-when-interval-ends",
       test_context_closes_when_interval_ends },
+    { "context-closes-when-crc-strip-turned-off",
+      test_context_closes_when_crc_strip_turned_off },
     { "lone-segment-written-as-received",
       test_lone_segment_written_as_received },
     { "no-coalescing-without-rscen", test_no_coalescing_without_rscen },

@@ -1511,7 +1511,9 @@ static void test_rx_crc_kept_without_strip(NicTest *t)
     wr(t, A_HLREG0, rd(t, A_HLREG0) & ~R_HLREG0_RXCRCSTRP_MASK);
     inject(t, &f);
     expect_rx_with_fcs(t, rx, 0, f.data, f.len, &f);
+    g_assert_cmpuint(rd(t, A_GPRC), ==, 1);
     g_assert_cmpuint(rd(t, A_GORCL), ==, f.len + 4);
+    g_assert_cmpuint(rd(t, A_RXDGBCL), ==, f.len + 4);
 }
 
 /* A stripped tag leaves the CRC of the tagged frame, as it was on the wire. */
