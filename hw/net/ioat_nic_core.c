@@ -355,15 +355,10 @@ void ioat_nic_write_eec(IoatNicCore *core, const IoatNicReg *reg,
                         unsigned n, hwaddr addr, uint32_t val)
 {
     ioat_nic_reg_store(core, reg, addr, val);
-    if (!FIELD_EX32(val, EEC, REQ)) {
-        return;
-    }
-    trace_ioat_nic_unimp_reg(reg->name, n, addr, val);
-    if (ioat_nic_report_unimp_once(core, addr)) {
-        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: EEC[0] (0x%05"
-                      HWADDR_PRIx ") = 0x%08" PRIx32 ": bit-banged EEPROM "
-                      "access is not modelled, EEC.GNT stays clear; EERD "
-                      "reads the EEPROM\n", addr, val);
+    if (FIELD_EX32(val, EEC, REQ)) {
+        ioat_nic_unimp_setting(core, A_EEC, reg->name, n, addr, val,
+                               "bit-banged EEPROM access (EEC.GNT stays "
+                               "clear; EERD reads the EEPROM)");
     }
 }
 
@@ -415,6 +410,22 @@ static void ioat_nic_unimp_reg(IoatNicCore *core, const IoatNicReg *reg,
                   "reported again for %s[%u..%u]\n", reg->name, n, addr, val,
                   reg->unimp, reg->name, reg->first,
                   reg->first + reg->count - 1);
+}
+
+/*
+ * A write of @name[@n] that asks for what the model does not do (@what):
+ * traced, and reported the first time for @key.
+ */
+void ioat_nic_unimp_setting(IoatNicCore *core, hwaddr key, const char *name,
+                            unsigned n, hwaddr addr, uint32_t val,
+                            const char *what)
+{
+    trace_ioat_nic_unimp_reg(name, n, addr, val);
+    if (ioat_nic_report_unimp_once(core, key)) {
+        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: %s[%u] (0x%05"
+                      HWADDR_PRIx ") = 0x%08" PRIx32 ": %s is not modelled\n",
+                      name, n, addr, val, what);
+    }
 }
 
 /* A statistic the model does not keep: the first read of any instance */

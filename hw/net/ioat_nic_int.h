@@ -147,6 +147,9 @@ void ioat_nic_write_ctrl(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_eerd(IoatNicCore *core, const IoatNicReg *reg,
                          unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_unimp_setting(IoatNicCore *core, hwaddr key, const char *name,
+                            unsigned n, hwaddr addr, uint32_t val,
+                            const char *what);
 void ioat_nic_write_eec(IoatNicCore *core, const IoatNicReg *reg,
                         unsigned n, hwaddr addr, uint32_t val);
 void ioat_nic_write_msca(IoatNicCore *core, const IoatNicReg *reg,

@@ -220,18 +220,14 @@ static void ioat_nic_eitr_expired(void *opaque)
 /*
  * LLI moderation (EITR.LLI_MOD, GPIE.LL_INTERVAL, 8.2.3.5) is not
  * modelled: a low-latency interrupt fires at once.  The first write that
- * asks for it is reported.
+ * asks for it, in any of the three registers, is reported.
  */
 void ioat_nic_lli_moderation_unimp(IoatNicCore *core, const char *name,
                                    unsigned n, hwaddr addr, uint32_t val)
 {
-    trace_ioat_nic_unimp_reg(name, n, addr, val);
-    if (ioat_nic_report_unimp_once(core, A_GPIE)) {
-        qemu_log_mask(LOG_UNIMP, "ioat_nic_unimp_reg: %s[%u] (0x%05"
-                      HWADDR_PRIx ") = 0x%08" PRIx32 ": LLI moderation is "
-                      "not modelled; low-latency interrupts fire at once\n",
-                      name, n, addr, val);
-    }
+    ioat_nic_unimp_setting(core, A_GPIE, name, n, addr, val,
+                           "LLI moderation (low-latency interrupts fire at "
+                           "once)");
 }
 
 void ioat_nic_write_gpie(IoatNicCore *core, const IoatNicReg *reg,

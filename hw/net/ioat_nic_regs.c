@@ -52,8 +52,6 @@
 #define BASE_ADDR_LO_RO     0x7f    /* ring and buffer bases: 128-byte units */
 #define RING_LEN_RO         (~IOAT_NIC_RING_LEN_MASK)
 #define RING_INDEX_RO       (~IOAT_NIC_RING_INDEX_MASK)
-#define EITR_RW \
-    (IOAT_NIC_EITR_ITR_MASK | IOAT_NIC_EITR_LLI_MOD | IOAT_NIC_EITR_CNT_WDIS)
 
 #define FLOW_CONTROL        "flow control"
 #define DCB                 "DCB arbitration"
@@ -103,8 +101,8 @@ static const IoatNicReg ioat_nic_regs[] = {
     R(EICR, .read = ioat_nic_read_eicr, .write = ioat_nic_write_eicr),
     R(EICS, .read = ioat_nic_read_eics, .write = ioat_nic_write_eics),
     R(EIAC),
-    ARR(EITR, 0, 24, .ro = ~EITR_RW, .write = ioat_nic_write_eitr),
-    ARR(EITR, 24, 40, .ro = ~EITR_RW, .write = ioat_nic_write_eitr),
+    ARR(EITR, 0, 24, .ro = ~IOAT_NIC_EITR_RW, .write = ioat_nic_write_eitr),
+    ARR(EITR, 24, 40, .ro = ~IOAT_NIC_EITR_RW, .write = ioat_nic_write_eitr),
     R(EIMS, .read = ioat_nic_read_eims, .write = ioat_nic_write_eims),
     R(EIMC, WO, .write = ioat_nic_write_eimc),
     R(EIAM, UNIMP("auto-masking on EICR reads in MSI and INTx mode")),

@@ -68,6 +68,9 @@ REG32(EIAM_EX1, 0x00ad4)
 #define IOAT_NIC_EITR_ITR_MASK      0x00000ff8  /* 2 us units << 3 */
 #define IOAT_NIC_EITR_LLI_MOD       (1u << 15)
 #define IOAT_NIC_EITR_CNT_WDIS      (1u << 31)
+#define IOAT_NIC_EITR_RW            (IOAT_NIC_EITR_ITR_MASK | \
+                                     IOAT_NIC_EITR_LLI_MOD | \
+                                     IOAT_NIC_EITR_CNT_WDIS)
 #define IOAT_NIC_IVAR(n)            (0x00900 + 4 * (n))     /* n < 64 */
 #define IOAT_NIC_IVAR_VALID         0x80
 #define IOAT_NIC_IVAR_VECTOR_MASK   0x3f

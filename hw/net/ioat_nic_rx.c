@@ -373,7 +373,7 @@ static void ioat_nic_split_point(IoatNicCore *core, IoatNicRxFrame *f,
                (ip6 && (psrtype & IOAT_NIC_PSRTYPE_IPV6HDR))) {
         split = net_rx_pkt_get_l4_hdr_offset(core->rx_pkt);
     }
-    if (split > f->len - (f->fcs ? ETH_FCS_LEN : 0)) {
+    if (split > ioat_nic_rx_frame_len(f)) {
         split = 0;                  /* never into the CRC */
     }
 
@@ -506,7 +506,7 @@ static uint16_t ioat_nic_rx_fragment_csum(IoatNicCore *core,
                                           const IoatNicRxFrame *f)
 {
     size_t pcss = FIELD_EX32(core->mac[R_RXCSUM], RXCSUM, PCSS);
-    size_t len = f->len - (f->fcs ? ETH_FCS_LEN : 0);
+    size_t len = ioat_nic_rx_frame_len(f);
 
     if (pcss >= len) {
         return 0;
@@ -654,8 +654,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 
 static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    size_t octets = f->len - (f->fcs ? ETH_FCS_LEN : 0) +
-                    (f->vlan_stripped ? 4 : 0) + ETH_FCS_LEN;
+    size_t octets = ioat_nic_rx_frame_len(f) + (f->vlan_stripped ? 4 : 0) +
+                    ETH_FCS_LEN;
 
     if (f->pool >= 0) {
         ioat_nic_pool_count_rx(core, f->pool, octets,

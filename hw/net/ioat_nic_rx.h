@@ -45,6 +45,12 @@ typedef struct IoatNicRxFrame {
     uint8_t rsccnt[IOAT_NIC_RX_MAX_FRAME_DESC];
 } IoatNicRxFrame;
 
+/* @f's length without the CRC it keeps (HLREG0.RXCRCSTRP clear) */
+static inline size_t ioat_nic_rx_frame_len(const IoatNicRxFrame *f)
+{
+    return f->len - (f->fcs ? ETH_FCS_LEN : 0);
+}
+
 void ioat_nic_rx_parse(IoatNicCore *core, IoatNicRxFrame *f);
 unsigned ioat_nic_rx_ring_size(IoatNicCore *core, unsigned q);
 unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q);

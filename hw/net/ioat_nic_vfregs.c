@@ -478,8 +478,7 @@ bool ioat_nic_core_vf_write(IoatNicCore *core, unsigned vf, hwaddr addr,
     case VTEITR(0) ... VTEITR(IOAT_NIC_VF_MSIX_VECTORS - 1): {
         unsigned v = (addr - VTEITR(0)) / 4;
 
-        vi->eitr[v] = val & (IOAT_NIC_EITR_ITR_MASK | IOAT_NIC_EITR_LLI_MOD |
-                             IOAT_NIC_EITR_CNT_WDIS);
+        vi->eitr[v] = val & IOAT_NIC_EITR_RW;
         if (val & IOAT_NIC_EITR_LLI_MOD) {
             ioat_nic_lli_moderation_unimp(core, "VTEITR", v, addr, val);
         }
