@@ -85,11 +85,12 @@ carrier_changes() {
 link_flaps() {
     local i
     for i in $(seq 100); do
-        [ "$(carrier_changes)" -ge $(($1 + 2)) ] && wait_carrier $IF 1 10 && return 0
+        [ "$(carrier_changes)" -ge $(($1 + 2)) ] && break
         sleep 0.1
     done
-    echo "carrier_changes $1 -> $(carrier_changes)"
-    return 1
+    [ "$(carrier_changes)" -ge $(($1 + 2)) ] ||
+        { echo "carrier_changes $1 -> $(carrier_changes)"; return 1; }
+    wait_carrier $IF 1 10
 }
 
 # no_reset_since_mark: no transmit timeout, no reset since the last mark
