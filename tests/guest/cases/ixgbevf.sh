@@ -64,13 +64,11 @@ between() {
     want=$(stream_blocks "$3" | sha256sum | cut -d' ' -f1)
     [ "$from" = - ] || send="$IP netns exec $from"
     [ "$to" = $VF1_ADDR ] && recv="$IP netns exec $NS"
-    # The listener's stdin never ends (busybox nc stops at its EOF).
-    [ -p /tmp/nc-in ] || mkfifo /tmp/nc-in
     # shellcheck disable=SC2086 # $recv and $send are command prefixes
-    $recv nc -l -p 5001 0<> /tmp/nc-in | sha256sum | cut -d' ' -f1 > /tmp/got &
+    $recv tcp-stream -l 5001 | sha256sum | cut -d' ' -f1 > /tmp/got &
     sleep 1
     # shellcheck disable=SC2086
-    stream_blocks "$3" | $send nc "$to" 5001 || return 1
+    stream_blocks "$3" | $send tcp-stream "$to" 5001 || return 1
     wait
     got=$(cat /tmp/got)
     [ "$got" = "$want" ] || { echo "received $got, sent $want"; return 1; }

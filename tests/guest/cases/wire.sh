@@ -62,7 +62,7 @@ serve_twice() {
 # PORT + 2, then compare it with the sender's (PORT + 3): both ends check
 receive_from() {
     local got want
-    { timeout $LISTEN_S nc -l -p "$3" 0<> $NC_IN || echo "listener failed"; } 2> /dev/null |
+    { timeout $LISTEN_S tcp-stream -l "$3" || echo "listener failed"; } 2> /dev/null |
         sha256sum | cut -d' ' -f1 > /tmp/got-$3 &
     listening "$3" || return 1
     serve_once $(($3 + 1)) ready || { echo "g$1 never asked"; return 1; }
@@ -80,7 +80,7 @@ send_to() {
     block
     want=$(stream_blocks "$2" | sha256sum | cut -d' ' -f1)
     ask "$1" $(($3 + 1)) 120 > /dev/null || { echo "g$1 never listened on $3"; return 1; }
-    stream_blocks "$2" | nc "$(addr "$1")" "$3" || return 1
+    stream_blocks "$2" | tcp-stream "$(addr "$1")" "$3" || return 1
     got=$(ask "$1" $(($3 + 2)) 120) || { echo "no digest from g$1"; return 1; }
     serve_once $(($3 + 3)) "$want" || { echo "g$1 never asked what we sent"; return 1; }
     [ "$got" = "$want" ] || { echo "g$1 received $got, we sent $want"; return 1; }
