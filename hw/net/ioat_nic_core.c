@@ -217,6 +217,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     memset(core->qde, 0, sizeof(core->qde));
     ioat_nic_rx_reset(core);
     ioat_nic_tx_reset(core);
+    ioat_nic_dma_forget_all(core);
     ioat_nic_fdir_reset(core);
     if (core->fault.tx_hang) {
         core->fault.tx_hang--;
@@ -282,6 +283,7 @@ void ioat_nic_core_finalize(IoatNicCore *core)
     core->flap_timer = NULL;
     ioat_nic_rx_uninit(core);
     ioat_nic_tx_finalize(core);
+    ioat_nic_dma_forget_all(core);
     g_free(core->unimp_reported);
     core->unimp_reported = NULL;
 }

@@ -67,6 +67,18 @@ static void ioat_nic_rx_flush(IoatNicCore *core)
     }
 }
 
+static dma_addr_t ioat_nic_rx_ring_base(IoatNicCore *core, unsigned q)
+{
+    return ((uint64_t)ioat_nic_reg(core, IOAT_NIC_RDBAH(q)) << 32) |
+           ioat_nic_reg(core, IOAT_NIC_RDBAL(q));
+}
+
+static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
+                                        unsigned idx)
+{
+    return ioat_nic_rx_ring_base(core, q) + idx * IOAT_NIC_DESC_SIZE;
+}
+
 /*
  * One descriptor's write-back: the low dwords reach memory before the
  * length and DD, which ixgbe takes as the completion mark (7.1.6.2).
@@ -75,12 +87,13 @@ static void ioat_nic_rx_store_wb(IoatNicCore *core, unsigned q,
                                  const IoatNicRxWb *wb)
 {
     PCIDevice *d = ioat_nic_queue_dev(core, q, false);
+    uint64_t hi = cpu_to_le64(wb->hi);
 
     if (!wb->legacy) {
-        stq_le_pci_dma(d, wb->addr, wb->lo, MEMTXATTRS_UNSPECIFIED);
-        smp_wmb();      /* DW0/DW1 before the length and DD */
+        ioat_nic_dma_write_desc(&core->rx_dma[q], d, wb->addr, wb->lo, wb->hi);
+        return;
     }
-    stq_le_pci_dma(d, wb->addr + 8, wb->hi, MEMTXATTRS_UNSPECIFIED);
+    ioat_nic_dma_write(&core->rx_dma[q], d, wb->addr + 8, &hi, sizeof(hi));
 }
 
 /*
@@ -481,14 +494,6 @@ unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
     return (tail + n - head) % n;
 }
 
-static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
-                                        unsigned idx)
-{
-    return (((uint64_t)ioat_nic_reg(core, IOAT_NIC_RDBAH(q)) << 32) |
-            ioat_nic_reg(core, IOAT_NIC_RDBAL(q))) +
-           idx * IOAT_NIC_DESC_SIZE;
-}
-
 size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
 {
     unsigned kb = FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)),
@@ -581,7 +586,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         if (ioat_nic_gone(core)) {
             return false;   /* the last write unplugged us */
         }
-        if (pci_dma_read(d, daddr, &rd, sizeof(rd)) != MEMTX_OK) {
+        if (ioat_nic_dma_read(&core->rx_dma[q], d, daddr, &rd, sizeof(rd)) !=
+            MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desc_dma,
                                "RX queue %u: descriptor %u at 0x%" PRIx64
                                " is not readable", q, head, daddr);
@@ -592,7 +598,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 
         if (split && i == 0 && f->hdr_len) {
             hdr = f->hdr_len;
-            if (pci_dma_write(d, rd.hdr_addr, f->data, hdr) != MEMTX_OK) {
+            if (ioat_nic_dma_write(&core->rx_dma[q], d, rd.hdr_addr, f->data,
+                                   hdr) != MEMTX_OK) {
                 IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
                                    "RX queue %u: descriptor %u header buffer "
                                    "0x%" PRIx64 " is not writable", q, head,
@@ -601,8 +608,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
             done = hdr;
         }
         chunk = MIN(f->len - done, bufsize);
-        if (chunk && pci_dma_write(d, rd.pkt_addr, f->data + done, chunk) !=
-                     MEMTX_OK) {
+        if (chunk && ioat_nic_dma_write(&core->rx_dma[q], d, rd.pkt_addr,
+                                        f->data + done, chunk) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
                                "RX queue %u: descriptor %u packet buffer 0x%"
                                PRIx64 " is not writable", q, head, rd.pkt_addr);

@@ -431,15 +431,15 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
     if (!txq->skip && len) {
         /* Room for a VLAN tag and padding added later; grow by doubling. */
         size_t need = p->len + len + ETH_ZLEN + 4;
+        PCIDevice *dev = ioat_nic_queue_dev(core, q, true);
 
         if (need > p->size) {
             p->size = MIN(MAX(need, 2 * p->size),
                           IOAT_NIC_TX_MAX_PACKET + ETH_ZLEN + 4);
             p->data = g_realloc(p->data, p->size);
         }
-        if (pci_dma_read(ioat_nic_queue_dev(core, q, true), d->addr,
-                         p->data + p->len, len) !=
-            MEMTX_OK) {
+        if (ioat_nic_dma_read(&core->tx_dma[q], dev, d->addr,
+                              p->data + p->len, len) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_buf_dma,
                                "TX queue %u: buffer 0x%" PRIx64
                                " (+%zu) is not "
@@ -470,8 +470,10 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
                     (lo & ~3u);
 
     if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
-        stl_le_pci_dma(ioat_nic_queue_dev(core, q, true), addr, head,
-                       MEMTXATTRS_UNSPECIFIED);
+        uint32_t le = cpu_to_le32(head);
+
+        ioat_nic_dma_write(&core->tx_dma[q], ioat_nic_queue_dev(core, q, true),
+                           addr, &le, sizeof(le));
     }
 }
 
@@ -538,7 +540,8 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         if (core->tx_held) {
             break;      /* ioat_nic_tx_drained() comes back */
         }
-        if (pci_dma_read(dev, daddr, &d, sizeof(d)) != MEMTX_OK) {
+        if (ioat_nic_dma_read(&core->tx_dma[q], dev, daddr, &d, sizeof(d)) !=
+            MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_desc_dma,
                                "TX queue %u: descriptor %u at 0x%" PRIx64
                                " is not readable", q, head, daddr);
@@ -573,9 +576,11 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
 
         /* Write back DD on report-status descriptors (7.2.3.5.1). */
         if (FIELD_EX32(d.cmd_type_len, TXD_CMD, RS) && !ioat_nic_gone(core)) {
-            stl_le_pci_dma(dev, daddr + 12,
-                           FIELD_DP32(d.olinfo_status, TXD_OLINFO, STA_DD, 1),
-                           MEMTXATTRS_UNSPECIFIED);
+            uint32_t sta = cpu_to_le32(FIELD_DP32(d.olinfo_status,
+                                                  TXD_OLINFO, STA_DD, 1));
+
+            ioat_nic_dma_write(&core->tx_dma[q], dev, daddr + 12, &sta,
+                               sizeof(sta));
             written_back = true;
         }
         head = (head + 1) % n;

@@ -216,6 +216,7 @@ static void ioat_nic_vf_exit(PCIDevice *dev)
 {
     IoatNicVfState *s = IOAT_NIC_VF(dev);
 
+    ioat_nic_dma_forget_dev(ioat_nic_vf_core(s), dev);
     pcie_aer_exit(dev);
     pcie_cap_exit(dev);
     msix_unuse_all_vectors(dev);

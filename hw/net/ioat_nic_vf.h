@@ -22,6 +22,9 @@
 /* The device core of the PF that owns a VF (ioat_nic.c) */
 IoatNicCore *ioat_nic_pf_core(PCIDevice *pf);
 
+/* A VF going away: its queues' DMA windows go (ioat_nic_dma.c) */
+void ioat_nic_dma_forget_dev(IoatNicCore *core, PCIDevice *dev);
+
 /* A migrated VF's own state, once the PF has enabled it (ioat_nic_vf.c) */
 void ioat_nic_vf_restore(PCIDevice *vf);
 

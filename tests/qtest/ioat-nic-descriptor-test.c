@@ -12,6 +12,7 @@
 #include "libqos/qgraph.h"
 #include "ioat-nic-fixture.h"
 #include "hw/net/ioat_nic_regs.h"
+#include "hw/pci/pci_regs.h"
 
 #define LEGACY_SRRCTL   FIELD_DP32(0, SRRCTL, BSIZEPKT, \
                                    QIOAT_NIC_RX_BUF_SIZE / 1024)
@@ -239,6 +240,113 @@ static void test_dw1_with_pcsd_is_rss_hash(NicTest *t)
     g_assert_cmphex(rx_wait(t, rx, 0).rss_hash, ==, 0);
 }
 
+/*
+ * Descriptor rings: fetched and written back through the function's DMA
+ * address space on every access, whatever the model keeps to reach them
+ * quickly (PCI Command register, Bus Master Enable; datasheet 7.1.9,
+ * 7.2.3.5).
+ */
+
+static void set_bus_master(NicTest *t, bool on)
+{
+    QPCIDevice *pdev = &t->d->pci_dev;
+    uint16_t cmd = qpci_config_readw(pdev, PCI_COMMAND);
+
+    cmd = on ? cmd | PCI_COMMAND_MASTER : cmd & ~PCI_COMMAND_MASTER;
+    qpci_config_writew(pdev, PCI_COMMAND, cmd);
+}
+
+/* TX descriptor @idx's status dword in guest memory */
+static uint32_t tx_desc_status(NicTest *t, QIoatNicRing *tx, unsigned idx)
+{
+    return qtest_readl(qts(t), tx->base + idx * IOAT_NIC_DESC_SIZE + 12);
+}
+
+/*
+ * Bus mastering off after a frame went out of the ring: the next
+ * descriptor is not fetched (a guest error), nothing is sent or written
+ * back; back on, a tail write sends it.
+ */
+static void test_tx_ring_not_fetched_without_bus_master(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 0);
+    Frame f = eth_frame(86);
+
+    transmit(t, tx, &f);
+    expect_sent(t, &f);
+    set_bus_master(t, false);
+    post_frame(t, tx, &f);
+    g_assert_true(wire_idle(t));
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 1);
+    g_assert_false(tx_desc_status(t, tx, 1) & R_TXD_OLINFO_STA_DD_MASK);
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_tx_desc_dma"));
+
+    set_bus_master(t, true);
+    wr(t, IOAT_NIC_TDT(0), tx->tail);
+    expect_sent(t, &f);
+    g_assert_cmpuint(rd(t, IOAT_NIC_TDH(0)), ==, 2);
+    g_assert_true(tx_desc_status(t, tx, 1) & R_TXD_OLINFO_STA_DD_MASK);
+}
+
+/* The same on receive: no descriptor fetched, nothing written back. */
+static void test_rx_ring_not_fetched_without_bus_master(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame f = eth_frame(86);
+
+    inject(t, &f);
+    expect_rx(t, rx, 0, &f);
+    set_bus_master(t, false);
+    inject(t, &f);
+    wait_consumed(t);
+    expect_rx_empty(t, rx, 1);
+    g_assert_cmpuint(rd(t, IOAT_NIC_RDH(0)), ==, 1);
+    g_assert_true(guest_error_logged(t, "ioat_nic_err_rx_desc_dma"));
+}
+
+/*
+ * A queue set up again on a ring elsewhere: its descriptors come from, and
+ * are written back to, the new ring.
+ */
+static void test_tx_ring_moved_is_followed(NicTest *t)
+{
+    QIoatNicRing *tx = tx_queue(t, 0);
+    Frame first = eth_frame(86), second = eth_frame(120);
+    uint64_t old_base;
+
+    transmit(t, tx, &first);
+    expect_sent(t, &first);
+    old_base = tx->base;
+
+    tx = tx_queue(t, 0);
+    g_assert_cmphex(tx->base, !=, old_base);
+    transmit(t, tx, &second);
+    expect_sent(t, &second);
+    g_assert_true(wire_idle(t));
+    g_assert_true(tx_desc_status(t, tx, 0) & R_TXD_OLINFO_STA_DD_MASK);
+}
+
+/*
+ * The same on receive: the frame lands in the new ring's buffers, the old
+ * ring's next descriptor stays as it was.
+ */
+static void test_rx_ring_moved_is_followed(NicTest *t)
+{
+    QIoatNicRing *rx = rx_queue(t, 0, 4);
+    Frame f = eth_frame(86);
+    uint64_t old_base = rx->base;
+
+    inject(t, &f);
+    expect_rx(t, rx, 0, &f);
+    wr(t, IOAT_NIC_RXDCTL(0), 0);
+    rx = rx_queue(t, 0, 4);
+    g_assert_cmphex(rx->base, !=, old_base);
+    inject(t, &f);
+    expect_rx(t, rx, 0, &f);
+    g_assert_false(qtest_readl(qts(t), old_base + IOAT_NIC_DESC_SIZE + 8) &
+                   IOAT_NIC_RXD_STAT_DD);
+}
+
 static const NicTestCase descriptor_tests[] = {
     { "legacy-rx-writes-back-second-quadword",
       test_legacy_rx_writes_back_second_quadword },
@@ -254,6 +362,12 @@ static const NicTestCase descriptor_tests[] = {
     { "dw1-without-pcsd-is-ip-id-and-fragment-checksum",
       test_dw1_without_pcsd_is_ip_id_and_checksum },
     { "dw1-with-pcsd-is-rss-hash", test_dw1_with_pcsd_is_rss_hash },
+    { "tx-ring-not-fetched-without-bus-master",
+      test_tx_ring_not_fetched_without_bus_master },
+    { "rx-ring-not-fetched-without-bus-master",
+      test_rx_ring_not_fetched_without_bus_master },
+    { "tx-ring-moved-is-followed", test_tx_ring_moved_is_followed },
+    { "rx-ring-moved-is-followed", test_rx_ring_moved_is_followed },
 };
 
 static void register_ioat_nic_descriptor_tests(void)
