@@ -216,6 +216,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     memset(core->pool_stats, 0, sizeof(core->pool_stats));
     memset(core->qde, 0, sizeof(core->qde));
     ioat_nic_rx_reset(core);
+    core->rx_refused = true;
     ioat_nic_tx_reset(core);
     ioat_nic_dma_forget_all(core);
     ioat_nic_fdir_reset(core);
@@ -238,6 +239,7 @@ void ioat_nic_core_realize(IoatNicCore *core, PCIDevice *owner, NICState *nic,
 {
     core->owner = owner;
     core->nic = nic;
+    core->rx_refused = true;
     memcpy(core->permanent_mac, macaddr, ETH_ALEN);
     core->unimp_reported = bitmap_new(IOAT_NIC_MMIO_SIZE / 4);
     ioat_nic_regs_init();
@@ -528,7 +530,11 @@ void ioat_nic_core_set_tx_hang(IoatNicCore *core, uint32_t resets)
 
 bool ioat_nic_core_can_receive(IoatNicCore *core)
 {
-    return ioat_nic_rx_enabled(core) && !core->rx_late.ndesc;
+    if (ioat_nic_rx_enabled(core) && !core->rx_late.ndesc) {
+        return true;
+    }
+    core->rx_refused = true;
+    return false;
 }
 
 ssize_t ioat_nic_core_receive_iov(IoatNicCore *core, const struct iovec *iov,

@@ -191,6 +191,17 @@ typedef struct IoatNicCore {
     bool tx_link_wait;
     NetPacketSent *tx_sent;
     struct NetRxPkt *rx_pkt;
+    /*
+     * The frame being received, with room for its CRC; a receive nested in
+     * one (a DMA write that hits this device) allocates its own
+     */
+    uint8_t *rx_scratch;
+    bool rx_scratch_busy;
+    /*
+     * The backend was told no (can_receive, or a frame held for want of
+     * descriptors) since the last flush: it may hold frames for us
+     */
+    bool rx_refused;
     IoatNicFdir fdir;
     IoatNicFaults fault;        /* not migrated: the host's doing */
     IoatNicRxLateWb rx_late;    /* written back when the VM stops */

@@ -29,6 +29,7 @@ static void ioat_nic_rx_late_wb(void *opaque);
 void ioat_nic_rx_init(IoatNicCore *core)
 {
     net_rx_pkt_init(&core->rx_pkt);
+    core->rx_scratch = g_malloc(IOAT_NIC_MAX_FRAME + ETH_FCS_LEN);
     ioat_nic_rsc_init(core);
     core->rx_late.timer = timer_new_ns(QEMU_CLOCK_VIRTUAL, ioat_nic_rx_late_wb,
                                        core);
@@ -52,6 +53,8 @@ void ioat_nic_rx_uninit(IoatNicCore *core)
         net_rx_pkt_uninit(core->rx_pkt);
         core->rx_pkt = NULL;
     }
+    g_free(core->rx_scratch);
+    core->rx_scratch = NULL;
 }
 
 bool ioat_nic_rx_enabled(IoatNicCore *core)
@@ -59,10 +62,15 @@ bool ioat_nic_rx_enabled(IoatNicCore *core)
     return FIELD_EX32(core->mac[R_RXCTRL], RXCTRL, RXEN);
 }
 
-/* A tail move or a queue enable may make room for held frames. */
+/*
+ * A tail move or a queue enable may make room for frames the backend
+ * holds, if it was ever told no; flushing also wakes the main loop to
+ * poll the backend again, which is not needed otherwise.
+ */
 static void ioat_nic_rx_flush(IoatNicCore *core)
 {
-    if (ioat_nic_rx_enabled(core)) {
+    if (core->rx_refused && ioat_nic_rx_enabled(core)) {
+        core->rx_refused = false;
         qemu_flush_queued_packets(qemu_get_queue(core->nic));
     }
 }
@@ -694,11 +702,26 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
  * length limit, MAXFRS with HLREG0.JUMBOEN or 1518 bytes otherwise, FCS
  * included (8.2.3.22.13); shorter than the minimum, see ioat_nic_rx_runt().
  */
-static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
-                               int iovcnt, size_t size, IoatNicRxFrame *f,
-                               uint8_t **buf)
+/* Done with @f: its buffer goes back (ioat_nic_rx_accept()). */
+static void ioat_nic_rx_put_buf(IoatNicCore *core, IoatNicRxFrame *f)
 {
-    size_t max_len;
+    if (f->scratch) {
+        core->rx_scratch_busy = false;
+    } else {
+        g_free(f->buf);
+    }
+    f->buf = NULL;
+}
+
+/*
+ * The MAC takes the frame, or drops it (filters, size, injected faults).
+ * Taken, it is in f->buf, zero-padded to ETH_ZLEN with room for the CRC,
+ * until ioat_nic_rx_put_buf(), which the caller calls either way.
+ */
+static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
+                               int iovcnt, size_t size, IoatNicRxFrame *f)
+{
+    size_t max_len, room = MAX(size, ETH_ZLEN) + ETH_FCS_LEN;
 
     if (!ioat_nic_rx_enabled(core)) {
         trace_ioat_nic_rx_disabled(size);
@@ -720,7 +743,13 @@ static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
         ioat_nic_stat_inc(core, A_ROC);
         return false;
     }
-    f->buf = *buf = g_malloc0(MAX(size, ETH_ZLEN) + ETH_FCS_LEN);
+    if (!core->rx_scratch_busy) {
+        core->rx_scratch_busy = f->scratch = true;
+        f->buf = core->rx_scratch;
+        memset(f->buf + size, 0, room - size);
+    } else {
+        f->buf = g_malloc0(room);
+    }
     iov_to_buf(iov, iovcnt, 0, f->buf, size);
     f->data = f->buf;
     f->len = MAX(size, ETH_ZLEN);
@@ -762,7 +791,7 @@ void ioat_nic_rx_parse(IoatNicCore *core, IoatNicRxFrame *f)
 {
     struct iovec fiov = { .iov_base = (void *)f->data, .iov_len = f->len };
 
-    net_rx_pkt_set_protocols(core->rx_pkt, &fiov, 1, 0);
+    /* Attaching parses the headers too (net_rx_pkt_pull_data()) */
     net_rx_pkt_attach_iovec(core->rx_pkt, &fiov, 1, 0, false);
 }
 
@@ -1063,11 +1092,37 @@ void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
 {
     size_t size = iov_size(iov, iovcnt);
     IoatNicRxFrame f = { .pool = -1 };
-    g_autofree uint8_t *buf = NULL;
 
-    if (ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
+    if (ioat_nic_rx_accept(core, iov, iovcnt, size, &f)) {
         ioat_nic_rx_to_pools(core, &f, size, pools);
     }
+    ioat_nic_rx_put_buf(core, &f);
+}
+
+/* A frame the MAC took: to its pools, or classified to its queue. */
+static ssize_t ioat_nic_rx_accepted(IoatNicCore *core, IoatNicRxFrame *f,
+                                    size_t size, bool loopback)
+{
+    ssize_t ret;
+
+    if (ioat_nic_vt_enabled(core)) {
+        uint64_t pools = ioat_nic_rx_pools(core, f->buf, f->tagged, -1);
+
+        /* With pools, their filters are the address filter (7.10.3). */
+        if (!pools || !ioat_nic_rx_runt(core, size)) {
+            ioat_nic_rx_to_pools(core, f, size, pools);
+        }
+        return size;
+    }
+    if (ioat_nic_rx_runt(core, size)) {
+        return size;
+    }
+    ioat_nic_rx_classify(core, f);
+    ret = ioat_nic_rx_deliver(core, f, size, loopback);
+    if (ret) {
+        ioat_nic_fdir_count_lookup(core, &f->steer);
+    }
+    return ret;
 }
 
 ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
@@ -1075,28 +1130,14 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
 {
     size_t size = iov_size(iov, iovcnt);
     IoatNicRxFrame f = { .pool = -1 };
-    g_autofree uint8_t *buf = NULL;
-    ssize_t ret;
+    ssize_t ret = size;
 
-    if (!ioat_nic_rx_accept(core, iov, iovcnt, size, &f, &buf)) {
-        return size;
+    if (ioat_nic_rx_accept(core, iov, iovcnt, size, &f)) {
+        ret = ioat_nic_rx_accepted(core, &f, size, loopback);
     }
-    if (ioat_nic_vt_enabled(core)) {
-        uint64_t pools = ioat_nic_rx_pools(core, f.buf, f.tagged, -1);
-
-        /* With pools, their filters are the address filter (7.10.3). */
-        if (!pools || !ioat_nic_rx_runt(core, size)) {
-            ioat_nic_rx_to_pools(core, &f, size, pools);
-        }
-        return size;
-    }
-    if (ioat_nic_rx_runt(core, size)) {
-        return size;
-    }
-    ioat_nic_rx_classify(core, &f);
-    ret = ioat_nic_rx_deliver(core, &f, size, loopback);
-    if (ret) {
-        ioat_nic_fdir_count_lookup(core, &f.steer);
+    ioat_nic_rx_put_buf(core, &f);
+    if (!ret) {
+        core->rx_refused = true;    /* held: ioat_nic_rx_flush() */
     }
     return ret;
 }

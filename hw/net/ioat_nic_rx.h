@@ -16,6 +16,7 @@
 /* What the receive path learned about one frame. */
 typedef struct IoatNicRxFrame {
     uint8_t *buf;                   /* the frame, padded to ETH_ZLEN */
+    bool scratch;                   /* buf is the core's rx_scratch */
     const uint8_t *data;            /* frame with any stripped tag removed */
     size_t len;
     bool tagged;                    /* carries an 802.1Q tag (VLNCTRL.VET) */
