@@ -18,8 +18,7 @@
 #define HW_NET_IOAT_NIC_CORE_H
 
 #include "exec/hwaddr.h"
-#include "exec/memory.h"
-#include "system/dma.h"
+#include "hw/ioat/ioat_window.h"
 #include "net/net.h"
 #include "net/eth.h"
 #include "qemu/timer.h"
@@ -33,19 +32,6 @@ typedef struct IoatNicTxContext {
     uint32_t type_tucmd_mlhl;
     uint32_t mss_l4len_idx;
 } IoatNicTxContext;
-
-/*
- * A queue's DMA window (ioat_nic_dma.c): [base, base + len) of @dev's DMA
- * address space, one section of it, mapped by mrc if it is RAM
- */
-typedef struct IoatNicDmaWindow {
-    MemoryRegionCache mrc;
-    PCIDevice *dev;             /* NULL: no window */
-    AddressSpace *as;           /* dev's */
-    dma_addr_t base;
-    dma_addr_t len;
-    bool direct;                /* RAM, read and written through mrc */
-} IoatNicDmaWindow;
 
 typedef struct IoatNicTxQueue {
     IoatNicTxContext ctx[2];
@@ -172,8 +158,8 @@ typedef struct IoatNicCore {
     uint64_t qbtc[IOAT_NIC_NUM_STAT_QUEUES];
 
     IoatNicTxQueue txq[IOAT_NIC_NUM_QUEUES];
-    IoatNicDmaWindow rx_dma[IOAT_NIC_NUM_QUEUES];
-    IoatNicDmaWindow tx_dma[IOAT_NIC_NUM_QUEUES];
+    IoatWindow rx_dma[IOAT_NIC_NUM_QUEUES];
+    IoatWindow tx_dma[IOAT_NIC_NUM_QUEUES];
     /* Queues with descriptors left after a bounded pass, and its BH */
     DECLARE_BITMAP(tx_pending, IOAT_NIC_NUM_QUEUES);
     QEMUBH *tx_bh;

@@ -25,13 +25,8 @@
     } while (0)
 
 /* A queue's DMA (ioat_nic_dma.c) */
-MemTxResult ioat_nic_dma_read(IoatNicDmaWindow *w, PCIDevice *dev,
-                              dma_addr_t addr, void *buf, dma_addr_t size);
-MemTxResult ioat_nic_dma_write(IoatNicDmaWindow *w, PCIDevice *dev,
-                               dma_addr_t addr, const void *buf,
-                               dma_addr_t size);
-void ioat_nic_dma_write_desc(IoatNicDmaWindow *w, PCIDevice *dev,
-                             dma_addr_t addr, uint64_t lo, uint64_t hi);
+void ioat_nic_dma_write_desc(IoatWindow *w, PCIDevice *dev, dma_addr_t addr,
+                             uint64_t lo, uint64_t hi);
 void ioat_nic_dma_forget_all(IoatNicCore *core);
 
 /* Register storage */

@@ -101,7 +101,7 @@ static void ioat_nic_rx_store_wb(IoatNicCore *core, unsigned q,
         ioat_nic_dma_write_desc(&core->rx_dma[q], d, wb->addr, wb->lo, wb->hi);
         return;
     }
-    ioat_nic_dma_write(&core->rx_dma[q], d, wb->addr + 8, &hi, sizeof(hi));
+    ioat_window_write(&core->rx_dma[q], d, wb->addr + 8, &hi, sizeof(hi));
 }
 
 /*
@@ -594,7 +594,7 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         if (ioat_nic_gone(core)) {
             return false;   /* the last write unplugged us */
         }
-        if (ioat_nic_dma_read(&core->rx_dma[q], d, daddr, &rd, sizeof(rd)) !=
+        if (ioat_window_read(&core->rx_dma[q], d, daddr, &rd, sizeof(rd)) !=
             MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_desc_dma,
                                "RX queue %u: descriptor %u at 0x%" PRIx64
@@ -606,8 +606,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
 
         if (split && i == 0 && f->hdr_len) {
             hdr = f->hdr_len;
-            if (ioat_nic_dma_write(&core->rx_dma[q], d, rd.hdr_addr, f->data,
-                                   hdr) != MEMTX_OK) {
+            if (ioat_window_write(&core->rx_dma[q], d, rd.hdr_addr, f->data,
+                                  hdr) != MEMTX_OK) {
                 IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
                                    "RX queue %u: descriptor %u header buffer "
                                    "0x%" PRIx64 " is not writable", q, head,
@@ -616,8 +616,8 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
             done = hdr;
         }
         chunk = MIN(f->len - done, bufsize);
-        if (chunk && ioat_nic_dma_write(&core->rx_dma[q], d, rd.pkt_addr,
-                                        f->data + done, chunk) != MEMTX_OK) {
+        if (chunk && ioat_window_write(&core->rx_dma[q], d, rd.pkt_addr,
+                                       f->data + done, chunk) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_rx_buf_dma,
                                "RX queue %u: descriptor %u packet buffer 0x%"
                                PRIx64 " is not writable", q, head, rd.pkt_addr);

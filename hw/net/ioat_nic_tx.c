@@ -438,8 +438,8 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
                           IOAT_NIC_TX_MAX_PACKET + ETH_ZLEN + 4);
             p->data = g_realloc(p->data, p->size);
         }
-        if (ioat_nic_dma_read(&core->tx_dma[q], dev, d->addr,
-                              p->data + p->len, len) != MEMTX_OK) {
+        if (ioat_window_read(&core->tx_dma[q], dev, d->addr,
+                             p->data + p->len, len) != MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_buf_dma,
                                "TX queue %u: buffer 0x%" PRIx64
                                " (+%zu) is not "
@@ -472,8 +472,8 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
     if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
         uint32_t le = cpu_to_le32(head);
 
-        ioat_nic_dma_write(&core->tx_dma[q], ioat_nic_queue_dev(core, q, true),
-                           addr, &le, sizeof(le));
+        ioat_window_write(&core->tx_dma[q], ioat_nic_queue_dev(core, q, true),
+                          addr, &le, sizeof(le));
     }
 }
 
@@ -540,7 +540,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         if (core->tx_held) {
             break;      /* ioat_nic_tx_drained() comes back */
         }
-        if (ioat_nic_dma_read(&core->tx_dma[q], dev, daddr, &d, sizeof(d)) !=
+        if (ioat_window_read(&core->tx_dma[q], dev, daddr, &d, sizeof(d)) !=
             MEMTX_OK) {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_desc_dma,
                                "TX queue %u: descriptor %u at 0x%" PRIx64
@@ -579,8 +579,8 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
             uint32_t sta = cpu_to_le32(FIELD_DP32(d.olinfo_status,
                                                   TXD_OLINFO, STA_DD, 1));
 
-            ioat_nic_dma_write(&core->tx_dma[q], dev, daddr + 12, &sta,
-                               sizeof(sta));
+            ioat_window_write(&core->tx_dma[q], dev, daddr + 12, &sta,
+                              sizeof(sta));
             written_back = true;
         }
         head = (head + 1) % n;
