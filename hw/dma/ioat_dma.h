@@ -19,6 +19,7 @@
 #include "qemu/bitmap.h"
 #include "qemu/timer.h"
 #include "hw/pci/pci_device.h"
+#include "hw/ioat/ioat_window.h"
 #include "system/runstate.h"
 #include "ioat_dma_regs.h"
 
@@ -31,6 +32,9 @@ typedef struct IoatDmaChannel {
     IoatDmaState *dev;
     unsigned index;
     QEMUBH *bh;                 /* runs the descriptors */
+    /* DMA windows: what the engine reads (descriptors, sources), writes */
+    IoatWindow rd_win;
+    IoatWindow wr_win;
 
     uint16_t chanctrl;
     uint8_t state;              /* CHANSTS.STATUS */

@@ -206,6 +206,8 @@ static void ioat_dma_chan_reset(IoatDmaChannel *ch)
     ch->hw_count = 0;
     ch->last_done = 0;
     ch->irq_pending = false;
+    ioat_window_forget(&ch->rd_win);
+    ioat_window_forget(&ch->wr_win);
     ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_HALTED);
 }
 
@@ -402,6 +404,8 @@ void ioat_dma_core_finalize(IoatDmaState *s)
     for (unsigned i = 0; i < IOAT_DMA_MAX_CHANNELS; i++) {
         timer_free(s->chan[i].coalesce_timer);
         s->chan[i].coalesce_timer = NULL;
+        ioat_window_forget(&s->chan[i].rd_win);
+        ioat_window_forget(&s->chan[i].wr_win);
     }
 }
 

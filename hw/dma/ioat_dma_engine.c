@@ -40,6 +40,7 @@ static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err);
 static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
 {
     MemTxResult res;
+    uint8_t *p;
 
     if (ioat_dma_gone(ch->dev)) {
         return false;
@@ -61,8 +62,15 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
     }
     /* The data lands before the record, written as one 8-byte store. */
     smp_wmb();
-    res = stq_le_pci_dma(ioat_dma_pci(ch), ch->chancmp, val,
-                         MEMTXATTRS_UNSPECIFIED);
+    p = ioat_window_map(&ch->wr_win, ioat_dma_pci(ch), ch->chancmp, 8, false);
+    if (p) {
+        stq_le_p(p, val);
+        ioat_window_written(&ch->wr_win, ch->chancmp, 8);
+        res = MEMTX_OK;
+    } else {
+        res = stq_le_pci_dma(ioat_dma_pci(ch), ch->chancmp, val,
+                             MEMTXATTRS_UNSPECIFIED);
+    }
     if (res != MEMTX_OK) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_completion,
                            "channel %u: cannot write the completion record "
@@ -151,11 +159,22 @@ static bool ioat_dma_is_ram(AddressSpace *as, dma_addr_t addr, bool is_write)
  * goes through a bounce buffer.  Returns 0 or the CHANERR bit of the failing
  * side; *@done counts the bytes copied either way.
  */
-static uint32_t ioat_dma_copy(PCIDevice *pdev, dma_addr_t dst, dma_addr_t src,
-                              dma_addr_t len, dma_addr_t *done)
+static uint32_t ioat_dma_copy(IoatDmaChannel *ch, dma_addr_t dst,
+                              dma_addr_t src, dma_addr_t len, dma_addr_t *done)
 {
+    PCIDevice *pdev = ioat_dma_pci(ch);
     AddressSpace *as = pci_get_address_space(pdev);
+    uint8_t *s_win, *d_win;
 
+    /* Both sides in RAM the channel's windows map: one copy. */
+    s_win = ioat_window_map(&ch->rd_win, pdev, src, len, true);
+    d_win = s_win ? ioat_window_map(&ch->wr_win, pdev, dst, len, false) : NULL;
+    if (s_win && d_win) {
+        memmove(d_win, s_win, len);
+        ioat_window_written(&ch->wr_win, dst, len);
+        *done = len;
+        return 0;
+    }
     *done = 0;
     while (*done < len) {
         dma_addr_t s_addr = src + *done, d_addr = dst + *done;
@@ -249,6 +268,8 @@ static unsigned ioat_dma_desc_slots(const IoatDmaDesc *d)
 static bool ioat_dma_chan_read_desc(IoatDmaChannel *ch, uint64_t addr,
                                     void *buf, uint32_t err)
 {
+    uint8_t *p;
+
     if (addr & (IOAT_DMA_DESC_ALIGN - 1)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_align,
                            "channel %u: descriptor address 0x%" PRIx64
@@ -256,7 +277,12 @@ static bool ioat_dma_chan_read_desc(IoatDmaChannel *ch, uint64_t addr,
         ioat_dma_chan_halt(ch, R_CHANERR_NEXT_DESC_ALIGN_MASK);
         return false;
     }
-    if (!ioat_dma_data_read(ioat_dma_pci(ch), addr, buf, IOAT_DMA_DESC_SIZE)) {
+    p = ioat_window_map(&ch->rd_win, ioat_dma_pci(ch), addr,
+                        IOAT_DMA_DESC_SIZE, true);
+    if (p) {
+        memcpy(buf, p, IOAT_DMA_DESC_SIZE);
+    } else if (!ioat_dma_data_read(ioat_dma_pci(ch), addr, buf,
+                                   IOAT_DMA_DESC_SIZE)) {
         IOAT_DMA_GUEST_ERR(ioat_dma_err_desc_read,
                            "channel %u: cannot read the descriptor at 0x%"
                            PRIx64 " (%s)", ch->index, addr,
@@ -446,8 +472,8 @@ static bool ioat_dma_chan_exec(IoatDmaChannel *ch, uint64_t *budget)
     }
     switch (FIELD_EX32(d->ctl, DESC_CTL, OP)) {
     case IOAT_DMA_OP_COPY:
-        err = ioat_dma_copy(ioat_dma_pci(ch), d->dst + ch->cur_done,
-                            d->src + ch->cur_done, n, &done);
+        err = ioat_dma_copy(ch, d->dst + ch->cur_done, d->src + ch->cur_done,
+                            n, &done);
         break;
     case IOAT_DMA_OP_FILL:
         err = ioat_dma_fill(ioat_dma_pci(ch), d->dst + ch->cur_done, d->src,

@@ -192,6 +192,39 @@ static void test_memcpy_single(void *obj, void *data, QGuestAllocator *alloc)
     g_assert_cmphex(chan_record(&c), ==, desc | IOAT_DMA_CHANSTS_DONE);
 }
 
+/*
+ * Bus mastering off after a copy: the engine's next descriptor is not
+ * fetched (the channel halts with CHAINADDR_VALUE) and nothing is copied,
+ * whatever the engine keeps to reach guest memory quickly (PCI Command
+ * register, Bus Master Enable).
+ */
+static void test_no_dma_without_bus_master(void *obj, void *data,
+                                           QGuestAllocator *alloc)
+{
+    Chan c = chan_init(obj, alloc, 0);
+    uint64_t desc = desc_alloc(&c), desc2 = desc_alloc(&c);
+    uint64_t src = buf_alloc(&c, 4096, 1);
+    uint64_t dst = buf_alloc(&c, 4096, 2), dst2 = buf_alloc(&c, 4096, 2);
+    uint64_t guard = buf_alloc(&c, 4096, 2);
+    uint16_t cmd;
+
+    ioat_dma_desc_put(c.d, desc, 4096, CTL(COMPL_WRITE), src, dst, desc);
+    g_assert_cmphex(run_chain(&c, desc, 1), ==,
+                    desc | IOAT_DMA_CHANSTS_DONE);
+    assert_guest_equal(&c, src, dst, 4096);
+
+    ioat_dma_desc_put(c.d, desc2, 4096, CTL(COMPL_WRITE), src, dst2, desc2);
+    cmd = qpci_config_readw(&c.d->pci_dev, PCI_COMMAND);
+    qpci_config_writew(&c.d->pci_dev, PCI_COMMAND,
+                       cmd & ~PCI_COMMAND_MASTER);
+    g_assert_cmphex(STATUS(run_chain(&c, desc2, 1)), ==,
+                    IOAT_DMA_CHANSTS_HALTED);
+    /* the completion record cannot be written either */
+    g_assert_cmphex(chan_chanerr(&c), ==, R_CHANERR_CHAIN_ADDR_VALUE_MASK |
+                    R_CHANERR_COMPLETION_ADDR_MASK);
+    assert_guest_equal(&c, dst2, guard, 4096);
+}
+
 /* The ring is linked by next pointers, in no particular memory order. */
 static void test_memcpy_scattered_chain(void *obj, void *data,
                                         QGuestAllocator *alloc)
@@ -1166,6 +1199,7 @@ static const DmaTestCase registers_tests[] = {
 static const DmaTestCase copy_tests[] = {
     { "null-desc-completes", test_null_desc_completes },
     { "memcpy-single", test_memcpy_single },
+    { "no-dma-without-bus-master", test_no_dma_without_bus_master },
     { "memcpy-scattered-chain", test_memcpy_scattered_chain },
     { "memcpy-large-chain", test_memcpy_large_chain },
     { "dmacount-wraps", test_dmacount_wraps },
