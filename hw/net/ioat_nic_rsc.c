@@ -128,16 +128,6 @@ void ioat_nic_rsc_uninit(IoatNicCore *core)
     }
 }
 
-/* The RSCCTL bits of queue @q that RSC obeys; 0: RSC is off for it. */
-static uint32_t ioat_nic_rsc_ctl(IoatNicCore *core, unsigned q)
-{
-    if (FIELD_EX32(core->mac[R_RFCTL], RFCTL, RSC_DIS)) {
-        return 0;
-    }
-    return ioat_nic_reg(core, IOAT_NIC_RSCCTL(q)) & R_RSCCTL_RSCEN_MASK ?
-           ioat_nic_reg(core, IOAT_NIC_RSCCTL(q)) : 0;
-}
-
 /*
  * Prerequisites the datasheet sets for RSC on a queue (7.11.1): CRC
  * stripping, advanced descriptors, a header buffer size; the coalesced

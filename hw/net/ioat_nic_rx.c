@@ -88,13 +88,13 @@ static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
 }
 
 /*
- * One descriptor's write-back: the low dwords reach memory before the
- * length and DD, which ixgbe takes as the completion mark (7.1.6.2).
+ * One descriptor's write-back by @d, queue @q's function: the low dwords
+ * reach memory before the length and DD, which ixgbe takes as the
+ * completion mark (7.1.6.2).
  */
-static void ioat_nic_rx_store_wb(IoatNicCore *core, unsigned q,
+static void ioat_nic_rx_store_wb(IoatNicCore *core, unsigned q, PCIDevice *d,
                                  const IoatNicRxWb *wb)
 {
-    PCIDevice *d = ioat_nic_queue_dev(core, q, false);
     uint64_t hi = cpu_to_le64(wb->hi);
 
     if (!wb->legacy) {
@@ -119,7 +119,9 @@ static void ioat_nic_rx_late_wb(void *opaque)
         if (ioat_nic_gone(core)) {
             return;
         }
-        ioat_nic_rx_store_wb(core, late->queue, &late->desc[i]);
+        ioat_nic_rx_store_wb(core, late->queue,
+                             ioat_nic_queue_dev(core, late->queue, false),
+                             &late->desc[i]);
     }
     late->ndesc = 0;
     ioat_nic_queue_event(core, late->queue, false, late->lli);
@@ -659,7 +661,7 @@ bool ioat_nic_rx_write(IoatNicCore *core, IoatNicRxFrame *f)
         if (f->late_wb) {
             ioat_nic_rx_hold_wb(core, &wb);
         } else {
-            ioat_nic_rx_store_wb(core, q, &wb);
+            ioat_nic_rx_store_wb(core, q, d, &wb);
         }
         head = (head + 1) % n;
         *ioat_nic_regp(core, IOAT_NIC_RDH(q)) = head;
@@ -972,7 +974,8 @@ static ssize_t ioat_nic_rx_deliver(IoatNicCore *core, IoatNicRxFrame *f,
     if (!ioat_nic_rx_layout(core, f)) {
         return size;
     }
-    if (ioat_nic_rsc_receive(core, f) == IOAT_NIC_RSC_TAKEN) {
+    if (ioat_nic_rsc_ctl(core, f->queue) &&
+        ioat_nic_rsc_receive(core, f) == IOAT_NIC_RSC_TAKEN) {
         ioat_nic_rx_count(core, f);     /* the MAC counts wire frames */
         return size;
     }

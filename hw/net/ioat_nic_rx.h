@@ -66,6 +66,16 @@ typedef enum IoatNicRscVerdict {
     IOAT_NIC_RSC_TAKEN,             /* it is in a coalescing context */
 } IoatNicRscVerdict;
 
+/* Queue @q's RSCCTL if it coalesces (RSCEN, and RFCTL.RSC_DIS clear), 0 */
+static inline uint32_t ioat_nic_rsc_ctl(IoatNicCore *core, unsigned q)
+{
+    if (FIELD_EX32(core->mac[R_RFCTL], RFCTL, RSC_DIS)) {
+        return 0;
+    }
+    return ioat_nic_reg(core, IOAT_NIC_RSCCTL(q)) & R_RSCCTL_RSCEN_MASK ?
+           ioat_nic_reg(core, IOAT_NIC_RSCCTL(q)) : 0;
+}
+
 IoatNicRscVerdict ioat_nic_rsc_receive(IoatNicCore *core, IoatNicRxFrame *f);
 unsigned ioat_nic_rsc_reserved(IoatNicCore *core, unsigned q);
 void ioat_nic_rsc_close_queue(IoatNicCore *core, unsigned q);

@@ -411,7 +411,7 @@ static void ioat_nic_tx_packet(IoatNicCore *core, unsigned q)
     ioat_nic_tx_send(core, q, p->data, p->len);
 }
 
-static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
+static void ioat_nic_tx_data(IoatNicCore *core, unsigned q, PCIDevice *dev,
                              const IoatNicTxDesc *d)
 {
     IoatNicTxQueue *txq = &core->txq[q], *p = txq;
@@ -431,7 +431,6 @@ static void ioat_nic_tx_data(IoatNicCore *core, unsigned q,
     if (!txq->skip && len) {
         /* Room for a VLAN tag and padding added later; grow by doubling. */
         size_t need = p->len + len + ETH_ZLEN + 4;
-        PCIDevice *dev = ioat_nic_queue_dev(core, q, true);
 
         if (need > p->size) {
             p->size = MIN(MAX(need, 2 * p->size),
@@ -552,7 +551,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         d.olinfo_status = le32_to_cpu(d.olinfo_status);
 
         if (!FIELD_EX32(d.cmd_type_len, TXD_CMD, DEXT)) {
-            ioat_nic_tx_data(core, q, &d);      /* legacy (7.2.3.2.2) */
+            ioat_nic_tx_data(core, q, dev, &d);     /* legacy (7.2.3.2.2) */
         } else if (FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP) ==
                    IOAT_NIC_TXD_DTYP_CTXT) {
             IoatNicTxContext *ctx = &core->txq[q].ctx[
@@ -564,7 +563,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
             ctx->mss_l4len_idx = d.olinfo_status;
         } else if (FIELD_EX32(d.cmd_type_len, TXD_CMD, DTYP) ==
                    IOAT_NIC_TXD_DTYP_DATA) {
-            ioat_nic_tx_data(core, q, &d);
+            ioat_nic_tx_data(core, q, dev, &d);
         } else {
             IOAT_NIC_GUEST_ERR(ioat_nic_err_tx_dtyp,
                                "TX queue %u: descriptor %u has unknown "
