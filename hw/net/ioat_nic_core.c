@@ -220,6 +220,7 @@ void ioat_nic_core_reset(IoatNicCore *core)
     ioat_nic_tx_reset(core);
     ioat_nic_dma_forget_all(core);
     ioat_nic_fdir_reset(core);
+    ioat_nic_filter_sync(core);
     if (core->fault.tx_hang) {
         core->fault.tx_hang--;
         trace_ioat_nic_fault_tx_hang(core->fault.tx_hang);
@@ -583,6 +584,7 @@ int ioat_nic_core_post_load(IoatNicCore *core)
     ioat_nic_tx_resume(core);
     ioat_nic_link_watch(core);
     ioat_nic_vf_intr_post_load(core);
+    ioat_nic_filter_sync(core);
     return ioat_nic_fdir_post_load(core);
 }
 

@@ -189,6 +189,8 @@ typedef struct IoatNicCore {
      */
     bool rx_refused;
     IoatNicFdir fdir;
+    /* 5-tuple filters in use (FTQF.QUEUE_EN or L34T_IMIR.LLI) */
+    DECLARE_BITMAP(five_tuple_on, IOAT_NIC_NUM_FIVE_TUPLE);
     IoatNicFaults fault;        /* not migrated: the host's doing */
     IoatNicRxLateWb rx_late;    /* written back when the VM stops */
     struct IoatNicRsc *rsc;     /* coalescing contexts (ioat_nic_rsc.c) */

@@ -135,10 +135,38 @@ static bool ioat_nic_ftqf_lli(IoatNicCore *core, unsigned n,
             (t->tcp_flags & FIELD_EX32(imir, L34T_IMIR, TCP_FLAGS)));
 }
 
+/* 5-tuple filter @n takes part: FTQF.QUEUE_EN or L34T_IMIR.LLI set */
+static void ioat_nic_five_tuple_update(IoatNicCore *core, unsigned n)
+{
+    if (FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_FTQF(n)), FTQF, QUEUE_EN) ||
+        FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_L34T_IMIR(n)), L34T_IMIR,
+                   LLI)) {
+        set_bit(n, core->five_tuple_on);
+    } else {
+        clear_bit(n, core->five_tuple_on);
+    }
+}
+
+void ioat_nic_write_five_tuple(IoatNicCore *core, const IoatNicReg *reg,
+                               unsigned n, hwaddr addr, uint32_t val)
+{
+    ioat_nic_reg_store(core, reg, addr, val);
+    ioat_nic_five_tuple_update(core, n);
+}
+
+/* The filters in use, from the registers (reset, incoming migration) */
+void ioat_nic_filter_sync(IoatNicCore *core)
+{
+    for (unsigned n = 0; n < IOAT_NIC_NUM_FIVE_TUPLE; n++) {
+        ioat_nic_five_tuple_update(core, n);
+    }
+}
+
 /*
  * The 5-tuple filters: the matching filter of highest FTQF priority, the
  * lowest numbered among equals, steers with FTQF.QUEUE_EN.  Any match
- * may also raise a low latency interrupt.
+ * may also raise a low latency interrupt.  Only the filters in use are
+ * looked at.
  */
 static bool ioat_nic_filter_five_tuple(IoatNicCore *core,
                                        const IoatNicRxTuple *t,
@@ -150,7 +178,11 @@ static bool ioat_nic_filter_five_tuple(IoatNicCore *core,
     if (!t->ip4) {
         return false;
     }
-    for (unsigned n = 0; n < IOAT_NIC_NUM_FIVE_TUPLE; n++) {
+    for (unsigned n = find_first_bit(core->five_tuple_on,
+                                     IOAT_NIC_NUM_FIVE_TUPLE);
+         n < IOAT_NIC_NUM_FIVE_TUPLE;
+         n = find_next_bit(core->five_tuple_on, IOAT_NIC_NUM_FIVE_TUPLE,
+                           n + 1)) {
         uint32_t ftqf = ioat_nic_reg(core, IOAT_NIC_FTQF(n));
         bool lli = FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_L34T_IMIR(n)),
                               L34T_IMIR, LLI);

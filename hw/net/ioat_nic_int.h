@@ -233,6 +233,9 @@ typedef struct IoatNicRxSteer {
 } IoatNicRxSteer;
 
 /* ioat_nic_filter.c */
+void ioat_nic_write_five_tuple(IoatNicCore *core, const IoatNicReg *reg,
+                               unsigned n, hwaddr addr, uint32_t val);
+void ioat_nic_filter_sync(IoatNicCore *core);
 void ioat_nic_filter_steer(IoatNicCore *core, const IoatNicRxTuple *t,
                            IoatNicRxSteer *st);
 

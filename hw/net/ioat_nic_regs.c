@@ -209,8 +209,10 @@ static const IoatNicReg ioat_nic_regs[] = {
     ARR(SAQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
     ARR(DAQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
     ARR(SDPQF, 0, IOAT_NIC_NUM_FIVE_TUPLE),
-    ARR(FTQF, 0, IOAT_NIC_NUM_FIVE_TUPLE, .ro = 0x01ffc0e0),  /* reserved */
-    ARR(L34T_IMIR, 0, IOAT_NIC_NUM_FIVE_TUPLE, .ro = 0xf0000fff),
+    ARR(FTQF, 0, IOAT_NIC_NUM_FIVE_TUPLE, .ro = 0x01ffc0e0,   /* reserved */
+        .write = ioat_nic_write_five_tuple),
+    ARR(L34T_IMIR, 0, IOAT_NIC_NUM_FIVE_TUPLE, .ro = 0xf0000fff,
+        .write = ioat_nic_write_five_tuple),
     R(SYNQF, .ro = 0x7fffff00),
     R(IMIRVP, .ro = ~0xfu),
     R(LLITHRESH, .ro = ~R_LLITHRESH_SIZE_MASK),

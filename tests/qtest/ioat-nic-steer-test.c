@@ -2068,6 +2068,47 @@ static void test_five_tuple_ipv6_never_matches(NicTest *t)
     steers_to(t, &f6, RSS_QUEUE);
 }
 
+/* FTQF.QUEUE_EN cleared: the filter no longer steers; set again, it does. */
+static void test_five_tuple_queue_en_cleared_stops_it(NicTest *t)
+{
+    Frame f = flow_frame_of(&ft_flow);
+
+    steer_setup(t);
+    five_tuple(t, 100, &ft_exact, 6);
+    steers_to(t, &f, 6);
+    wr(t, IOAT_NIC_FTQF(100),
+       rd(t, IOAT_NIC_FTQF(100)) & ~R_FTQF_QUEUE_EN_MASK);
+    steers_to(t, &f, RSS_QUEUE);
+    wr(t, IOAT_NIC_FTQF(100),
+       rd(t, IOAT_NIC_FTQF(100)) | R_FTQF_QUEUE_EN_MASK);
+    steers_to(t, &f, 6);
+}
+
+/* The filters in use steer on the destination of a migration. */
+static void test_five_tuple_migrates(NicTest *t)
+{
+    g_autofree char *path = migration_file("");
+    g_autofree char *status = NULL;
+    QTestState *src = qts(t), *dst;
+    Frame f = flow_frame_of(&ft_flow);
+    int src_wire = t->wire, dst_wire;
+
+    steer_setup(t);
+    five_tuple(t, 127, &ft_exact, 9);
+    steers_to(t, &f, 9);
+
+    migrate_to_file(t, path);
+    dst = migration_destination(path, &dst_wire, &status);
+    g_assert_cmpstr(status, ==, "completed");
+    use_machine(t, dst, dst_wire);
+    steers_to(t, &f, 9);
+
+    use_machine(t, src, src_wire);
+    qtest_quit(dst);
+    close(dst_wire);
+    unlink(path);
+}
+
 typedef struct FragmentCase {
     const char *name;
     unsigned proto;
@@ -2591,6 +2632,9 @@ static const NicTestCase filters_tests[] = {
     { "five-tuple-equal-priority-lower-index-wins",
       test_five_tuple_equal_priority_lower_index_wins },
     { "five-tuple-ipv6-never-matches", test_five_tuple_ipv6_never_matches },
+    { "five-tuple-queue-en-cleared-stops-it",
+      test_five_tuple_queue_en_cleared_stops_it },
+    { "five-tuple-migrates", test_five_tuple_migrates },
     { "synqfp-set-syn-filter-before-five-tuple",
       test_synqfp_set_syn_before_five_tuple },
     { "synqfp-clear-five-tuple-before-syn-filter",
