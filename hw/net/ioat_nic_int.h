@@ -320,9 +320,30 @@ void ioat_nic_rx_frame_from_pool(IoatNicCore *core, const struct iovec *iov,
 bool ioat_nic_rar_match(IoatNicCore *core, unsigned n, const uint8_t *addr);
 bool ioat_nic_hash_hit(IoatNicCore *core, hwaddr table, const uint8_t *dst);
 bool ioat_nic_vt_enabled(IoatNicCore *core);
-unsigned ioat_nic_pool_qpp(IoatNicCore *core, bool tx);
+unsigned ioat_nic_pool_qpp_vt(IoatNicCore *core, bool tx);
 unsigned ioat_nic_num_pools(IoatNicCore *core, bool tx);
-int ioat_nic_queue_vf(IoatNicCore *core, unsigned q, bool tx);
+int ioat_nic_pool_queue_vf(IoatNicCore *core, unsigned q, bool tx);
+
+/*
+ * Queues per pool from MRQC.MRQE (receive) or MTQC (transmit); 0: none.
+ * Without VT_CTL.VT_EN, the common case, answered here: every frame asks.
+ */
+static inline unsigned ioat_nic_pool_qpp(IoatNicCore *core, bool tx)
+{
+    if (!FIELD_EX32(core->mac[R_VT_CTL], VT_CTL, VT_EN)) {
+        return 0;
+    }
+    return ioat_nic_pool_qpp_vt(core, tx);
+}
+
+/* The VF that owns queue @q, or -1: the PF's */
+static inline int ioat_nic_queue_vf(IoatNicCore *core, unsigned q, bool tx)
+{
+    if (!FIELD_EX32(core->mac[R_VT_CTL], VT_CTL, VT_EN)) {
+        return -1;
+    }
+    return ioat_nic_pool_queue_vf(core, q, tx);
+}
 PCIDevice *ioat_nic_queue_dev(IoatNicCore *core, unsigned q, bool tx);
 uint64_t ioat_nic_rx_pools(IoatNicCore *core, const uint8_t *frame,
                            bool tagged, int src_pool);

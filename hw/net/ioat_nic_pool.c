@@ -41,12 +41,9 @@ bool ioat_nic_vt_enabled(IoatNicCore *core)
            ioat_nic_pool_qpp(core, false);
 }
 
-/* Queues per pool from MRQC.MRQE (receive) or MTQC (transmit); 0: none */
-unsigned ioat_nic_pool_qpp(IoatNicCore *core, bool tx)
+/* ioat_nic_pool_qpp() with VT_CTL.VT_EN set */
+unsigned ioat_nic_pool_qpp_vt(IoatNicCore *core, bool tx)
 {
-    if (!FIELD_EX32(core->mac[R_VT_CTL], VT_CTL, VT_EN)) {
-        return 0;
-    }
     if (tx) {
         if (!FIELD_EX32(core->mac[R_MTQC], MTQC, VT_ENA)) {
             return 0;
@@ -82,8 +79,8 @@ unsigned ioat_nic_num_pools(IoatNicCore *core, bool tx)
     return qpp ? IOAT_NIC_NUM_QUEUES / qpp : 0;
 }
 
-/* The VF that owns queue @q, or -1: the PF's */
-int ioat_nic_queue_vf(IoatNicCore *core, unsigned q, bool tx)
+/* ioat_nic_queue_vf() with VT_CTL.VT_EN set */
+int ioat_nic_pool_queue_vf(IoatNicCore *core, unsigned q, bool tx)
 {
     unsigned qpp = ioat_nic_pool_qpp(core, tx);
 
