@@ -29,9 +29,10 @@
 QEMU_BUILD_BUG_ON(sizeof(IoatDmaDesc) != IOAT_DMA_DESC_SIZE);
 QEMU_BUILD_BUG_ON(sizeof(IoatDmaDescExt) != IOAT_DMA_DESC_SIZE);
 
-static PCIDevice *ioat_dma_pci(IoatDmaChannel *ch)
+/* The channel's function: a plain member access, asked per descriptor */
+static inline PCIDevice *ioat_dma_pci(IoatDmaChannel *ch)
 {
-    return PCI_DEVICE(ch->dev);
+    return &ch->dev->parent_obj;
 }
 
 static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err);

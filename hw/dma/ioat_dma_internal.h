@@ -37,7 +37,7 @@
  */
 static inline bool ioat_dma_gone(IoatDmaState *s)
 {
-    return !DEVICE(s)->realized;
+    return !s->parent_obj.qdev.realized;
 }
 
 /* An armed fault hits this event: one fewer left. */
