@@ -37,8 +37,7 @@
 
 bool ioat_nic_vt_enabled(IoatNicCore *core)
 {
-    return FIELD_EX32(core->mac[R_VT_CTL], VT_CTL, VT_EN) &&
-           ioat_nic_pool_qpp(core, false);
+    return ioat_nic_pool_qpp(core, false);     /* 0 without VT_CTL.VT_EN */
 }
 
 /* ioat_nic_pool_qpp() with VT_CTL.VT_EN set */

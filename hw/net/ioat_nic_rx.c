@@ -75,18 +75,6 @@ static void ioat_nic_rx_flush(IoatNicCore *core)
     }
 }
 
-static dma_addr_t ioat_nic_rx_ring_base(IoatNicCore *core, unsigned q)
-{
-    return ((uint64_t)ioat_nic_reg(core, IOAT_NIC_RDBAH(q)) << 32) |
-           ioat_nic_reg(core, IOAT_NIC_RDBAL(q));
-}
-
-static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
-                                        unsigned idx)
-{
-    return ioat_nic_rx_ring_base(core, q) + idx * IOAT_NIC_DESC_SIZE;
-}
-
 /*
  * One descriptor's write-back by @d, queue @q's function: the low dwords
  * reach memory before the length and DD, which ixgbe takes as the
@@ -504,6 +492,14 @@ unsigned ioat_nic_rx_free(IoatNicCore *core, unsigned q)
     return (tail + n - head) % n;
 }
 
+static dma_addr_t ioat_nic_rx_desc_addr(IoatNicCore *core, unsigned q,
+                                        unsigned idx)
+{
+    return (((uint64_t)ioat_nic_reg(core, IOAT_NIC_RDBAH(q)) << 32) |
+            ioat_nic_reg(core, IOAT_NIC_RDBAL(q))) +
+           idx * IOAT_NIC_DESC_SIZE;
+}
+
 size_t ioat_nic_rx_bufsize(IoatNicCore *core, unsigned q)
 {
     unsigned kb = FIELD_EX32(ioat_nic_reg(core, IOAT_NIC_SRRCTL(q)),
@@ -699,11 +695,6 @@ static void ioat_nic_rx_count(IoatNicCore *core, IoatNicRxFrame *f)
     ioat_nic_stat_add36(&core->qbrc[0], octets);
 }
 
-/*
- * Accept: the frame passes the address and VLAN filters (7.1.1) and the
- * length limit, MAXFRS with HLREG0.JUMBOEN or 1518 bytes otherwise, FCS
- * included (8.2.3.22.13); shorter than the minimum, see ioat_nic_rx_runt().
- */
 /* Done with @f: its buffer goes back (ioat_nic_rx_accept()). */
 static void ioat_nic_rx_put_buf(IoatNicCore *core, IoatNicRxFrame *f)
 {
@@ -716,9 +707,12 @@ static void ioat_nic_rx_put_buf(IoatNicCore *core, IoatNicRxFrame *f)
 }
 
 /*
- * The MAC takes the frame, or drops it (filters, size, injected faults).
- * Taken, it is in f->buf, zero-padded to ETH_ZLEN with room for the CRC,
- * until ioat_nic_rx_put_buf(), which the caller calls either way.
+ * Accept: the frame passes the address and VLAN filters (7.1.1) and the
+ * length limit, MAXFRS with HLREG0.JUMBOEN or 1518 bytes otherwise, FCS
+ * included (8.2.3.22.13); shorter than the minimum, see ioat_nic_rx_runt().
+ * Taken (or dropped by a filter after it was copied), the frame is in
+ * f->buf, zero-padded to ETH_ZLEN with room for the CRC, until
+ * ioat_nic_rx_put_buf(), which the caller calls either way.
  */
 static bool ioat_nic_rx_accept(IoatNicCore *core, const struct iovec *iov,
                                int iovcnt, size_t size, IoatNicRxFrame *f)
