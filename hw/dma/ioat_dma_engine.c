@@ -61,8 +61,8 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
         trace_ioat_dma_fault_completion_lost(ch->index, val);
         return true;
     }
-    /* The data lands before the record, written as one 8-byte store. */
-    smp_wmb();
+    /* The descriptor's reads and writes are done before the record. */
+    smp_mb_release();
     p = ioat_window_map(&ch->wr_win, ioat_dma_pci(ch), ch->chancmp, 8, false);
     if (p) {
         stq_le_p(p, val);
@@ -635,6 +635,7 @@ void ioat_dma_chan_run(void *opaque)
         return;
     }
     object_ref(OBJECT(ch->dev));
+    smp_mb();       /* as dma_barrier(): the guest's stores come first */
     ioat_dma_chan_run_budget(ch);
     object_unref(OBJECT(ch->dev));
 }

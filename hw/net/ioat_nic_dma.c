@@ -14,13 +14,15 @@
 
 /*
  * A 16-byte descriptor write-back by @dev: @lo reaches memory before @hi,
- * which holds the completion mark the driver polls (7.1.6.2).
+ * which holds the completion mark the driver polls (7.1.6.2), and both
+ * after the frame's data.
  */
 void ioat_nic_dma_write_desc(IoatWindow *w, PCIDevice *dev, dma_addr_t addr,
                              uint64_t lo, uint64_t hi)
 {
     uint8_t *p = ioat_window_map(w, dev, addr, 16, false);
 
+    smp_mb_release();   /* the frame's data is in memory first */
     if (!p) {
         stq_le_pci_dma(dev, addr, lo, MEMTXATTRS_UNSPECIFIED);
         smp_wmb();      /* the low quadword first */

@@ -89,6 +89,7 @@ static void ioat_nic_rx_store_wb(IoatNicCore *core, unsigned q, PCIDevice *d,
         ioat_nic_dma_write_desc(&core->rx_dma[q], d, wb->addr, wb->lo, wb->hi);
         return;
     }
+    smp_mb_release();   /* the frame's data is in memory first */
     ioat_window_write(&core->rx_dma[q], d, wb->addr + 8, &hi, sizeof(hi));
 }
 
@@ -1129,6 +1130,7 @@ ssize_t ioat_nic_rx_frame(IoatNicCore *core, const struct iovec *iov,
     IoatNicRxFrame f = { .pool = -1 };
     ssize_t ret = size;
 
+    smp_mb();       /* as dma_barrier(): the guest's stores come first */
     if (ioat_nic_rx_accept(core, iov, iovcnt, size, &f)) {
         ret = ioat_nic_rx_accepted(core, &f, size, loopback);
     }

@@ -471,6 +471,7 @@ static void ioat_nic_tx_head_writeback(IoatNicCore *core, unsigned q,
     if (FIELD_EX32(lo, TDWBAL, HEAD_WB_EN)) {
         uint32_t le = cpu_to_le32(head);
 
+        smp_mb_release();   /* the frames' data was read first */
         ioat_window_write(&core->tx_dma[q], ioat_nic_queue_dev(core, q, true),
                           addr, &le, sizeof(le));
     }
@@ -496,6 +497,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
         !FIELD_EX32(txdctl, TXDCTL, ENABLE) || !n || head == tail) {
         return;
     }
+    smp_mb();       /* as dma_barrier(): the guest's stores come first */
     /* A pool's queues fetch nothing while PFVFTE disables it (7.10.3.9) */
     if (qpp && !(ioat_nic_reg(core, IOAT_NIC_PFVFTE(q / qpp / 32)) &
                  BIT(q / qpp % 32))) {
@@ -578,6 +580,7 @@ static void ioat_nic_tx_process(IoatNicCore *core, unsigned q,
             uint32_t sta = cpu_to_le32(FIELD_DP32(d.olinfo_status,
                                                   TXD_OLINFO, STA_DD, 1));
 
+            smp_mb_release();   /* the frame's data was read first */
             ioat_window_write(&core->tx_dma[q], dev, daddr + 12, &sta,
                               sizeof(sta));
             written_back = true;

@@ -11,6 +11,14 @@
  * off).  What is not RAM, RAM behind an IOMMU included, goes through
  * pci_dma_*(): every translation, fault and MMIO side effect stays there.
  *
+ * Unlike pci_dma_*(), an access through a window has no barrier of its
+ * own: a full one after every copy drains the store buffer, which costs
+ * more than a 4 KiB copy.  The user orders its pass instead: smp_mb()
+ * before the first access, as dma_barrier() does (the guest's stores that
+ * published the work come first), and smp_mb_release() before each store
+ * the guest polls (a descriptor's done bit, a completion record), so that
+ * everything read and written before it is done when the guest sees it.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 
@@ -104,7 +112,6 @@ static inline uint8_t *ioat_window_map(IoatWindow *w, PCIDevice *dev,
     if (!w->direct) {
         return NULL;
     }
-    smp_mb();       /* as dma_barrier(): the guest's stores come first */
     if (read) {
         fuzz_dma_read_cb(w->mrc.xlat + (addr - w->base), size,
                          w->mrc.mrs.mr);
