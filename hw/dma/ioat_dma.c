@@ -224,6 +224,8 @@ static const Property ioat_dma_properties[] = {
     DEFINE_PROP_BOOL("raid16ss", IoatDmaState, raid16ss, true),
     DEFINE_PROP_BOOL("dwbes", IoatDmaState, dwbes, true),
     DEFINE_PROP_BOOL("fill", IoatDmaState, fill, true),
+    DEFINE_PROP_LINK("iothread", IoatDmaState, iothread, TYPE_IOTHREAD,
+                     IOThread *),
 };
 
 static void ioat_dma_class_init(ObjectClass *klass, void *data)

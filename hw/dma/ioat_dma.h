@@ -20,6 +20,7 @@
 #include "qemu/timer.h"
 #include "hw/pci/pci_device.h"
 #include "hw/ioat/ioat_window.h"
+#include "system/iothread.h"
 #include "system/runstate.h"
 #include "ioat_dma_regs.h"
 
@@ -31,7 +32,8 @@ typedef struct IoatDmaState IoatDmaState;
 typedef struct IoatDmaChannel {
     IoatDmaState *dev;
     unsigned index;
-    QEMUBH *bh;                 /* runs the descriptors */
+    QEMUBH *bh;                 /* runs the descriptors (main loop) */
+    bool kicked;                /* a run is scheduled in the iothread */
     /* DMA windows: what the engine reads (descriptors, sources), writes */
     IoatWindow rd_win;
     IoatWindow wr_win;
@@ -97,6 +99,7 @@ struct IoatDmaState {
     bool raid16ss;
     bool dwbes;
     bool fill;
+    IOThread *iothread;         /* the engine runs there, if set */
 
     /* global registers */
     uint8_t genctrl;

@@ -243,7 +243,7 @@ void ioat_dma_chan_command(IoatDmaChannel *ch, uint8_t cmd)
         if (ch->state == IOAT_DMA_CHANSTS_SUSPENDED) {
             if (ch->cur_valid || ioat_dma_chan_avail(ch)) {
                 ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_ACTIVE);
-                qemu_bh_schedule(ch->bh);
+                ioat_dma_chan_kick(ch);
             } else {
                 ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_DONE);
             }
@@ -297,7 +297,7 @@ void ioat_dma_dmacount_written(IoatDmaChannel *ch, uint16_t count)
         ioat_dma_chan_set_state(ch, IOAT_DMA_CHANSTS_ACTIVE);
         /* fall through */
     case IOAT_DMA_CHANSTS_ACTIVE:
-        qemu_bh_schedule(ch->bh);
+        ioat_dma_chan_kick(ch);
         break;
     default:
         /* HALTED or SUSPENDED: the count is latched. */
@@ -355,7 +355,7 @@ static void ioat_dma_vm_state_change(void *opaque, bool running,
     }
     for (unsigned i = 0; i < s->num_channels; i++) {
         if (s->chan[i].state == IOAT_DMA_CHANSTS_ACTIVE) {
-            qemu_bh_schedule(s->chan[i].bh);
+            ioat_dma_chan_kick(&s->chan[i]);
         }
     }
 }
@@ -424,7 +424,7 @@ int ioat_dma_core_post_load(IoatDmaState *s)
             return -EINVAL;
         }
         if (ch->state == IOAT_DMA_CHANSTS_ACTIVE) {
-            qemu_bh_schedule(ch->bh);
+            ioat_dma_chan_kick(ch);
         }
     }
     if (s->attnstatus & ~MAKE_64BIT_MASK(0, s->num_channels) ||

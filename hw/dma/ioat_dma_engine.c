@@ -616,8 +616,8 @@ static void ioat_dma_chan_run_budget(IoatDmaChannel *ch)
             return;
         }
     }
-    if (ch->state == IOAT_DMA_CHANSTS_ACTIVE && ch->bh) {
-        qemu_bh_schedule(ch->bh);
+    if (ch->state == IOAT_DMA_CHANSTS_ACTIVE) {
+        ioat_dma_chan_kick(ch);
     }
 }
 
@@ -638,4 +638,54 @@ void ioat_dma_chan_run(void *opaque)
     smp_mb();       /* as dma_barrier(): the guest's stores come first */
     ioat_dma_chan_run_budget(ch);
     object_unref(OBJECT(ch->dev));
+}
+
+/*
+ * A run in the engine's iothread: with the BQL, as every other access to
+ * the channel, and as a guarded bottom half would be (a descriptor that
+ * points at the device's own registers is refused, not re-entered).  The
+ * reference taken by ioat_dma_chan_kick() kept the state alive: an unplug
+ * that came first left every channel HALTED, and nothing runs.
+ */
+static void ioat_dma_chan_run_in_iothread(void *opaque)
+{
+    IoatDmaChannel *ch = opaque;
+    IoatDmaState *s = ch->dev;
+    MemReentrancyGuard *guard = &DEVICE(s)->mem_reentrancy_guard;
+    bool engaged;
+
+    bql_lock();
+    ch->kicked = false;
+    engaged = guard->engaged_in_io;
+    guard->engaged_in_io = true;
+    ioat_dma_chan_run(ch);
+    guard->engaged_in_io = engaged;
+    object_unref(OBJECT(s));
+    bql_unlock();
+}
+
+/*
+ * Have the engine run @ch: its bottom half in the main loop, or with the
+ * iothread property, a one-shot bottom half there (one at a time per
+ * channel), which the iothread's polling picks up without waking the main
+ * loop.  It holds a reference on the device until it has run.
+ */
+void ioat_dma_chan_kick(IoatDmaChannel *ch)
+{
+    IoatDmaState *s = ch->dev;
+
+    if (ioat_dma_gone(s)) {
+        return;
+    }
+    if (!s->iothread) {
+        qemu_bh_schedule(ch->bh);
+        return;
+    }
+    if (ch->kicked) {
+        return;
+    }
+    ch->kicked = true;
+    object_ref(OBJECT(s));
+    aio_bh_schedule_oneshot(iothread_get_aio_context(s->iothread),
+                            ioat_dma_chan_run_in_iothread, ch);
 }

@@ -80,6 +80,7 @@ void ioat_dma_chan_set_chainaddr(IoatDmaChannel *ch, uint64_t addr);
 
 /* ioat_dma_engine.c */
 void ioat_dma_chan_run(void *opaque);
+void ioat_dma_chan_kick(IoatDmaChannel *ch);
 bool ioat_dma_desc_valid(IoatDmaState *s, const IoatDmaDesc *d,
                          uint32_t done);
 

@@ -296,6 +296,11 @@ unsigned logged(const char *prefix)
     return ioat_log_count(dma_log, prefix);
 }
 
+long completion_thread(void)
+{
+    return ioat_log_event_thread(dma_log, "ioat_dma_chan_completion");
+}
+
 static void fresh_machine_clear(void *unused)
 {
     ioat_qtest_quit_machine(global_qtest);
@@ -309,6 +314,58 @@ static void *fresh_machine(GString *cmd_line, void *arg)
     dma_log = ioat_log_attach(cmd_line, "ioat-dma");
     g_test_queue_destroy(fresh_machine_clear, NULL);
     return arg;
+}
+
+#define ENGINE_IOTHREAD "ioat-engine"
+
+static void *fresh_machine_iothread(GString *cmd_line, void *arg)
+{
+    g_string_append(cmd_line, " -object iothread,id=" ENGINE_IOTHREAD " ");
+    return fresh_machine(cmd_line, arg);
+}
+
+#define TRACE_COMPLETIONS \
+    " -msg timestamp=on -trace ioat_dma_chan_completion "
+
+static void *fresh_machine_traced(GString *cmd_line, void *arg)
+{
+    g_string_append(cmd_line, TRACE_COMPLETIONS);
+    return fresh_machine(cmd_line, arg);
+}
+
+static void *fresh_machine_iothread_traced(GString *cmd_line, void *arg)
+{
+    g_string_append(cmd_line, TRACE_COMPLETIONS);
+    return fresh_machine_iothread(cmd_line, arg);
+}
+
+void add_thread_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
+                     bool iothread)
+{
+    QOSGraphTestOptions opts = {
+        .edge.extra_device_opts = iothread ? "iothread=" ENGINE_IOTHREAD
+                                           : NULL,
+        .before = iothread ? fresh_machine_iothread_traced
+                           : fresh_machine_traced,
+    };
+
+    ioat_qos_add_test(qioat_dma_areas[area], name, fn, &opts);
+}
+
+void add_iothread_tests(const DmaTestCase *tests, int n)
+{
+    for (int i = 0; i < n; i++) {
+        g_autofree char *dev_opts =
+            g_strjoin(",", "iothread=" ENGINE_IOTHREAD, tests[i].dev_opts,
+                      NULL);
+        QOSGraphTestOptions opts = {
+            .edge.extra_device_opts = dev_opts,
+            .before = fresh_machine_iothread,
+        };
+
+        ioat_qos_add_test(qioat_dma_areas[QIOAT_DMA_IOTHREAD], tests[i].name,
+                          tests[i].fn, &opts);
+    }
 }
 
 void add_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,

@@ -76,6 +76,12 @@ void assert_disabled_p_untouched(Chan *c, uint8_t op, unsigned n);
 
 /* Lines of the running test's -d guest_errors,unimp log that start so. */
 unsigned logged(const char *prefix);
+/*
+ * The thread that wrote the first completion record (trace event
+ * ioat_dma_chan_completion), -1 if none; tests added by
+ * add_thread_test() trace it.
+ */
+long completion_thread(void);
 
 /*
  * Registration.  Every test starts from a freshly reset machine of its
@@ -90,5 +96,14 @@ typedef struct DmaTestCase {
 void add_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
               const char *dev_opts, const void *arg);
 void add_tests(QIoatDmaArea area, const DmaTestCase *tests, int n);
+
+/*
+ * The same tests with the engine in an iothread (-object iothread and the
+ * device's iothread property), in the area QIOAT_DMA_IOTHREAD.
+ */
+void add_iothread_tests(const DmaTestCase *tests, int n);
+/* @fn with the completion records traced, iothread or not. */
+void add_thread_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
+                     bool iothread);
 
 #endif

@@ -1263,6 +1263,59 @@ static const DmaTestCase migration_tests[] = {
       "xfercap=25" },
 };
 
+/*
+ * Where the engine runs: the main loop's thread (QEMU's first, whose id is
+ * its pid), or with the iothread property, the iothread.
+ */
+static long copy_thread(QIoatDma *d, QGuestAllocator *alloc)
+{
+    Chan c = chan_init(d, alloc, 0);
+    uint64_t desc = null_ring(&c, NULL_DESC_CTL);
+
+    g_assert_cmphex(run_chain(&c, desc, 1), ==, desc | IOAT_DMA_CHANSTS_DONE);
+    return completion_thread();
+}
+
+static void test_engine_runs_in_main_loop(void *obj, void *data,
+                                          QGuestAllocator *alloc)
+{
+    g_assert_cmpint(copy_thread(obj, alloc), ==,
+                    qtest_pid(ioat_dma_qts(obj)));
+}
+
+static void test_engine_runs_in_iothread(void *obj, void *data,
+                                         QGuestAllocator *alloc)
+{
+    long tid = copy_thread(obj, alloc);
+
+    g_assert_cmpint(tid, >, 0);
+    g_assert_cmpint(tid, !=, qtest_pid(ioat_dma_qts(obj)));
+}
+
+/*
+ * The engine in an iothread runs the same descriptors with the same
+ * results: chains longer than one run's budget, every channel at once,
+ * interrupts, commands while work is queued (the VM stopped), migration.
+ */
+static const DmaTestCase iothread_tests[] = {
+    { "null-desc-completes", test_null_desc_completes },
+    { "memcpy-single", test_memcpy_single },
+    { "memcpy-large-chain", test_memcpy_large_chain },
+    { "dmacount-wraps", test_dmacount_wraps },
+    { "self-linked-ring-is-bounded", test_self_linked_ring_is_bounded },
+    { "all-channels-concurrently", test_all_channels_concurrently },
+    { "interrupt-msix-vector-is-channel",
+      test_interrupt_msix_vector_is_channel },
+    { "rearm-latch", test_rearm_latch },
+    { "suspend-from-done-and-resume", test_suspend_from_done_and_resume },
+    { "suspend-while-active", test_suspend_while_active },
+    { "reset-cancels-queued-work", test_reset_cancels_queued_work },
+    { "abort-drops-queued-work", test_abort_drops_queued_work },
+    { "error-restart-without-reset", test_error_restart_without_reset },
+    { "xor-matches-reference", test_xor_matches_reference },
+    { "migration-resumes-chain", test_migration_resumes_chain },
+};
+
 static void register_ioat_dma_tests(void)
 {
     add_tests(QIOAT_DMA_REGISTERS, registers_tests,
@@ -1290,6 +1343,11 @@ static void register_ioat_dma_tests(void)
     add_tests(QIOAT_DMA_RAID, raid_tests, ARRAY_SIZE(raid_tests));
     add_tests(QIOAT_DMA_MIGRATION, migration_tests,
               ARRAY_SIZE(migration_tests));
+    add_thread_test(QIOAT_DMA_COPY, "engine-runs-in-main-loop",
+                    test_engine_runs_in_main_loop, false);
+    add_iothread_tests(iothread_tests, ARRAY_SIZE(iothread_tests));
+    add_thread_test(QIOAT_DMA_IOTHREAD, "engine-runs-in-iothread",
+                    test_engine_runs_in_iothread, true);
 }
 
 libqos_init(register_ioat_dma_tests);

@@ -103,6 +103,7 @@ const char *const qioat_dma_areas[QIOAT_DMA_NUM_AREAS] = {
     [QIOAT_DMA_RAID16] = "ioat-dma-raid16",
     [QIOAT_DMA_RECOVERY] = "ioat-dma-recovery",
     [QIOAT_DMA_FAULTS] = "ioat-dma-faults",
+    [QIOAT_DMA_IOTHREAD] = "ioat-dma-iothread",
 };
 
 QEMU_BUILD_BUG_ON(QIOAT_DMA_NUM_AREAS > IOAT_QOS_MAX_AREAS);

@@ -42,6 +42,7 @@ typedef enum QIoatDmaArea {
     QIOAT_DMA_RAID16,       /* 16-source P+Q, DWBES, CHANERR_MASK */
     QIOAT_DMA_RECOVERY,     /* the error record, the state machine */
     QIOAT_DMA_FAULTS,       /* run-time fault injection */
+    QIOAT_DMA_IOTHREAD,     /* the engine in an iothread */
     QIOAT_DMA_NUM_AREAS
 } QIoatDmaArea;
 

@@ -218,6 +218,33 @@ unsigned ioat_log_events(const char *path, const char *event)
     return ioat_log_count(path, prefix);
 }
 
+/*
+ * The thread that logged trace event @event first, from the "TID@TIME:"
+ * QEMU puts before each trace line under -msg timestamp=on; -1 if @event
+ * is not in the log at @path.
+ */
+long ioat_log_event_thread(const char *path, const char *event)
+{
+    g_autofree char *log = NULL;
+    g_autofree char *tag = g_strconcat(":", event, " ", NULL);
+    g_auto(GStrv) lines = NULL;
+
+    if (!g_file_get_contents(path, &log, NULL, NULL)) {
+        return -1;
+    }
+    lines = g_strsplit(log, "\n", -1);
+    for (char **line = lines; *line; line++) {
+        const char *end;
+        long tid;
+
+        if (strstr(*line, tag) && !qemu_strtol(*line, &end, 10, &tid) &&
+            *end == '@') {
+            return tid;
+        }
+    }
+    return -1;
+}
+
 void ioat_log_remove(char *path)
 {
     if (path) {

@@ -78,6 +78,7 @@ uint64_t ioat_qom_get_uint(QTestState *qts, const char *path,
 char *ioat_log_attach(GString *cmd_line, const char *dev);
 unsigned ioat_log_count(const char *path, const char *prefix);
 unsigned ioat_log_events(const char *path, const char *event);
+long ioat_log_event_thread(const char *path, const char *event);
 void ioat_log_remove(char *path);
 
 #endif
