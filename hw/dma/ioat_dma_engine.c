@@ -62,6 +62,7 @@ static bool ioat_dma_chan_write_completion(IoatDmaChannel *ch, uint64_t val)
         return true;
     }
     /* The descriptor's reads and writes are done before the record. */
+    ioat_window_flush(&ch->wr_win);
     smp_mb_release();
     p = ioat_window_map(&ch->wr_win, ioat_dma_pci(ch), ch->chancmp, 8, false);
     if (p) {
@@ -116,6 +117,7 @@ static void ioat_dma_chan_halt(IoatDmaChannel *ch, uint32_t err)
         return;
     }
     if (FIELD_EX16(ctrl, CHANCTRL, ERR_INT_EN)) {
+        ioat_window_flush(&ch->wr_win);
         ioat_dma_chan_error_interrupt(ch);
     }
 }
@@ -172,7 +174,7 @@ static uint32_t ioat_dma_copy(IoatDmaChannel *ch, dma_addr_t dst,
     d_win = s_win ? ioat_window_map(&ch->wr_win, pdev, dst, len, false) : NULL;
     if (s_win && d_win) {
         memmove(d_win, s_win, len);
-        ioat_window_written(&ch->wr_win, dst, len);
+        ioat_window_written_batched(&ch->wr_win, dst, len);
         *done = len;
         return 0;
     }
@@ -250,7 +252,7 @@ static uint32_t ioat_dma_fill(PCIDevice *pdev, dma_addr_t dst,
     return 0;
 }
 
-static bool ioat_dma_desc_is_null(const IoatDmaDesc *d)
+static inline bool ioat_dma_desc_is_null(const IoatDmaDesc *d)
 {
     return FIELD_EX32(d->ctl, DESC_CTL, OP) == IOAT_DMA_OP_COPY &&
            FIELD_EX32(d->ctl, DESC_CTL, NUL);
@@ -569,6 +571,7 @@ static bool ioat_dma_chan_retire(IoatDmaChannel *ch)
         }
     }
     if (FIELD_EX32(ctl, DESC_CTL, INT_EN)) {
+        ioat_window_flush(&ch->wr_win);
         ioat_dma_chan_interrupt(ch);
     }
     return true;
@@ -637,6 +640,7 @@ void ioat_dma_chan_run(void *opaque)
     object_ref(OBJECT(ch->dev));
     smp_mb();       /* as dma_barrier(): the guest's stores come first */
     ioat_dma_chan_run_budget(ch);
+    ioat_window_flush(&ch->wr_win);     /* the copies' dirty marks */
     object_unref(OBJECT(ch->dev));
 }
 

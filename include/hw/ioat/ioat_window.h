@@ -36,13 +36,19 @@ typedef struct IoatWindow {
     dma_addr_t base;
     dma_addr_t len;
     bool direct;                /* RAM, read and written through mrc */
+    /* written through the window, not yet marked dirty (batched) */
+    dma_addr_t dirty;
+    dma_addr_t dirty_len;
 } IoatWindow;
 
 /* The most a window spans (the cache is asked for this much) */
 #define IOAT_WINDOW_MAX     (1ULL << 40)
 
+static inline void ioat_window_flush(IoatWindow *w);
+
 static inline void ioat_window_forget(IoatWindow *w)
 {
+    ioat_window_flush(w);
     if (w->dev) {
         address_space_cache_destroy(&w->mrc);
         w->dev = NULL;
@@ -91,16 +97,14 @@ static inline void ioat_window_open(IoatWindow *w, PCIDevice *dev,
 }
 
 /*
- * The host address of [@addr, @addr + @size) in @dev's DMA address space
- * if it is RAM, through @w (opened there if needed); NULL otherwise, and
- * the access goes through pci_dma_*().  @read: the device reads it (the
- * fuzzer hears of it).  After writing through it, ioat_window_written().
+ * ioat_window_map() when the window does not answer as it is; out of line,
+ * so that the common case stays a few instructions in its caller.
  */
-static inline uint8_t *ioat_window_map(IoatWindow *w, PCIDevice *dev,
-                                       dma_addr_t addr, dma_addr_t size,
-                                       bool read)
+static inline __attribute__((noinline))
+uint8_t *ioat_window_map_slow(IoatWindow *w, PCIDevice *dev, dma_addr_t addr,
+                              dma_addr_t size, bool read)
 {
-    if (unlikely(!ioat_window_covers(w, dev, addr, size))) {
+    if (!ioat_window_covers(w, dev, addr, size)) {
         if (!size) {
             return NULL;
         }
@@ -119,11 +123,63 @@ static inline uint8_t *ioat_window_map(IoatWindow *w, PCIDevice *dev,
     return w->mrc.ptr + (addr - w->base);
 }
 
+/*
+ * The host address of [@addr, @addr + @size) in @dev's DMA address space
+ * if it is RAM, through @w (opened there if needed); NULL otherwise, and
+ * the access goes through pci_dma_*().  @read: the device reads it (the
+ * fuzzer hears of it).  After writing through it, ioat_window_written().
+ */
+static inline uint8_t *ioat_window_map(IoatWindow *w, PCIDevice *dev,
+                                       dma_addr_t addr, dma_addr_t size,
+                                       bool read)
+{
+    dma_addr_t off = addr - w->base;
+
+    if (likely(w->direct && w->dev == dev && off < w->len &&
+               size <= w->len - off &&
+               w->mrc.fv == address_space_to_flatview(w->as))) {
+        if (read) {
+            fuzz_dma_read_cb(w->mrc.xlat + off, size, w->mrc.mrs.mr);
+        }
+        return w->mrc.ptr + off;
+    }
+    return ioat_window_map_slow(w, dev, addr, size, read);
+}
+
 /* Bytes written through ioat_window_map(): dirty for migration and TCG. */
 static inline void ioat_window_written(IoatWindow *w, dma_addr_t addr,
                                        dma_addr_t size)
 {
     address_space_cache_invalidate(&w->mrc, addr - w->base, size);
+}
+
+/* Mark what ioat_window_written_batched() held back. */
+static inline void ioat_window_flush(IoatWindow *w)
+{
+    if (w->dirty_len) {
+        address_space_cache_invalidate(&w->mrc, w->dirty - w->base,
+                                       w->dirty_len);
+        w->dirty_len = 0;
+    }
+}
+
+/*
+ * ioat_window_written() for writes that often follow each other: a range
+ * that continues the one held back joins it, and both are marked at once
+ * by ioat_window_flush().  The user flushes before the guest can learn of
+ * the writes (a completion record, an interrupt) and before its pass ends;
+ * the window flushes before it is made again or dropped.
+ */
+static inline void ioat_window_written_batched(IoatWindow *w, dma_addr_t addr,
+                                               dma_addr_t size)
+{
+    if (w->dirty_len && addr == w->dirty + w->dirty_len) {
+        w->dirty_len += size;
+        return;
+    }
+    ioat_window_flush(w);
+    w->dirty = addr;
+    w->dirty_len = size;
 }
 
 /* pci_dma_read() by @dev, through @w where it can */
