@@ -3,7 +3,8 @@
 
 Run by benchmarks/dma-throughput; python3 standard library only.
 
-    dma_qtest_bench.py QEMU SPAN_MIB REPS SIZE...
+    dma_qtest_bench.py [--iothread[=PROPS]] [--memcpy-lib LIB]
+                       QEMU SPAN_MIB REPS SIZE...
 
 Starts QEMU with -accel qtest (no CPU runs: the device alone does the
 copying), enables the device's BAR0 with PCI configuration cycles, and for
@@ -16,6 +17,8 @@ the channel leaves ACTIVE.  Prints the best of REPS runs as
 """
 
 import base64
+import ctypes
+import statistics
 import struct
 import sys
 import tempfile
@@ -75,16 +78,34 @@ def run_chain(q, n):
 
 
 def main():
-    if len(sys.argv) < 5:
+    args = sys.argv[1:]
+    iothread = None
+    memcpy = None
+    while args and args[0].startswith("--"):
+        opt = args.pop(0)
+        if opt.split("=")[0] == "--iothread":
+            iothread = ",".join(["iothread,id=engine"] + opt.split("=", 1)[1:])
+        elif opt == "--memcpy-lib" and args:
+            memcpy = ctypes.CDLL(args.pop(0)).memcpy_bench_pass
+            memcpy.restype = ctypes.c_double
+            memcpy.argtypes = [ctypes.c_uint, ctypes.c_size_t]
+        else:
+            sys.exit(__doc__.split("\n\n")[1])
+    if len(args) < 4:
         sys.exit(__doc__.split("\n\n")[1])
-    qemu, span, reps = sys.argv[1], int(sys.argv[2]) << 20, int(sys.argv[3])
-    sizes = [int(s, 0) for s in sys.argv[4:]]
+    qemu, span, reps = args[0], int(args[1]) << 20, int(args[2])
+    sizes = [int(s, 0) for s in args[3:]]
+    device = "ioat-dma,addr=%d" % PCI_SLOT
+    engine = []
+    if iothread:
+        device += ",iothread=engine"
+        engine = ["-object", iothread]
 
     with tempfile.TemporaryDirectory(prefix="ioat-dma-bench.") as workdir:
         q = Qtest("dma_qtest_bench",
                   [qemu, "-M", "pc", "-m", "2G", "-display", "none",
-                   "-nodefaults", "-accel", "qtest",
-                   "-device", "ioat-dma,addr=%d" % PCI_SLOT], workdir)
+                   "-nodefaults", "-accel", "qtest"] + engine +
+                  ["-device", device], workdir)
         q.cfg_write(0x10, BAR0)     # BAR0, 64-bit: low then high half
         q.cfg_write(0x14, 0)
         q.cfg_write(0x04, 0x6)      # memory space and bus master
@@ -101,10 +122,24 @@ def main():
             q.cmd("b64write %#x %d %s"
                   % (RING, len(ring), base64.b64encode(ring).decode()))
             q.cmd("writeb %#x 0" % (DST + n * size - 1))
-            best = max(n * size / run_chain(q, n) for _ in range(reps))
+            label = "qtest-iothread" if iothread else "qtest"
+            if memcpy:
+                # One of each first: neither pays a first touch in a pair.
+                memcpy(span >> 20, size)
+                run_chain(q, n)
+                rates = []
+                for _ in range(reps):
+                    host = memcpy(span >> 20, size)
+                    rates.append(n * size / run_chain(q, n) / 1e9)
+                    print("pair %d %.3f %.3f" % (size, host, rates[-1]),
+                          flush=True)
+                rate = statistics.median(rates)
+            else:
+                rate = max(n * size / run_chain(q, n)
+                           for _ in range(reps)) / 1e9
             if q.read("b", DST + n * size - 1) != 0x5A:
                 q.fail("the last %d-byte copy did not land" % size)
-            print("qtest %d %d %.3f" % (size, n, best / 1e9), flush=True)
+            print("%s %d %d %.3f" % (label, size, n, rate), flush=True)
         q.close()
 
 

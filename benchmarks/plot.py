@@ -7,12 +7,18 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       the median and spread (min-max) of each direction and the ratios of
       the medians to igb and virtio-net-pci; bars with spread.
 
-  plot.py dma-throughput CSV PNG TITLE
+  plot.py dma-throughput CSV PNG TITLE [ENGINE_CSV LATENCY_CSV]
       CSV columns size,host_memcpy,qtest_dma,dmatest,guest_cpu,ioat_copy
+      and optionally qtest_iothread, dmatest_iothread, ioat_copy_iothread
       (GB/s, nan where not measured): GB/s against copy size for each, and
       the copybreaks, where the engine under dmatest and through
       /dev/ioat-copy overtakes the guest CPU (interpolated on the log-size
-      axis), marked.
+      axis), marked.  ENGINE_CSV (engine,size,host_memcpy,engine_gbs, one
+      row per pair of a host pass and an engine run): per engine the
+      medians and the pairs' ratios, median and range.  LATENCY_CSV (engine,round,hw_p10,hw_p50,hw_p90,
+      ioctl_p50,device_p50, ns): the 64-byte copy's latency per engine
+      (guest and device), median and range over the rounds, as bars next
+      to the throughput.
 
   plot.py multiqueue CSV PNG TITLE
       CSV columns queues,flows,bytes,seconds,cpu0,cpu1,... (softirq
@@ -105,19 +111,123 @@ def nic_devcost(csv_path, png, title):
     fig.savefig(png, dpi=100)
 
 
-def dma_throughput(csv_path, png, title):
+def _median_range(values):
+    values = [v for v in values if v == v]      # drop nan
+    if not values:
+        return float("nan"), float("nan"), float("nan")
+    return statistics.median(values), min(values), max(values)
+
+
+def dma_engine_table(engine_csv):
+    """The engine against host memcpy in pairs (engine,size,host_memcpy,
+    engine_gbs): per engine and size the medians and the median (min-max)
+    of the pairs' engine/host."""
+    with open(engine_csv) as f:
+        rows = list(csv.DictReader(f))
+    engines = list(dict.fromkeys(r["engine"] for r in rows))
+    sizes = sorted({int(r["size"]) for r in rows})
+    print("\nThe engine alone (qtest) against host memcpy, each engine run "
+          "right after one host pass over the same copies; GB/s medians, "
+          "ratio: median (min-max) of the pairs' engine/host")
+    print(f"{'size':>9}" + "".join(f" {e + ' host':>15} {e:>10} {'ratio':>17}"
+                                   for e in engines))
+    for size in sizes:
+        line = f"{size:>9}"
+        for e in engines:
+            rs = [r for r in rows if r["engine"] == e and int(r["size"]) == size]
+            host = _median_range([float(r["host_memcpy"]) for r in rs])[0]
+            eng = _median_range([float(r["engine_gbs"]) for r in rs])[0]
+            ratio = _median_range([float(r["engine_gbs"]) /
+                                   float(r["host_memcpy"]) for r in rs])
+            line += (f" {host:>15.2f} {eng:>10.2f} {ratio[0]:>5.2f}x "
+                     f"({ratio[1]:.2f}-{ratio[2]:.2f})")
+        print(line)
+
+
+def dma_latency(latency_csv, ax):
+    """The 64-byte copy's doorbell-to-completion p50 per engine: median
+    (min-max) over the rounds, printed and drawn as bars."""
+    with open(latency_csv) as f:
+        rows = list(csv.DictReader(f))
+    engines = list(dict.fromkeys(r["engine"] for r in rows))
+    print("\n64-byte copy through /dev/ioat-copy, 2000 copies per round, "
+          "microseconds: median (min-max) over the rounds of each round's")
+    print("p50 from the doorbell to the driver's completion callback (hw), "
+          "and of the whole ioctl")
+    print("and the device's share, QEMU's doorbell-to-interrupt p50 from its "
+          "trace (device)")
+    meds, devs = {}, {}
+    for e in engines:
+        hw = _median_range([float(r["hw_p50"]) / 1000
+                            for r in rows if r["engine"] == e])
+        call = _median_range([float(r["ioctl_p50"]) / 1000
+                              for r in rows if r["engine"] == e])
+        dev = _median_range([float(r.get("device_p50", "nan")) / 1000
+                             for r in rows if r["engine"] == e])
+        meds[e], devs[e] = hw, dev
+        print(f"  {e:<10} hw p50 {hw[0]:6.1f} ({hw[1]:.1f}-{hw[2]:.1f})"
+              f"   ioctl p50 {call[0]:6.1f} ({call[1]:.1f}-{call[2]:.1f})"
+              f"   device p50 {dev[0]:5.1f} ({dev[1]:.1f}-{dev[2]:.1f})")
+    for a, b in (("iothread", "main-loop"), ("iothread", "baseline"),
+                 ("main-loop", "baseline")):
+        if a in meds and b in meds:
+            print(f"  {a} / {b}: hw p50 {meds[a][0] / meds[b][0]:.2f}x, "
+                  f"device p50 {devs[a][0] / devs[b][0]:.2f}x")
+    x = range(len(engines))
+    ax.bar([i - 0.2 for i in x], [meds[e][0] for e in engines], width=0.4,
+           yerr=[[meds[e][0] - meds[e][1] for e in engines],
+                 [meds[e][2] - meds[e][0] for e in engines]],
+           capsize=4, color="tab:blue", label="guest: doorbell to callback")
+    ax.bar([i + 0.2 for i in x], [devs[e][0] for e in engines], width=0.4,
+           yerr=[[devs[e][0] - devs[e][1] for e in engines],
+                 [devs[e][2] - devs[e][0] for e in engines]],
+           capsize=4, color="tab:green", label="device: doorbell to interrupt")
+    ax.set_xticks(list(x), engines)
+    ax.legend(fontsize=7)
+    ax.set_ylabel("doorbell to completion, p50 (us)")
+    ax.set_title("64-byte copy latency", fontsize=9)
+
+
+def dma_throughput(csv_path, png, title, engine_csv=None, latency_csv=None):
     import math
     with open(csv_path) as f:
         rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
     sizes = [r["size"] for r in rows]
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for key, label in (("host_memcpy", "host memcpy"),
-                       ("qtest_dma", "engine through qtest (no guest)"),
-                       ("dmatest", "engine under dmatest (guest kernel)"),
-                       ("ioat_copy", "engine through /dev/ioat-copy (guest user)"),
-                       ("guest_cpu", "guest CPU memcpy (TCG)")):
-        ax.plot(sizes, [r.get(key, math.nan) for r in rows], marker="o",
-                label=label)
+    if engine_csv:
+        dma_engine_table(engine_csv)
+    print("\nGB/s (10^9 bytes/s); engine in the main loop, and (io) in an "
+          "iothread")
+    cols = [("host_memcpy", "host"), ("qtest_dma", "qtest"),
+            ("qtest_iothread", "qtest io"), ("dmatest", "dmatest"),
+            ("dmatest_iothread", "dmatest io"), ("guest_cpu", "guest CPU"),
+            ("ioat_copy", "ioat-copy"), ("ioat_copy_iothread", "ioat-copy io")]
+    cols = [(k, n) for k, n in cols if k in rows[0]]
+    print(f"{'size':>9}" + "".join(f" {n:>12}" for _, n in cols))
+    for r in rows:
+        print(f"{int(r['size']):>9}" + "".join(
+            f" {r[k]:>12.4f}" if r[k] == r[k] else f" {'-':>12}"
+            for k, _ in cols))
+    if latency_csv:
+        fig, (ax, lax) = plt.subplots(1, 2, figsize=(10, 4.5),
+                                      gridspec_kw={"width_ratios": [3, 1]})
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+    for key, label, style, color in (
+            ("host_memcpy", "host memcpy", "-", "tab:blue"),
+            ("qtest_dma", "engine through qtest (no guest)", "-", "tab:orange"),
+            ("qtest_iothread", "the same, engine in an iothread", "--",
+             "tab:orange"),
+            ("dmatest", "engine under dmatest (guest kernel)", "-", "tab:red"),
+            ("dmatest_iothread", "the same, engine in an iothread", "--",
+             "tab:red"),
+            ("ioat_copy", "engine through /dev/ioat-copy (guest user)", "-",
+             "tab:brown"),
+            ("ioat_copy_iothread", "the same, engine in an iothread", "--",
+             "tab:brown"),
+            ("guest_cpu", "guest CPU memcpy (TCG)", "-", "tab:gray")):
+        if key in rows[0]:
+            ax.plot(sizes, [r.get(key, math.nan) for r in rows], marker="o",
+                    markersize=3, linestyle=style, color=color, label=label)
     for key, name, style in (("dmatest", "dmatest", "--"),
                              ("ioat_copy", "/dev/ioat-copy", ":")):
         cross = None
@@ -139,7 +249,9 @@ def dma_throughput(csv_path, png, title):
     ax.set_xlabel("copy size (bytes)")
     ax.set_ylabel("GB/s")
     ax.set_title(f"ioat-dma copies: {title}", fontsize=9)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=7)
+    if latency_csv:
+        dma_latency(latency_csv, lax)
     fig.tight_layout()
     fig.savefig(png, dpi=100)
 
@@ -234,7 +346,7 @@ def zerocopy(csv_path, png, title):
 def main():
     if len(sys.argv) == 5 and sys.argv[1] == "nic-throughput":
         nic_throughput(*sys.argv[2:])
-    elif len(sys.argv) == 5 and sys.argv[1] == "dma-throughput":
+    elif len(sys.argv) in (5, 7) and sys.argv[1] == "dma-throughput":
         dma_throughput(*sys.argv[2:])
     elif len(sys.argv) == 5 and sys.argv[1] == "multiqueue":
         multiqueue(*sys.argv[2:])

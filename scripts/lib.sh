@@ -24,7 +24,9 @@ elif [ -n "${IOAT_SANITIZE:-}" ]; then
     IOAT_QEMU=$IOAT_BUILD/bin-san/qemu-system-x86_64
 else
     IOAT_QEMU_BUILD=$IOAT_QEMU_SRC/build
-    IOAT_QEMU=$IOAT_BUILD/bin/qemu-system-x86_64
+    # IOAT_QEMU_BINARY: another build's wrapper for the guest runs (e.g. a
+    # baseline a benchmark compares against); the default is this tree's.
+    IOAT_QEMU=${IOAT_QEMU_BINARY:-$IOAT_BUILD/bin/qemu-system-x86_64}
 fi
 # Guest side: unpacked kernel, out-of-tree modules, initramfs.
 IOAT_GUEST=$IOAT_BUILD/guest

@@ -18,6 +18,13 @@
  *                                           or E2BIG
  *   ioat-copy-bench --fill-unsupported      fills give EOPNOTSUPP (for a
  *                                           device without block fill)
+ *   ioat-copy-bench [-c CHANNEL] --latency [COPIES]
+ *                                           COPIES (default 2000) copies of
+ *                                           64 bytes one at a time: the
+ *                                           10th, 50th and 90th percentile
+ *                                           of the driver's doorbell to
+ *                                           completion time and of the
+ *                                           whole ioctl
  *
  * The engine time is what a caller sees: the ioctl pins the buffers, builds
  * the descriptors, waits for the completion interrupt and unpins.  The "hw"
@@ -236,6 +243,71 @@ static int run_bench(void)
 	else
 		printf("copybreak: none (the CPU is faster up to %u bytes)\n",
 		       MAX_SIZE);
+	return 0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The @pct-th percentile of the @n sorted values @v (nearest rank). */
+static uint64_t percentile(const uint64_t *v, unsigned int n, unsigned int pct)
+{
+	unsigned int rank = (n * pct + 99) / 100;
+
+	return v[rank ? rank - 1 : 0];
+}
+
+#define LATENCY_SIZE	64
+
+/*
+ * @copies copies of 64 bytes, each waited for before the next: the
+ * distribution of the driver's doorbell-to-completion time (the device and
+ * the interrupt's way to the driver) and of the whole ioctl (pinning,
+ * descriptor, doorbell, interrupt, wake-up, unpinning).  Percentiles, not
+ * means: under TCG a few copies take milliseconds.
+ */
+static int run_latency(unsigned int copies)
+{
+	char *src = alloc_buf(4096), *dst = alloc_buf(4096);
+	uint64_t *hw = calloc(copies, sizeof(*hw));
+	uint64_t *call = calloc(copies, sizeof(*call));
+	struct ioat_copy req;
+	unsigned int i;
+	uint64_t t0;
+	int ret;
+
+	if (!hw || !call) {
+		perror("calloc");
+		return 2;
+	}
+	ret = engine_copy(dst, src, LATENCY_SIZE, NULL);	/* warm up */
+	for (i = 0; !ret && i < copies; i++) {
+		t0 = now_ns();
+		ret = engine_copy(dst, src, LATENCY_SIZE, &req);
+		call[i] = now_ns() - t0;
+		hw[i] = req.ns;
+	}
+	if (ret) {
+		fprintf(stderr, "copy of %u bytes: %s\n", LATENCY_SIZE,
+			strerror(-ret));
+		return 1;
+	}
+	qsort(hw, copies, sizeof(*hw), cmp_u64);
+	qsort(call, copies, sizeof(*call), cmp_u64);
+	printf("%-8s %5s %6s %9s %9s %9s\n", "latency", "size", "copies",
+	       "p10_ns", "p50_ns", "p90_ns");
+	printf("%-8s %5u %6u %9llu %9llu %9llu\n", "hw", LATENCY_SIZE, copies,
+	       (unsigned long long)percentile(hw, copies, 10),
+	       (unsigned long long)percentile(hw, copies, 50),
+	       (unsigned long long)percentile(hw, copies, 90));
+	printf("%-8s %5u %6u %9llu %9llu %9llu\n", "ioctl", LATENCY_SIZE,
+	       copies, (unsigned long long)percentile(call, copies, 10),
+	       (unsigned long long)percentile(call, copies, 50),
+	       (unsigned long long)percentile(call, copies, 90));
 	return 0;
 }
 
@@ -612,7 +684,9 @@ int main(int argc, char **argv)
 	enum {
 		MODE_BENCH, MODE_VERIFY, MODE_VERIFY_FILL, MODE_EFAULT,
 		MODE_EFAULT_FILL, MODE_FILL_ARGS, MODE_FILL_UNSUPPORTED,
+		MODE_LATENCY,
 	} mode = MODE_BENCH;
+	unsigned int copies = 2000;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -628,12 +702,20 @@ int main(int argc, char **argv)
 			mode = MODE_FILL_ARGS;
 		} else if (!strcmp(argv[i], "--fill-unsupported")) {
 			mode = MODE_FILL_UNSUPPORTED;
+		} else if (!strcmp(argv[i], "--latency")) {
+			mode = MODE_LATENCY;
+			if (i + 1 < argc && argv[i + 1][0] != '-')
+				copies = strtoul(argv[++i], NULL, 0);
 		} else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
 			channel = strtoul(argv[++i], NULL, 0);
 		} else {
+			copies = 0;
+		}
+		if (!copies) {
 			fprintf(stderr, "usage: %s [-c CHANNEL] [--verify | --verify-fill |\n"
 				"       --efault | --efault-fill | --fill-args |\n"
-				"       --fill-unsupported]\n", argv[0]);
+				"       --fill-unsupported | --latency [COPIES]]\n",
+				argv[0]);
 			return 2;
 		}
 	}
@@ -657,6 +739,8 @@ int main(int argc, char **argv)
 		return run_fill_args();
 	case MODE_FILL_UNSUPPORTED:
 		return run_fill_unsupported();
+	case MODE_LATENCY:
+		return run_latency(copies);
 	default:
 		return run_bench();
 	}

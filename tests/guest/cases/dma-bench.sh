@@ -3,15 +3,20 @@
 # one channel, then the same copies done by the guest CPU with
 # ioat-memcpy-bench (benchmarks/memcpy_bench.c, put in the initramfs by
 # the benchmark), then copies through our driver's /dev/ioat-copy from
-# user space (ioat-copy-bench: 64 B to 4 MiB, each size for 40 ms).  Sizes
-# from BENCH_SIZES, guest memcpy span from BENCH_SPAN_MIB.  Reports
-# "IOAT-INFO dma-bench BENCH dmatest SIZE KB/s", "... BENCH cpu SIZE GB/s"
-# and "... BENCH ioatcopy SIZE MB/s" lines.
+# user space (ioat-copy-bench: 64 B to 4 MiB, each size for 40 ms), then
+# 2000 copies of 64 bytes one at a time (ioat-copy-bench --latency).
+# Sizes from BENCH_SIZES, guest memcpy span from BENCH_SPAN_MIB;
+# BENCH_PARTS=latency runs only the last part, =throughput all but it.
+# Reports
+# "IOAT-INFO dma-bench BENCH dmatest SIZE KB/s", "... BENCH cpu SIZE GB/s",
+# "... BENCH ioatcopy SIZE MB/s" and "... BENCH latency hw|ioctl P10 P50
+# P90" (nanoseconds) lines.
 
 . /ioat/lib/dma.sh
 
 SIZES=${BENCH_SIZES:-4096,65536,1048576}
 SPAN_MIB=${BENCH_SPAN_MIB:-128}
+PARTS=${BENCH_PARTS:-all}
 
 # iterations SIZE: about 256 MiB of copies, at least 2000 and at most
 # 20000 of them, which keeps each size to a few seconds under TCG.
@@ -39,26 +44,29 @@ dmatest_rate() {
     echo "$line" | sed -n 's/.* \([0-9]*\) KB\/s.*/\1/p'
 }
 
-check ioatdma-loads modprobe ioatdma
-for size in $(echo "$SIZES" | tr ',' ' '); do
-    if r=$(dmatest_rate "$size"); then
-        info "$(echo "$r" | head -n 1)"
-        info "BENCH dmatest $size $(echo "$r" | tail -n 1)"
-    else
-        fail "dmatest-$size" "$r"
-    fi
-done
+# dmatest through the stock driver, and the guest CPU's own copies
+throughput_parts() {
+    check ioatdma-loads modprobe ioatdma
+    for size in $(echo "$SIZES" | tr ',' ' '); do
+        if r=$(dmatest_rate "$size"); then
+            info "$(echo "$r" | head -n 1)"
+            info "BENCH dmatest $size $(echo "$r" | tail -n 1)"
+        else
+            fail "dmatest-$size" "$r"
+        fi
+    done
 
-# shellcheck disable=SC2046 # $(...) gives one argument per size
-if ! command -v ioat-memcpy-bench > /dev/null; then
-    fail guest-memcpy "ioat-memcpy-bench is not in the initramfs"
-elif ioat-memcpy-bench "$SPAN_MIB" 3 $(echo "$SIZES" | tr ',' ' ') > /tmp/memcpy.out 2>&1; then
-    while read -r _ size _ gbs; do
-        info "BENCH cpu $size $gbs"
-    done < /tmp/memcpy.out
-else
-    fail guest-memcpy "$(tail -n 1 /tmp/memcpy.out)"
-fi
+    # shellcheck disable=SC2046 # $(...) gives one argument per size
+    if ! command -v ioat-memcpy-bench > /dev/null; then
+        fail guest-memcpy "ioat-memcpy-bench is not in the initramfs"
+    elif ioat-memcpy-bench "$SPAN_MIB" 3 $(echo "$SIZES" | tr ',' ' ') > /tmp/memcpy.out 2>&1; then
+        while read -r _ size _ gbs; do
+            info "BENCH cpu $size $gbs"
+        done < /tmp/memcpy.out
+    else
+        fail guest-memcpy "$(tail -n 1 /tmp/memcpy.out)"
+    fi
+}
 
 # Our driver and its user-space copy interface on the same function.
 bind_ioat_dma() {
@@ -68,13 +76,34 @@ bind_ioat_dma() {
     echo ioat_dma > "$dev/driver_override"
     modprobe ioat_dma && pci_bound 8086:0b00 ioat_dma
 }
-if check ioat_dma-binds bind_ioat_dma &&
-   ioat-copy-bench > /tmp/copy.out 2>&1; then
-    # size cpu_ns cpu_MB/s engine_ns eng_MB/s ...
-    awk '$1 ~ /^[0-9]+$/ { print $1, $5 }' /tmp/copy.out | while read -r size mbs; do
-        info "BENCH ioatcopy $size $mbs"
-    done
-    info "$(grep '^copybreak' /tmp/copy.out)"
-else
-    fail ioat-copy-bench "$(tail -n 1 /tmp/copy.out 2> /dev/null)"
+# /dev/ioat-copy at each size, and its bench's copybreak
+copy_part() {
+    if ioat-copy-bench > /tmp/copy.out 2>&1; then
+        # size cpu_ns cpu_MB/s engine_ns eng_MB/s ...
+        awk '$1 ~ /^[0-9]+$/ { print $1, $5 }' /tmp/copy.out |
+            while read -r size mbs; do
+                info "BENCH ioatcopy $size $mbs"
+            done
+        info "$(grep '^copybreak' /tmp/copy.out)"
+    else
+        fail ioat-copy-bench "$(tail -n 1 /tmp/copy.out 2> /dev/null)"
+    fi
+}
+
+# 64-byte copies one at a time: "latency hw|ioctl P10 P50 P90" (ns)
+latency_part() {
+    if ioat-copy-bench --latency 2000 > /tmp/latency.out 2>&1; then
+        awk '$1 == "hw" || $1 == "ioctl" { print $1, $4, $5, $6 }' \
+            /tmp/latency.out | while read -r kind p10 p50 p90; do
+                info "BENCH latency $kind $p10 $p50 $p90"
+            done
+    else
+        fail ioat-copy-bench-latency "$(tail -n 1 /tmp/latency.out 2> /dev/null)"
+    fi
+}
+
+[ "$PARTS" = latency ] || throughput_parts
+if check ioat_dma-binds bind_ioat_dma; then
+    [ "$PARTS" = latency ] || copy_part
+    [ "$PARTS" = throughput ] || latency_part
 fi
