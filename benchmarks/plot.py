@@ -16,7 +16,7 @@ python3-matplotlib; scripts/install-deps --bench installs it).
       axis), marked.  ENGINE_CSV (engine,size,host_memcpy,engine_gbs, one
       row per pair of a host pass and an engine run): per engine the
       medians and the pairs' ratios, median and range.  LATENCY_CSV (engine,round,hw_p10,hw_p50,hw_p90,
-      ioctl_p50,device_p50, ns): the 64-byte copy's latency per engine
+      irq_p50,ioctl_p50,device_p50, ns): the 64-byte copy's latency per engine
       (guest and device), median and range over the rounds, as bars next
       to the throughput.
 
@@ -154,34 +154,38 @@ def dma_latency(latency_csv, ax):
           "microseconds: median (min-max) over the rounds of each round's")
     print("p50 from the doorbell to the driver's completion callback (hw), "
           "and of the whole ioctl")
-    print("and the device's share, QEMU's doorbell-to-interrupt p50 from its "
-          "trace (device)")
-    meds, devs = {}, {}
+    print("and to its interrupt handler (irq), and the device's share, QEMU's "
+          "doorbell-to-interrupt p50 from its trace (device)")
+    meds, devs, irqs = {}, {}, {}
     for e in engines:
         hw = _median_range([float(r["hw_p50"]) / 1000
                             for r in rows if r["engine"] == e])
+        irq = _median_range([float(r.get("irq_p50", "nan")) / 1000
+                             for r in rows if r["engine"] == e])
         call = _median_range([float(r["ioctl_p50"]) / 1000
                               for r in rows if r["engine"] == e])
         dev = _median_range([float(r.get("device_p50", "nan")) / 1000
                              for r in rows if r["engine"] == e])
-        meds[e], devs[e] = hw, dev
+        meds[e], devs[e], irqs[e] = hw, dev, irq
         print(f"  {e:<10} hw p50 {hw[0]:6.1f} ({hw[1]:.1f}-{hw[2]:.1f})"
+              f"   irq p50 {irq[0]:6.1f} ({irq[1]:.1f}-{irq[2]:.1f})"
               f"   ioctl p50 {call[0]:6.1f} ({call[1]:.1f}-{call[2]:.1f})"
               f"   device p50 {dev[0]:5.1f} ({dev[1]:.1f}-{dev[2]:.1f})")
     for a, b in (("iothread", "main-loop"), ("iothread", "baseline"),
                  ("main-loop", "baseline")):
         if a in meds and b in meds:
             print(f"  {a} / {b}: hw p50 {meds[a][0] / meds[b][0]:.2f}x, "
+                  f"irq p50 {irqs[a][0] / irqs[b][0]:.2f}x, "
                   f"device p50 {devs[a][0] / devs[b][0]:.2f}x")
     x = range(len(engines))
-    ax.bar([i - 0.2 for i in x], [meds[e][0] for e in engines], width=0.4,
-           yerr=[[meds[e][0] - meds[e][1] for e in engines],
-                 [meds[e][2] - meds[e][0] for e in engines]],
-           capsize=4, color="tab:blue", label="guest: doorbell to callback")
-    ax.bar([i + 0.2 for i in x], [devs[e][0] for e in engines], width=0.4,
-           yerr=[[devs[e][0] - devs[e][1] for e in engines],
-                 [devs[e][2] - devs[e][0] for e in engines]],
-           capsize=4, color="tab:green", label="device: doorbell to interrupt")
+    for off, vals, color, label in (
+            (-0.27, meds, "tab:blue", "guest: doorbell to callback"),
+            (0, irqs, "tab:purple", "guest: doorbell to interrupt"),
+            (0.27, devs, "tab:green", "device: doorbell to interrupt")):
+        ax.bar([i + off for i in x], [vals[e][0] for e in engines], width=0.27,
+               yerr=[[vals[e][0] - vals[e][1] for e in engines],
+                     [vals[e][2] - vals[e][0] for e in engines]],
+               capsize=3, color=color, label=label)
     ax.set_xticks(list(x), engines)
     ax.legend(fontsize=7)
     ax.set_ylabel("doorbell to completion, p50 (us)")

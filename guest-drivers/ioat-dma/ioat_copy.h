@@ -9,7 +9,7 @@
  *
  * Errors: EFAULT for a buffer that cannot be pinned (unmapped, or a
  * destination that is not writable), EINVAL for a bad channel, flags or
- * reserved field, E2BIG above IOAT_COPY_MAX_LEN, EOPNOTSUPP for a fill
+ * non-zero irq_ns on input, E2BIG above IOAT_COPY_MAX_LEN, EOPNOTSUPP for a fill
  * when the device does not advertise block fill, EBUSY when the channel's
  * ring has no room, ENODEV when no device is bound, ETIMEDOUT or EIO if
  * the engine did not finish the request.  A request that fails part-way
@@ -32,7 +32,10 @@
  * @channel: the channel to use, 0 .. number of channels - 1
  * @flags: must be 0
  * @descs: out: hardware descriptors the copy took
- * @reserved: must be 0
+ * @irq_ns: in: must be 0; out: nanoseconds from the doorbell to the
+ *	channel's interrupt handler, summed over the 1 MiB pieces (a piece
+ *	that completed without an interrupt since its doorbell adds none),
+ *	at most 2^32 - 1
  * @ns: out: nanoseconds from doorbell to completion, summed over the
  *	1 MiB pieces
  */
@@ -43,7 +46,7 @@ struct ioat_copy {
 	__u32 channel;
 	__u32 flags;
 	__u32 descs;
-	__u32 reserved;
+	__u32 irq_ns;
 	__u64 ns;
 };
 
@@ -57,7 +60,10 @@ struct ioat_copy {
  * @channel: the channel to use, 0 .. number of channels - 1
  * @flags: must be 0
  * @descs: out: hardware descriptors the fill took
- * @reserved: must be 0
+ * @irq_ns: in: must be 0; out: nanoseconds from the doorbell to the
+ *	channel's interrupt handler, summed over the 1 MiB pieces (a piece
+ *	that completed without an interrupt since its doorbell adds none),
+ *	at most 2^32 - 1
  * @ns: out: nanoseconds from doorbell to completion, summed over the
  *	1 MiB pieces
  */
@@ -68,7 +74,7 @@ struct ioat_fill {
 	__u32 channel;
 	__u32 flags;
 	__u32 descs;
-	__u32 reserved;
+	__u32 irq_ns;
 	__u64 ns;
 };
 

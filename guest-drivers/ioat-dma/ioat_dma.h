@@ -107,6 +107,7 @@ struct ioat_dma_chan {
 	unsigned int index;
 	int irq;
 	struct tasklet_struct tasklet;
+	ktime_t last_irq;		/* when its interrupt handler last ran */
 
 	struct ioat_dma_hw_desc *hw_ring;
 	dma_addr_t hw_ring_dma;

@@ -136,9 +136,10 @@ struct ioat_dma_user_req {
 	u64 len;
 	u32 channel;
 	u32 flags;
-	u32 reserved;
+	u32 reserved;			/* irq_ns on input: must be 0 */
 	u32 descs;
 	u64 ns;
+	u64 irq_ns;
 };
 
 static bool ioat_dma_req_has_src(const struct ioat_dma_user_req *req)
@@ -225,7 +226,9 @@ static u32 ioat_dma_sg_descs(struct ioat_dma_chan *ch, u32 xfercap,
 struct ioat_dma_waiter {
 	struct completion done;
 	enum dmaengine_tx_result result;
+	struct ioat_dma_chan *ch;
 	ktime_t start;			/* the doorbell */
+	ktime_t irq;			/* the channel's last interrupt */
 	ktime_t end;			/* the callback */
 };
 
@@ -235,6 +238,7 @@ static void ioat_dma_waiter_done(void *param,
 	struct ioat_dma_waiter *w = param;
 
 	w->end = ktime_get();
+	w->irq = READ_ONCE(w->ch->last_irq);
 	w->result = res->result;
 	complete(&w->done);
 }
@@ -253,6 +257,7 @@ static int ioat_dma_run(struct ioat_dma_chan *ch,
 	unsigned long timeout;
 
 	init_completion(&w->done);
+	w->ch = ch;
 	txd->callback_result = ioat_dma_waiter_done;
 	txd->callback_param = w;
 	ioat_dma_tx_submit(txd);
@@ -298,6 +303,8 @@ static int ioat_dma_chunk_run(struct ioat_dma_chan *ch,
 		return ret;
 	req->descs += n;
 	req->ns += ktime_to_ns(ktime_sub(w.end, w.start));
+	if (ktime_after(w.irq, w.start))
+		req->irq_ns += ktime_to_ns(ktime_sub(w.irq, w.start));
 	return w.result == DMA_TRANS_NOERROR ? 0 : -EIO;
 }
 
@@ -310,6 +317,7 @@ static int ioat_dma_user_run(struct ioat_dma_chan *ch,
 
 	req->descs = 0;
 	req->ns = 0;
+	req->irq_ns = 0;
 	for (c.off = 0; c.off < req->len && !ret; c.off += c.len) {
 		c.len = min_t(u64, req->len - c.off, IOAT_DMA_COPY_CHUNK);
 		ret = ioat_dma_chunk_pin(dev, req, &c);
@@ -359,12 +367,13 @@ static int ioat_dma_ioctl_copy(struct ioat_copy __user *uarg)
 	req.len = arg.len;
 	req.channel = arg.channel;
 	req.flags = arg.flags;
-	req.reserved = arg.reserved;
+	req.reserved = arg.irq_ns;
 	ret = ioat_dma_user_req(&req);
 	if (ret)
 		return ret;
 	arg.descs = req.descs;
 	arg.ns = req.ns;
+	arg.irq_ns = min_t(u64, req.irq_ns, U32_MAX);
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 
@@ -381,12 +390,13 @@ static int ioat_dma_ioctl_fill(struct ioat_fill __user *uarg)
 	req.len = arg.len;
 	req.channel = arg.channel;
 	req.flags = arg.flags;
-	req.reserved = arg.reserved;
+	req.reserved = arg.irq_ns;
 	ret = ioat_dma_user_req(&req);
 	if (ret)
 		return ret;
 	arg.descs = req.descs;
 	arg.ns = req.ns;
+	arg.irq_ns = min_t(u64, req.irq_ns, U32_MAX);
 	return copy_to_user(uarg, &arg, sizeof(arg)) ? -EFAULT : 0;
 }
 

@@ -326,6 +326,7 @@ static irqreturn_t ioat_dma_chan_irq(int irq, void *data)
 {
 	struct ioat_dma_chan *ch = data;
 
+	WRITE_ONCE(ch->last_irq, ktime_get());
 	tasklet_schedule(&ch->tasklet);
 	return IRQ_HANDLED;
 }

@@ -9,8 +9,8 @@
 # BENCH_PARTS=latency runs only the last part, =throughput all but it.
 # Reports
 # "IOAT-INFO dma-bench BENCH dmatest SIZE KB/s", "... BENCH cpu SIZE GB/s",
-# "... BENCH ioatcopy SIZE MB/s" and "... BENCH latency hw|ioctl P10 P50
-# P90" (nanoseconds) lines.
+# "... BENCH ioatcopy SIZE MB/s" and "... BENCH latency hw|irq|ioctl P10
+# P50 P90" (nanoseconds) lines.
 
 . /ioat/lib/dma.sh
 
@@ -90,10 +90,10 @@ copy_part() {
     fi
 }
 
-# 64-byte copies one at a time: "latency hw|ioctl P10 P50 P90" (ns)
+# 64-byte copies one at a time: "latency hw|irq|ioctl P10 P50 P90" (ns)
 latency_part() {
     if ioat-copy-bench --latency 2000 > /tmp/latency.out 2>&1; then
-        awk '$1 == "hw" || $1 == "ioctl" { print $1, $4, $5, $6 }' \
+        awk '$1 == "hw" || $1 == "irq" || $1 == "ioctl" { print $1, $4, $5, $6 }' \
             /tmp/latency.out | while read -r kind p10 p50 p90; do
                 info "BENCH latency $kind $p10 $p50 $p90"
             done
