@@ -155,7 +155,8 @@ def dma_latency(latency_csv, ax):
     print("p50 from the doorbell to the driver's completion callback (hw), "
           "and of the whole ioctl")
     print("and to its interrupt handler (irq), and the device's share, QEMU's "
-          "doorbell-to-interrupt p50 from its trace (device)")
+          "doorbell-to-interrupt p50 from its trace (device, a traced boot "
+          "of its own)")
     meds, devs, irqs = {}, {}, {}
     for e in engines:
         hw = _median_range([float(r["hw_p50"]) / 1000
