@@ -3,9 +3,12 @@
 
 Qtest(name, argv, workdir) starts QEMU (argv, to which "-qtest unix:..."
 is added) and waits for it to connect; a failure, or QEMU going away,
-exits with a message naming @name and QEMU's stderr.
+exits with a message naming @name and QEMU's stderr.  QEMU is killed when
+the driver exits, whichever way (a driver that died of an exception left
+its QEMU running).
 """
 
+import atexit
 import os
 import socket
 import subprocess
@@ -28,6 +31,7 @@ class Qtest:
                                      stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL,
                                      stderr=self.stderr, pass_fds=pass_fds)
+        atexit.register(self.proc.kill)
         try:
             self.conn, _ = server.accept()
         except socket.timeout:
