@@ -56,12 +56,17 @@ static inline void ioat_window_forget(IoatWindow *w)
     }
 }
 
-/* The window as it is answers for [@addr, @addr + @size) of @dev. */
+/*
+ * The window as it is answers for [@addr, @addr + @size) of @dev.  An
+ * @addr below the base wraps to an offset past any window (at most
+ * IOAT_WINDOW_MAX).
+ */
 static inline bool ioat_window_covers(IoatWindow *w, PCIDevice *dev,
                                       dma_addr_t addr, dma_addr_t size)
 {
-    return w->dev == dev && addr >= w->base && addr - w->base < w->len &&
-           size <= w->len - (addr - w->base) &&
+    dma_addr_t off = addr - w->base;
+
+    return w->dev == dev && off < w->len && size <= w->len - off &&
            w->mrc.fv == address_space_to_flatview(w->as);
 }
 
@@ -133,15 +138,12 @@ static inline uint8_t *ioat_window_map(IoatWindow *w, PCIDevice *dev,
                                        dma_addr_t addr, dma_addr_t size,
                                        bool read)
 {
-    dma_addr_t off = addr - w->base;
-
-    if (likely(w->direct && w->dev == dev && off < w->len &&
-               size <= w->len - off &&
-               w->mrc.fv == address_space_to_flatview(w->as))) {
+    if (likely(w->direct && ioat_window_covers(w, dev, addr, size))) {
         if (read) {
-            fuzz_dma_read_cb(w->mrc.xlat + off, size, w->mrc.mrs.mr);
+            fuzz_dma_read_cb(w->mrc.xlat + (addr - w->base), size,
+                             w->mrc.mrs.mr);
         }
-        return w->mrc.ptr + off;
+        return w->mrc.ptr + (addr - w->base);
     }
     return ioat_window_map_slow(w, dev, addr, size, read);
 }
