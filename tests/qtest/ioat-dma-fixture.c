@@ -339,17 +339,29 @@ static void *fresh_machine_iothread_traced(GString *cmd_line, void *arg)
     return fresh_machine_iothread(cmd_line, arg);
 }
 
-void add_thread_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
-                     bool iothread)
+/* @fn on a machine that @before prepares, the device with @dev_opts */
+static void add_machine_test(QIoatDmaArea area, const char *name,
+                             QOSTestFunc fn, const char *dev_opts,
+                             const void *arg, QOSBeforeTest before)
 {
     QOSGraphTestOptions opts = {
-        .edge.extra_device_opts = iothread ? "iothread=" ENGINE_IOTHREAD
-                                           : NULL,
-        .before = iothread ? fresh_machine_iothread_traced
-                           : fresh_machine_traced,
+        .edge.extra_device_opts = dev_opts,
+        .arg = (void *)arg,
+        .before = before,
     };
 
     ioat_qos_add_test(qioat_dma_areas[area], name, fn, &opts);
+}
+
+void add_thread_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
+                     bool iothread)
+{
+    if (iothread) {
+        add_machine_test(area, name, fn, "iothread=" ENGINE_IOTHREAD, NULL,
+                         fresh_machine_iothread_traced);
+    } else {
+        add_machine_test(area, name, fn, NULL, NULL, fresh_machine_traced);
+    }
 }
 
 void add_iothread_tests(const DmaTestCase *tests, int n)
@@ -358,26 +370,16 @@ void add_iothread_tests(const DmaTestCase *tests, int n)
         g_autofree char *dev_opts =
             g_strjoin(",", "iothread=" ENGINE_IOTHREAD, tests[i].dev_opts,
                       NULL);
-        QOSGraphTestOptions opts = {
-            .edge.extra_device_opts = dev_opts,
-            .before = fresh_machine_iothread,
-        };
 
-        ioat_qos_add_test(qioat_dma_areas[QIOAT_DMA_IOTHREAD], tests[i].name,
-                          tests[i].fn, &opts);
+        add_machine_test(QIOAT_DMA_IOTHREAD, tests[i].name, tests[i].fn,
+                         dev_opts, NULL, fresh_machine_iothread);
     }
 }
 
 void add_test(QIoatDmaArea area, const char *name, QOSTestFunc fn,
               const char *dev_opts, const void *arg)
 {
-    QOSGraphTestOptions opts = {
-        .edge.extra_device_opts = dev_opts,
-        .arg = (void *)arg,
-        .before = fresh_machine,
-    };
-
-    ioat_qos_add_test(qioat_dma_areas[area], name, fn, &opts);
+    add_machine_test(area, name, fn, dev_opts, arg, fresh_machine);
 }
 
 void add_tests(QIoatDmaArea area, const DmaTestCase *tests, int n)
